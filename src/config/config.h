@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* config.h: the YAML configuration file turned into a frozen, validated registry of
+ * customers -> deployments -> services -> checks. Plain data: open structs, built once by
+ * sw_config_load(), never changed after, shared by reference count (probes in flight keep
+ * the configuration they started with alive across a reload). */
+#ifndef SW_CONFIG_H
+#define SW_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "core/core.h"
+
+enum sw_check_type {
+    SW_CHECK_HTTP = 0,
+    SW_CHECK_TCP = 1,
+    SW_CHECK_EXEC = 2,
+    SW_CHECK_PASSIVE = 3,
+};
+#define SW_CHECK_TYPE_COUNT 4
+const char *sw_check_type_name(enum sw_check_type t); /* "http", "tcp", "exec", "passive" */
+
+enum sw_aggregate {
+    SW_AGG_ALL = 0,    /* OK only when every check is OK: the worst state */
+    SW_AGG_ANY = 1,    /* OK when any check is OK: the best state */
+    SW_AGG_QUORUM = 2, /* OK when at least quorum checks are OK */
+};
+
+enum sw_deployment_kind {
+    SW_KIND_OPENSTACK = 0,
+    SW_KIND_KUBERNETES = 1,
+    SW_KIND_CEPH = 2,
+    SW_KIND_OTHER = 3,
+};
+const char *sw_deployment_kind_name(enum sw_deployment_kind k);
+
+struct sw_service_conf;
+struct sw_deployment_conf;
+struct sw_customer_conf;
+
+/* Flap detection thresholds, percent state change over the last 21 results. */
+struct sw_flap_conf {
+    bool enabled;   /* default true */
+    int low_pct;    /* flapping stops below this (default 5) */
+    int high_pct;   /* flapping starts above this (default 20) */
+};
+
+struct sw_check_conf {
+    char *id;   /* "keystone-http" */
+    char *path; /* "acme/fra1/identity/keystone-http" */
+    enum sw_check_type type;
+    int line; /* where the check starts in the file, 1-based */
+    int col;
+
+    int64_t interval_ms;       /* run every (default defaults.interval, 60s) */
+    int64_t retry_interval_ms; /* while soft (default defaults.retry_interval, 15s) */
+    int64_t timeout_ms;        /* default defaults.timeout, 10s */
+    int max_attempts;          /* soft -> hard after this many non-OK results (passive: 1) */
+    struct sw_flap_conf flap;
+
+    /* http */
+    char *url;
+    char *method;          /* default "GET" */
+    char **headers;        /* "Name: value" lines */
+    size_t n_headers;
+    char *body;            /* request body or NULL */
+    int *expect_status;    /* default {200..399}: n_expect_status == 0 means any 2xx/3xx */
+    size_t n_expect_status;
+    char *expect_body;     /* the PCRE2 source, or NULL */
+    pcre2_code *expect_body_re; /* compiled at load */
+    int64_t warn_latency_ms;    /* 0: none */
+    int64_t crit_latency_ms;    /* 0: none */
+    int cert_warn_days;         /* -1: none */
+    int cert_crit_days;         /* -1: none */
+    bool follow_redirects;      /* default false */
+    bool tls_verify;            /* default true */
+    char *ca_file;
+    char *client_cert;
+    char *client_key;
+    char *username;      /* basic auth */
+    char *password;      /* basic auth, read from password_file / password_env at load */
+    char *bearer_token;  /* read from token_file / token_env at load */
+    size_t max_body;     /* response bytes kept for expect_body (default 64 KiB) */
+
+    /* tcp */
+    char *host;
+    int port;
+    char *send;   /* bytes to send after connect, C escapes \r \n \t \\ decoded, or NULL */
+    char *expect; /* substring expected in the reply, or NULL */
+
+    /* exec */
+    char **argv; /* NULL-terminated; argv[0] is an absolute path */
+    size_t argc;
+
+    /* passive */
+    int64_t freshness_ms; /* 0: never stale */
+
+    uint64_t fingerprint; /* hash of every setting above: equal means unchanged on reload */
+
+    struct sw_service_conf *service; /* back pointers, owned by the config */
+    struct sw_deployment_conf *deployment;
+    struct sw_customer_conf *customer;
+};
+
+struct sw_service_conf {
+    char *id;
+    char *path; /* "acme/fra1/identity" */
+    char *name; /* display name, defaults to id */
+    enum sw_aggregate aggregate;
+    int quorum; /* for SW_AGG_QUORUM, 1..n_checks */
+    struct sw_check_conf *checks;
+    size_t n_checks;
+    int line;
+    int col;
+    struct sw_deployment_conf *deployment;
+    struct sw_customer_conf *customer;
+};
+
+struct sw_deployment_conf {
+    char *id;
+    char *path; /* "acme/fra1" */
+    enum sw_deployment_kind kind;
+    char *region;   /* or NULL */
+    char *timezone; /* IANA name, default "UTC" */
+    int max_concurrent_checks; /* 0: only the global limit */
+    struct sw_service_conf *services;
+    size_t n_services;
+    struct sw_customer_conf *customer;
+};
+
+struct sw_customer_conf {
+    char *id;
+    char *name; /* defaults to id */
+    struct sw_deployment_conf *deployments;
+    size_t n_deployments;
+};
+
+struct sw_config {
+    char *file;              /* the path it was loaded from */
+    char *listen;            /* "127.0.0.1:8080" (default) */
+    char *database;          /* "/var/lib/stackward/stackward.db", or a store URI */
+    int64_t retention_results_s; /* raw results kept this long (default 14d) */
+    int max_concurrent_checks;   /* global limit on checks in flight (default 10000) */
+    int max_concurrent_exec;     /* global limit on plugins running (default 32) */
+    size_t max_request_body;     /* API request body limit, bytes (default 1 MiB) */
+    size_t max_output;           /* bytes of check output kept (default 4096) */
+    enum sw_log_level log_level; /* default info */
+
+    struct sw_customer_conf *customers;
+    size_t n_customers;
+
+    /* Every check and service in file order, pointing into the tree above. */
+    struct sw_check_conf **checks;
+    size_t n_checks;
+    struct sw_service_conf **services;
+    size_t n_services;
+
+    int refs; /* atomic; starts at 1 */
+};
+
+/* Loads and validates file. On success *ret_config owns a new config (release with
+ * sw_config_unref()). On failure every problem found is appended to errors as one
+ * "FILE:LINE:COL: message\n" line each, and -EINVAL (bad content) or -errno (unreadable
+ * file) is returned. Unknown keys, duplicate ids, bad durations, URLs, timezones, missing
+ * secrets are all errors. */
+int sw_config_load(const char *file, struct sw_buf *errors, struct sw_config **ret_config);
+/* The same from a string in memory; name is used in messages. */
+int sw_config_parse(const char *name, const char *text, size_t len, struct sw_buf *errors,
+                    struct sw_config **ret_config);
+
+struct sw_config *sw_config_ref(struct sw_config *c);
+void sw_config_unref(struct sw_config *c); /* NULL-safe; frees at zero */
+
+/* Lookups by path; NULL when absent. */
+struct sw_check_conf *sw_config_find_check(const struct sw_config *c, const char *path);
+struct sw_service_conf *sw_config_find_service(const struct sw_config *c, const char *path);
+struct sw_customer_conf *sw_config_find_customer(const struct sw_config *c, const char *id);
+
+#endif

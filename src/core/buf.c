@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* buf.c: a growable byte buffer (struct sw_buf), the one way this code builds strings. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/core.h"
+
+void sw_buf_init(struct sw_buf *b)
+{
+    b->data = NULL;
+    b->len = 0;
+    b->cap = 0;
+}
+
+void sw_buf_release(struct sw_buf *b)
+{
+    free(b->data);
+    sw_buf_init(b);
+}
+
+void sw_buf_reset(struct sw_buf *b)
+{
+    b->len = 0;
+    if (b->data) {
+        b->data[0] = '\0';
+    }
+}
+
+static void reserve(struct sw_buf *b, size_t extra)
+{
+    void *p = b->data;
+    sw_xgrow(&p, &b->cap, b->len + extra + 1, 1);
+    b->data = p;
+}
+
+void sw_buf_append(struct sw_buf *b, const void *p, size_t n)
+{
+    reserve(b, n);
+    if (n) {
+        memcpy(b->data + b->len, p, n);
+    }
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void sw_buf_puts(struct sw_buf *b, const char *s)
+{
+    sw_buf_append(b, s, strlen(s));
+}
+
+void sw_buf_vprintf(struct sw_buf *b, const char *fmt, va_list ap)
+{
+    va_list cp;
+    int n;
+
+    va_copy(cp, ap);
+    n = vsnprintf(NULL, 0, fmt, cp);
+    va_end(cp);
+    if (n < 0) {
+        return;
+    }
+    reserve(b, (size_t)n);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+}
+
+void sw_buf_printf(struct sw_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    sw_buf_vprintf(b, fmt, ap);
+    va_end(ap);
+}
+
+char *sw_buf_steal(struct sw_buf *b)
+{
+    char *p = b->data;
+
+    if (!p) {
+        p = sw_xstrdup("");
+    }
+    sw_buf_init(b);
+    return p;
+}
+
+void sw_buf_json_str(struct sw_buf *b, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+
+    sw_buf_append(b, "\"", 1);
+    for (; *p; p++) {
+        switch (*p) {
+        case '"':
+            sw_buf_append(b, "\\\"", 2);
+            break;
+        case '\\':
+            sw_buf_append(b, "\\\\", 2);
+            break;
+        case '\n':
+            sw_buf_append(b, "\\n", 2);
+            break;
+        case '\r':
+            sw_buf_append(b, "\\r", 2);
+            break;
+        case '\t':
+            sw_buf_append(b, "\\t", 2);
+            break;
+        default:
+            if (*p < 0x20) {
+                char e[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
+                sw_buf_append(b, e, 6);
+            } else {
+                sw_buf_append(b, p, 1);
+            }
+        }
+    }
+    sw_buf_append(b, "\"", 1);
+}

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* core.h: the foundation every other part stands on: allocation that dies loudly, growable
+ * buffers, time and durations, check states, hashing and logging. Depends on nothing else
+ * in src/. */
+#ifndef SW_CORE_H
+#define SW_CORE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- allocation: abort on out-of-memory (a daemon out of memory dies loudly) ---- */
+
+void *sw_xmalloc(size_t n);
+void *sw_xcalloc(size_t n, size_t size);
+void *sw_xrealloc(void *p, size_t n);
+/* Grows *p (an array of *cap elements of size size) so it holds at least need elements. */
+void sw_xgrow(void **p, size_t *cap, size_t need, size_t size);
+char *sw_xstrdup(const char *s);                   /* NULL-safe: NULL gives NULL */
+char *sw_xstrndup(const char *s, size_t n);
+char *sw_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- growable byte buffer, always NUL-terminated once anything was added ---- */
+
+struct sw_buf {
+    char *data; /* owned; NULL until the first append */
+    size_t len;
+    size_t cap;
+};
+
+void sw_buf_init(struct sw_buf *b);
+void sw_buf_release(struct sw_buf *b);
+void sw_buf_reset(struct sw_buf *b); /* len = 0, keeps the memory */
+void sw_buf_append(struct sw_buf *b, const void *p, size_t n);
+void sw_buf_puts(struct sw_buf *b, const char *s);
+void sw_buf_printf(struct sw_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sw_buf_vprintf(struct sw_buf *b, const char *fmt, va_list ap);
+/* Hands the string to the caller (never NULL: "" when empty) and empties the buffer. */
+char *sw_buf_steal(struct sw_buf *b);
+/* Appends s as a JSON string literal, quotes included. */
+void sw_buf_json_str(struct sw_buf *b, const char *s);
+
+/* ---- check states: the Nagios plugin convention ---- */
+
+enum sw_state {
+    SW_OK = 0,
+    SW_WARNING = 1,
+    SW_CRITICAL = 2,
+    SW_UNKNOWN = 3,
+};
+#define SW_STATE_COUNT 4
+
+const char *sw_state_name(enum sw_state s); /* "OK", "WARNING", "CRITICAL", "UNKNOWN" */
+/* Accepts "OK".. "UNKNOWN" (any case) and "0".."3". Returns 0 or -EINVAL. */
+int sw_state_parse(const char *s, enum sw_state *ret_state);
+/* Severity order for aggregation: OK < WARNING < UNKNOWN < CRITICAL. */
+int sw_state_rank(enum sw_state s);
+
+/* ---- time: int64 Unix seconds (or ms where named), UTC ---- */
+
+int64_t sw_now(void);      /* wall clock, s */
+int64_t sw_now_ms(void);   /* wall clock, ms */
+int64_t sw_mono_ms(void);  /* monotonic, ms */
+int64_t sw_mono_ns(void);  /* monotonic, ns */
+
+/* Parses ISO 8601 / RFC 3339: "2026-10-05T10:15:00Z", "...+01:00", fractional seconds
+ * (dropped), "2026-10-05 10:15:00Z", and a bare date "2026-10-05" (00:00 UTC). A time
+ * without a zone is refused. Returns 0 or -EINVAL. */
+int sw_time_parse(const char *s, int64_t *ret_t);
+/* Writes t as "2026-10-05T10:15:00Z" into out (at least SW_TIME_LEN bytes). */
+#define SW_TIME_LEN 32
+char *sw_time_format(int64_t t, char *out);
+
+/* Parses a duration: a whole number with a unit, or several ("1h30m"): ms, s, m, h, d, w.
+ * A bare number is refused (the unit is never guessed). Returns 0 or -EINVAL, -ERANGE. */
+int sw_duration_parse(const char *s, int64_t *ret_ms);
+/* Writes the shortest exact form ("90s" -> "1m30s", "500ms") into out (>= 32 bytes). */
+char *sw_duration_format(int64_t ms, char *out);
+
+/* True when name is an IANA zone found in the system tz database. */
+bool sw_tz_valid(const char *name);
+
+/* ---- hashing ---- */
+
+uint64_t sw_hash64(const void *p, size_t n, uint64_t seed); /* FNV-1a 64 */
+uint64_t sw_hash_str(const char *s);
+
+/* ---- logging: to stderr, one line per event, time and level first ---- */
+
+enum sw_log_level {
+    SW_LOG_DEBUG = 0,
+    SW_LOG_INFO = 1,
+    SW_LOG_WARN = 2,
+    SW_LOG_ERROR = 3,
+};
+
+void sw_log_set_level(enum sw_log_level level);
+enum sw_log_level sw_log_get_level(void);
+/* Accepts debug, info, warn, error. */
+int sw_log_level_parse(const char *s, enum sw_log_level *ret);
+void sw_log(enum sw_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define sw_debug(...) sw_log(SW_LOG_DEBUG, __VA_ARGS__)
+#define sw_info(...) sw_log(SW_LOG_INFO, __VA_ARGS__)
+#define sw_warn(...) sw_log(SW_LOG_WARN, __VA_ARGS__)
+#define sw_error(...) sw_log(SW_LOG_ERROR, __VA_ARGS__)
+
+/* ---- histograms (Prometheus style) ---- */
+
+#define SW_HIST_MAX 16
+struct sw_histogram {
+    int n;                        /* buckets in use */
+    double bounds[SW_HIST_MAX];   /* upper bounds, ascending */
+    uint64_t counts[SW_HIST_MAX]; /* per bucket, not cumulative */
+    uint64_t count;               /* all observations (+Inf) */
+    double sum;
+};
+
+/* bounds: n ascending upper bounds (n <= SW_HIST_MAX). */
+void sw_histogram_init(struct sw_histogram *h, const double *bounds, int n);
+void sw_histogram_add(struct sw_histogram *h, double v);
+/* Appends name_bucket{labels,le="..."} lines, _sum and _count in Prometheus text format.
+ * labels is "" or 'k="v",k2="v2"' (no braces). */
+void sw_histogram_format(const struct sw_histogram *h, const char *name, const char *labels,
+                         struct sw_buf *out);
+
+/* ---- small string helpers ---- */
+
+bool sw_str_has_prefix(const char *s, const char *prefix);
+/* Replaces bytes that are not printable UTF-8 text (control characters other than tab,
+ * invalid UTF-8) in s with '?'; returns the number replaced. */
+size_t sw_str_sanitize(char *s);
+/* True when s (n bytes) is valid UTF-8 without NUL or control characters besides \t \n \r. */
+bool sw_str_is_text(const char *s, size_t n);
+
+#endif

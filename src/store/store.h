@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* store.h: the history. One interface, backends behind a table of functions (sqlite.c,
+ * later postgres.c). Writes are queued and committed in batches on the store's own thread,
+ * so the probe loop never waits on disk; sw_store_sync() tells when what was queued is
+ * durable. Reads are synchronous and may be called from any thread (each opens its own
+ * read connection), which is what the CLI and the API handlers do.
+ *
+ * Objects (checks and services) are named by path. A state interval is [start, end) with
+ * end = 0 while it is still open; at most one interval per object is open. */
+#ifndef SW_STORE_H
+#define SW_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/core.h"
+
+enum sw_object_kind {
+    SW_OBJ_CHECK = 0,
+    SW_OBJ_SERVICE = 1,
+};
+
+/* One raw result row. */
+struct sw_store_result {
+    char *path;         /* check path */
+    int64_t t_ms;       /* when observed */
+    enum sw_state state;
+    bool hard;
+    int attempt;
+    int64_t latency_us;
+    char *output;
+    char *perfdata;     /* or NULL */
+    bool passive;
+};
+
+/* The live state of a check, saved so a restart resumes it. */
+struct sw_check_snapshot {
+    char *path;
+    enum sw_state state;      /* last result's state */
+    enum sw_state hard_state; /* last hard state */
+    bool hard;                /* is state hard */
+    bool has_state;           /* false while pending (no result yet) */
+    int attempt;              /* 1.. while soft */
+    int64_t since;            /* hard state since, s */
+    int64_t last_check_ms;    /* last result time, ms; 0 when none */
+    int64_t last_change_ms;   /* last state change (soft or hard), ms */
+    char *output;
+    char *perfdata;           /* or NULL */
+    bool flapping;
+    uint32_t flap_history;    /* bit i: result i (0 newest) changed state */
+    int flap_count;           /* results in flap_history, 0..21 */
+    enum sw_state flap_last;  /* state of the newest result in flap_history */
+};
+
+void sw_check_snapshot_release(struct sw_check_snapshot *s);
+
+/* One state interval as read back. */
+struct sw_interval {
+    int64_t start; /* s */
+    int64_t end;   /* s, 0 while open */
+    enum sw_state state;
+};
+
+struct sw_store;
+
+/* Opens the store named by uri: "sqlite:PATH", or a plain PATH (SQLite). Creates the file
+ * and migrates the schema to the current version. Starts the writer thread.
+ * Errors: -EINVAL for an unknown scheme, -EIO (message logged at debug and put in err when
+ * err is not NULL) when the database cannot be opened or migrated. */
+int sw_store_open(const char *uri, struct sw_buf *err, struct sw_store **ret_store);
+/* Commits what is queued, stops the writer thread, closes. NULL-safe. */
+void sw_store_free(struct sw_store *s);
+
+/* ---- writes: queued, committed in batches on the writer thread ---- */
+
+/* Each takes copies of the strings; none blocks on disk. */
+void sw_store_add_result(struct sw_store *s, const struct sw_store_result *r);
+void sw_store_save_state(struct sw_store *s, const struct sw_check_snapshot *snap);
+/* The state of object path changed at t (s): the open interval, if any, is closed at t, and
+ * a new one opened with state. */
+void sw_store_state_change(struct sw_store *s, enum sw_object_kind kind, const char *path,
+                           int64_t t, enum sw_state state);
+/* Closes the open interval of path at t, if any, and opens none (no longer observed). */
+void sw_store_close_interval(struct sw_store *s, enum sw_object_kind kind, const char *path,
+                             int64_t t);
+/* Records that the daemon was alive and observing at t (s): see sw_store_last_alive(). */
+void sw_store_mark_alive(struct sw_store *s, int64_t t);
+/* Deletes raw results older than before_ms. Intervals are kept forever. */
+void sw_store_prune_results(struct sw_store *s, int64_t before_ms);
+
+/* Calls cb(arg, status) on the writer thread once everything queued before this call is
+ * committed (status 0) or failed to commit (-EIO; nothing of that batch was applied). */
+typedef void (*sw_store_sync_cb)(void *arg, int status);
+void sw_store_sync(struct sw_store *s, sw_store_sync_cb cb, void *arg);
+/* Blocks until everything queued so far is committed. Returns 0 or -EIO. */
+int sw_store_flush(struct sw_store *s);
+
+/* Writes queued but not yet committed (for /metrics and back-pressure). */
+size_t sw_store_queue_len(struct sw_store *s);
+
+/* Batch commit latency (seconds) and counts, for /metrics. Thread-safe. */
+struct sw_store_stats {
+    struct sw_histogram commit_s; /* time per batch commit */
+    uint64_t rows;                /* rows written */
+    uint64_t failures;            /* batches that failed */
+};
+void sw_store_stats(struct sw_store *s, struct sw_store_stats *ret);
+
+/* ---- reads: synchronous, any thread ---- */
+
+/* All saved check states; *ret is an array of *ret_n snapshots, freed with
+ * sw_check_snapshots_free(). */
+int sw_store_load_states(struct sw_store *s, struct sw_check_snapshot **ret, size_t *ret_n);
+void sw_check_snapshots_free(struct sw_check_snapshot *v, size_t n);
+
+/* The intervals of path that overlap [from, to), oldest first, clipped to nothing (the
+ * stored start and end are returned). *ret is freed with free(). */
+int sw_store_history(struct sw_store *s, enum sw_object_kind kind, const char *path,
+                     int64_t from, int64_t to, struct sw_interval **ret, size_t *ret_n);
+
+/* Raw results of check path with from_ms <= t < to_ms, newest first, at most limit. Free
+ * with sw_store_results_free(). */
+int sw_store_results(struct sw_store *s, const char *path, int64_t from_ms, int64_t to_ms,
+                     size_t limit, struct sw_store_result **ret, size_t *ret_n);
+void sw_store_results_free(struct sw_store_result *v, size_t n);
+
+/* The last time recorded with sw_store_mark_alive(), 0 when never. */
+int sw_store_last_alive(struct sw_store *s, int64_t *ret_t);
+/* Closes every open interval at t: used at start-up after an unclean stop (the time between
+ * the last sign of life and now is unknown, never assumed up). Runs synchronously. */
+int sw_store_close_all_open(struct sw_store *s, int64_t t);
+
+/* Counts for tests and `migrate`: rows in results and in intervals. */
+int sw_store_count(struct sw_store *s, int64_t *ret_results, int64_t *ret_intervals);
+
+#endif
