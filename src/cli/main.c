@@ -1,9 +1,116 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* main.c: the stackward command; dispatches to one file per command group. */
+/* main.c: the stackward command: dispatches to one file per command group and holds the
+ * helpers they share. */
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
-int main(void)
+#include "cli/cli.h"
+
+static const char usage[] =
+    "Usage: stackward COMMAND [OPTIONS]\n"
+    "\n"
+    "Watches private clouds, keeps their state history, and serves it.\n"
+    "\n"
+    "Commands:\n"
+    "  serve      run the daemon: schedule checks, keep state, serve the API\n"
+    "  validate   check a configuration file and report every error\n"
+    "  status     show customers, deployments, services and checks with their state\n"
+    "  check run  run one check now and print its result\n"
+    "  history    print the state intervals of a service or check\n"
+    "\n"
+    "Every command takes -c FILE (default " SW_DEFAULT_CONFIG ") and --help.\n"
+    "Options: -h, --help  this text;  -V, --version  the version.\n"
+    "See stackward(1) and docs/ for more.\n";
+
+int sw_cli_usage_error(const char *cmd, const char *fmt, ...)
 {
-    puts("stackward " SW_VERSION);
+    va_list ap;
+
+    fprintf(stderr, "stackward %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'stackward %s --help'.\n", cmd);
+    return SW_EXIT_USAGE;
+}
+
+int sw_cli_format(const char *s, bool csv_ok, enum sw_format *ret)
+{
+    if (strcmp(s, "table") == 0) {
+        *ret = SW_FMT_TABLE;
+    } else if (strcmp(s, "json") == 0) {
+        *ret = SW_FMT_JSON;
+    } else if (csv_ok && strcmp(s, "csv") == 0) {
+        *ret = SW_FMT_CSV;
+    } else {
+        return -EINVAL;
+    }
     return 0;
+}
+
+int sw_cli_load_config(const char *file, struct sw_config **ret)
+{
+    struct sw_buf err;
+    int r;
+
+    sw_buf_init(&err);
+    r = sw_config_load(file, &err, ret);
+    if (r < 0) {
+        if (err.len) {
+            fputs(err.data, stderr);
+        } else {
+            fprintf(stderr, "%s: %s\n", file, strerror(-r));
+        }
+    }
+    sw_buf_release(&err);
+    return r < 0 ? SW_EXIT_USAGE : 0;
+}
+
+int sw_cli_open_store(const struct sw_config *cfg, struct sw_store **ret)
+{
+    struct sw_buf err;
+    int r;
+
+    sw_buf_init(&err);
+    r = sw_store_open(cfg->database, &err, ret);
+    if (r < 0) {
+        fprintf(stderr, "stackward: cannot open the store '%s': %s\n", cfg->database,
+                err.len ? err.data : strerror(-r));
+    }
+    sw_buf_release(&err);
+    return r < 0 ? SW_EXIT_FAIL : 0;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        int (*fn)(int, char **);
+    } cmds[] = {
+        {"serve", sw_cmd_serve},     {"validate", sw_cmd_validate}, {"status", sw_cmd_status},
+        {"history", sw_cmd_history}, {"check", sw_cmd_check},
+    };
+
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return SW_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        fputs(usage, stdout);
+        return SW_EXIT_OK;
+    }
+    if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0) {
+        puts("stackward " SW_VERSION);
+        return SW_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+        if (strcmp(argv[1], cmds[i].name) == 0) {
+            return cmds[i].fn(argc - 1, argv + 1);
+        }
+    }
+    fprintf(stderr, "stackward: unknown command '%s'\n\n%s", argv[1], usage);
+    return SW_EXIT_USAGE;
 }

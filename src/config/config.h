@@ -44,9 +44,9 @@ struct sw_customer_conf;
 
 /* Flap detection thresholds, percent state change over the last 21 results. */
 struct sw_flap_conf {
-    bool enabled;   /* default true */
-    int low_pct;    /* flapping stops below this (default 5) */
-    int high_pct;   /* flapping starts above this (default 20) */
+    bool enabled; /* default true */
+    int low_pct;  /* flapping stops below this (default 5) */
+    int high_pct; /* flapping starts above this (default 20) */
 };
 
 struct sw_check_conf {
@@ -64,13 +64,13 @@ struct sw_check_conf {
 
     /* http */
     char *url;
-    char *method;          /* default "GET" */
-    char **headers;        /* "Name: value" lines */
+    char *method;   /* default "GET" */
+    char **headers; /* "Name: value" lines */
     size_t n_headers;
-    char *body;            /* request body or NULL */
-    int *expect_status;    /* default {200..399}: n_expect_status == 0 means any 2xx/3xx */
+    char *body;         /* request body or NULL */
+    int *expect_status; /* default {200..399}: n_expect_status == 0 means any 2xx/3xx */
     size_t n_expect_status;
-    char *expect_body;     /* the PCRE2 source, or NULL */
+    char *expect_body;          /* the PCRE2 source, or NULL */
     pcre2_code *expect_body_re; /* compiled at load */
     int64_t warn_latency_ms;    /* 0: none */
     int64_t crit_latency_ms;    /* 0: none */
@@ -81,10 +81,10 @@ struct sw_check_conf {
     char *ca_file;
     char *client_cert;
     char *client_key;
-    char *username;      /* basic auth */
-    char *password;      /* basic auth, read from password_file / password_env at load */
-    char *bearer_token;  /* read from token_file / token_env at load */
-    size_t max_body;     /* response bytes kept for expect_body (default 64 KiB) */
+    char *username;     /* basic auth */
+    char *password;     /* basic auth, read from password_file / password_env at load */
+    char *bearer_token; /* read from token_file / token_env at load */
+    size_t max_body;    /* response bytes kept for expect_body (default 64 KiB) */
 
     /* tcp */
     char *host;
@@ -124,8 +124,8 @@ struct sw_deployment_conf {
     char *id;
     char *path; /* "acme/fra1" */
     enum sw_deployment_kind kind;
-    char *region;   /* or NULL */
-    char *timezone; /* IANA name, default "UTC" */
+    char *region;              /* or NULL */
+    char *timezone;            /* IANA name, default "UTC" */
     int max_concurrent_checks; /* 0: only the global limit */
     struct sw_service_conf *services;
     size_t n_services;
@@ -140,9 +140,9 @@ struct sw_customer_conf {
 };
 
 struct sw_config {
-    char *file;              /* the path it was loaded from */
-    char *listen;            /* "127.0.0.1:8080" (default) */
-    char *database;          /* "/var/lib/stackward/stackward.db", or a store URI */
+    char *file;                  /* the path it was loaded from */
+    char *listen;                /* "127.0.0.1:8080" (default) */
+    char *database;              /* "/var/lib/stackward/stackward.db", or a store URI */
     int64_t retention_results_s; /* raw results kept this long (default 14d) */
     int max_concurrent_checks;   /* global limit on checks in flight (default 10000) */
     int max_concurrent_exec;     /* global limit on plugins running (default 32) */
@@ -160,6 +160,11 @@ struct sw_config {
     size_t n_services;
 
     int refs; /* atomic; starts at 1 */
+
+    /* Private to src/config: the lookup indexes, sorted by path (customers by id). */
+    struct sw_check_conf **check_index;
+    struct sw_service_conf **service_index;
+    struct sw_customer_conf **customer_index;
 };
 
 /* Loads and validates file. On success *ret_config owns a new config (release with

@@ -89,9 +89,10 @@ void sw_buf_json_str(struct sw_buf *b, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *p = (const unsigned char *)(s ? s : "");
+    size_t left = strlen((const char *)p);
 
     sw_buf_append(b, "\"", 1);
-    for (; *p; p++) {
+    for (; *p; p++, left--) {
         switch (*p) {
         case '"':
             sw_buf_append(b, "\\\"", 2);
@@ -112,8 +113,19 @@ void sw_buf_json_str(struct sw_buf *b, const char *s)
             if (*p < 0x20) {
                 char e[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
                 sw_buf_append(b, e, 6);
-            } else {
+            } else if (*p < 0x80) {
                 sw_buf_append(b, p, 1);
+            } else {
+                /* invalid UTF-8 would make the whole document invalid JSON: each byte
+                 * that does not start a valid sequence becomes U+FFFD */
+                size_t l = sw_utf8_len((const char *)p, left);
+                if (l) {
+                    sw_buf_append(b, p, l);
+                    p += l - 1;
+                    left -= l - 1;
+                } else {
+                    sw_buf_append(b, "\\ufffd", 6);
+                }
             }
         }
     }

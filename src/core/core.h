@@ -17,7 +17,7 @@ void *sw_xcalloc(size_t n, size_t size);
 void *sw_xrealloc(void *p, size_t n);
 /* Grows *p (an array of *cap elements of size size) so it holds at least need elements. */
 void sw_xgrow(void **p, size_t *cap, size_t need, size_t size);
-char *sw_xstrdup(const char *s);                   /* NULL-safe: NULL gives NULL */
+char *sw_xstrdup(const char *s); /* NULL-safe: NULL gives NULL */
 char *sw_xstrndup(const char *s, size_t n);
 char *sw_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -59,10 +59,10 @@ int sw_state_rank(enum sw_state s);
 
 /* ---- time: int64 Unix seconds (or ms where named), UTC ---- */
 
-int64_t sw_now(void);      /* wall clock, s */
-int64_t sw_now_ms(void);   /* wall clock, ms */
-int64_t sw_mono_ms(void);  /* monotonic, ms */
-int64_t sw_mono_ns(void);  /* monotonic, ns */
+int64_t sw_now(void);     /* wall clock, s */
+int64_t sw_now_ms(void);  /* wall clock, ms */
+int64_t sw_mono_ms(void); /* monotonic, ms */
+int64_t sw_mono_ns(void); /* monotonic, ns */
 
 /* Parses ISO 8601 / RFC 3339: "2026-10-05T10:15:00Z", "...+01:00", fractional seconds
  * (dropped), "2026-10-05 10:15:00Z", and a bare date "2026-10-05" (00:00 UTC). A time
@@ -124,6 +124,23 @@ void sw_histogram_add(struct sw_histogram *h, double v);
 void sw_histogram_format(const struct sw_histogram *h, const char *name, const char *labels,
                          struct sw_buf *out);
 
+/* ---- a string-keyed hash map (open addressing); keys are borrowed, not copied ---- */
+
+struct sw_map {
+    struct sw_map_slot {
+        const char *key;
+        void *value;
+    } * slots;
+    size_t cap; /* a power of two, or 0 */
+    size_t len;
+};
+
+void sw_map_init(struct sw_map *m);
+void sw_map_release(struct sw_map *m); /* frees the table, not the keys or values */
+/* Sets key to value (replacing); key must live as long as the entry. */
+void sw_map_put(struct sw_map *m, const char *key, void *value);
+void *sw_map_get(const struct sw_map *m, const char *key); /* NULL when absent */
+
 /* ---- small string helpers ---- */
 
 bool sw_str_has_prefix(const char *s, const char *prefix);
@@ -132,5 +149,8 @@ bool sw_str_has_prefix(const char *s, const char *prefix);
 size_t sw_str_sanitize(char *s);
 /* True when s (n bytes) is valid UTF-8 without NUL or control characters besides \t \n \r. */
 bool sw_str_is_text(const char *s, size_t n);
+/* Length (1..4) of the valid UTF-8 sequence at s (at most n >= 1 bytes), or 0 when s does not
+ * start one (stray continuation byte, overlong form, surrogate, beyond U+10FFFF, cut off). */
+size_t sw_utf8_len(const char *s, size_t n);
 
 #endif

@@ -102,12 +102,15 @@ bool sw_str_has_prefix(const char *s, const char *prefix)
     return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-/* Length of the valid UTF-8 sequence at p (at most n bytes), or 0 when invalid. */
-static size_t utf8_len(const unsigned char *p, size_t n)
+size_t sw_utf8_len(const char *s, size_t n)
 {
+    const unsigned char *p = (const unsigned char *)s;
     size_t len;
     uint32_t cp;
 
+    if (n == 0) {
+        return 0;
+    }
     if (p[0] < 0x80) {
         return 1;
     } else if ((p[0] & 0xe0) == 0xc0) {
@@ -151,7 +154,7 @@ bool sw_str_is_text(const char *s, size_t n)
         if (p[i] == 0x7f) {
             return false;
         }
-        l = utf8_len(p + i, n - i);
+        l = sw_utf8_len(s + i, n - i);
         if (!l) {
             return false;
         }
@@ -166,7 +169,7 @@ size_t sw_str_sanitize(char *s)
     size_t n = strlen(s), i = 0, bad = 0;
 
     while (i < n) {
-        size_t l = (p[i] < 0x20 && p[i] != '\t') || p[i] == 0x7f ? 0 : utf8_len(p + i, n - i);
+        size_t l = (p[i] < 0x20 && p[i] != '\t') || p[i] == 0x7f ? 0 : sw_utf8_len(s + i, n - i);
         if (!l) {
             p[i] = '?';
             bad++;
@@ -180,7 +183,7 @@ size_t sw_str_sanitize(char *s)
 void sw_histogram_init(struct sw_histogram *h, const double *bounds, int n)
 {
     memset(h, 0, sizeof(*h));
-    h->n = n > SW_HIST_MAX ? SW_HIST_MAX : n;
+    h->n = n < 0 ? 0 : n > SW_HIST_MAX ? SW_HIST_MAX : n;
     memcpy(h->bounds, bounds, sizeof(double) * (size_t)h->n);
 }
 

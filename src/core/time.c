@@ -153,8 +153,9 @@ done:
 
 char *sw_time_format(int64_t t, char *out)
 {
-    int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-    int64_t rem = t - days * 86400, y;
+    /* floor division and a remainder in [0, 86400), without overflow at the ends of int64 */
+    int64_t days = t / 86400 - (t % 86400 < 0);
+    int64_t rem = t % 86400 < 0 ? t % 86400 + 86400 : t % 86400, y;
     int m, d;
 
     civil_from_days(days, &y, &m, &d);
@@ -185,10 +186,11 @@ int sw_duration_parse(const char *s, int64_t *ret_ms)
             return -EINVAL;
         }
         while (isdigit((unsigned char)*p)) {
-            if (v > (INT64_MAX - 9) / 10) {
+            int digit = *p++ - '0';
+            if (v > (INT64_MAX - digit) / 10) {
                 return -ERANGE;
             }
-            v = v * 10 + (*p++ - '0');
+            v = v * 10 + digit;
         }
         for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
             size_t n = strlen(units[i].name);
@@ -217,21 +219,24 @@ char *sw_duration_format(int64_t ms, char *out)
         const char *name;
         int64_t ms;
     } units[] = {{"d", 86400000}, {"h", 3600000}, {"m", 60000}, {"s", 1000}, {"ms", 1}};
+    /* the magnitude as unsigned, so INT64_MIN has one too */
+    uint64_t v = ms < 0 ? -(uint64_t)ms : (uint64_t)ms;
     size_t len = 0;
 
-    if (ms <= 0) {
-        snprintf(out, 32, "%s0s", ms < 0 ? "-" : "");
-        if (ms < 0) {
-            snprintf(out, 32, "-%lldms", (long long)-ms);
-        }
+    if (ms == 0) {
+        snprintf(out, 32, "0s");
         return out;
     }
     out[0] = '\0';
-    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]) && ms > 0; i++) {
-        if (ms >= units[i].ms) {
-            len += (size_t)snprintf(out + len, 32 - len, "%lld%s", (long long)(ms / units[i].ms),
-                                    units[i].name);
-            ms %= units[i].ms;
+    if (ms < 0) {
+        out[len++] = '-';
+        out[len] = '\0';
+    }
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]) && v > 0; i++) {
+        if (v >= (uint64_t)units[i].ms) {
+            len += (size_t)snprintf(out + len, 32 - len, "%llu%s",
+                                    (unsigned long long)(v / (uint64_t)units[i].ms), units[i].name);
+            v %= (uint64_t)units[i].ms;
         }
     }
     return out;

@@ -39,9 +39,8 @@ struct sw_transition {
  *  - flap detection: percent state change over the last 21 results, weighted from 0.8
  *    (oldest) to 1.2 (newest); starts above high_pct, stops below low_pct.
  * s->since is set to t_ms/1000 on a hard change. Strings in s are not touched. */
-void sw_state_apply(struct sw_check_snapshot *s, int max_attempts,
-                    const struct sw_flap_conf *flap, enum sw_state st, int64_t t_ms,
-                    struct sw_transition *ret);
+void sw_state_apply(struct sw_check_snapshot *s, int max_attempts, const struct sw_flap_conf *flap,
+                    enum sw_state st, int64_t t_ms, struct sw_transition *ret);
 
 /* Percent state change (0..100, two decimals of precision) of a flap history. */
 double sw_flap_percent(uint32_t history, int count);
@@ -83,10 +82,10 @@ struct sw_config *sw_engine_config(struct sw_engine *e);
 
 /* A passive result, or a result with its own time. */
 struct sw_passive {
-    char *path;         /* check path */
+    char *path; /* check path */
     enum sw_state state;
-    char *output;       /* plugin-style text: "TEXT | perfdata" allowed; NULL for none */
-    int64_t t_ms;       /* 0: when received */
+    char *output; /* plugin-style text: "TEXT | perfdata" allowed; NULL for none */
+    int64_t t_ms; /* 0: when received */
 };
 
 /* Called once when the submitted results are durable (status 0), refused (status -EINVAL,
@@ -122,7 +121,7 @@ struct sw_service_status {
 };
 
 struct sw_status {
-    struct sw_config *cfg; /* a reference */
+    struct sw_config *cfg;          /* a reference */
     struct sw_check_status *checks; /* in cfg->checks order */
     size_t n_checks;
     struct sw_service_status *services; /* in cfg->services order */
@@ -130,7 +129,8 @@ struct sw_status {
     int64_t taken_ms;
 };
 
-/* Thread-safe: a consistent copy of every check's and service's state. */
+/* Thread-safe: a consistent copy of every check's and service's state; -ESHUTDOWN once
+ * the engine is stopping. */
 int sw_engine_status(struct sw_engine *e, struct sw_status **ret_status);
 /* The same from what the store saved (for the CLI, with or without a running daemon). */
 int sw_status_from_store(struct sw_config *cfg, struct sw_store *store,
@@ -140,13 +140,13 @@ const struct sw_check_status *sw_status_find_check(const struct sw_status *st, c
 
 /* Counters and histograms for /metrics. Thread-safe copy. */
 struct sw_engine_stats {
-    uint64_t runs[SW_CHECK_TYPE_COUNT];       /* results by check type */
-    uint64_t results[SW_STATE_COUNT];         /* results by state */
+    uint64_t runs[SW_CHECK_TYPE_COUNT]; /* results by check type */
+    uint64_t results[SW_STATE_COUNT];   /* results by state */
     uint64_t hard_changes;
-    struct sw_histogram lateness_s;           /* start time minus scheduled time */
+    struct sw_histogram lateness_s;                     /* start time minus scheduled time */
     struct sw_histogram latency_s[SW_CHECK_TYPE_COUNT]; /* probe run time */
-    int running[SW_CHECK_TYPE_COUNT];         /* probes in flight */
-    int waiting;                              /* runs due but held by a concurrency limit */
+    int running[SW_CHECK_TYPE_COUNT];                   /* probes in flight */
+    int waiting; /* runs due but held by a concurrency limit */
     uint64_t reloads;
     uint64_t reload_failures;
     int64_t started_ms;

@@ -32,7 +32,7 @@ typedef void (*sw_probe_done_cb)(void *arg, struct sw_probe_result *result);
 struct sw_probes;
 
 struct sw_probe_limits {
-    int max_exec;     /* plugins running at once; more wait in a queue */
+    int max_exec;      /* plugins running at once; more wait in a queue */
     size_t max_output; /* bytes of output kept */
 };
 
@@ -59,7 +59,7 @@ int sw_probes_queued(const struct sw_probes *p);
 struct sw_perf {
     char label[128];
     double value;
-    char uom[8]; /* "", "s", "ms", "us", "%", "B", "KB", "MB", "TB", "c" ... */
+    char uom[8];   /* "", "s", "ms", "us", "%", "B", "KB", "MB", "TB", "c" ... */
     char warn[32]; /* ranges kept as text, "" when absent */
     char crit[32];
     bool has_min;
@@ -76,7 +76,6 @@ int sw_perfdata_parse(const char *s, struct sw_perf *out, int max, struct sw_buf
  * perfdata, as the plugin guidelines say ("TEXT | PERF\nLONG... | PERF..."). Output that is
  * not text gives -EINVAL and a reason in r->output. Perfdata that does not parse is dropped
  * and the reason appended to r->output. Fills r's strings (caller releases). */
-int sw_plugin_output_parse(const char *s, size_t n, size_t max_output,
-                           struct sw_probe_result *r);
+int sw_plugin_output_parse(const char *s, size_t n, size_t max_output, struct sw_probe_result *r);
 
 #endif

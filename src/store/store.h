@@ -22,14 +22,14 @@ enum sw_object_kind {
 
 /* One raw result row. */
 struct sw_store_result {
-    char *path;         /* check path */
-    int64_t t_ms;       /* when observed */
+    char *path;   /* check path */
+    int64_t t_ms; /* when observed */
     enum sw_state state;
     bool hard;
     int attempt;
     int64_t latency_us;
     char *output;
-    char *perfdata;     /* or NULL */
+    char *perfdata; /* or NULL */
     bool passive;
 };
 
@@ -45,11 +45,11 @@ struct sw_check_snapshot {
     int64_t last_check_ms;    /* last result time, ms; 0 when none */
     int64_t last_change_ms;   /* last state change (soft or hard), ms */
     char *output;
-    char *perfdata;           /* or NULL */
+    char *perfdata; /* or NULL */
     bool flapping;
-    uint32_t flap_history;    /* bit i: result i (0 newest) changed state */
-    int flap_count;           /* results in flap_history, 0..21 */
-    enum sw_state flap_last;  /* state of the newest result in flap_history */
+    uint32_t flap_history;   /* bit i: result i (0 newest) changed state */
+    int flap_count;          /* results in flap_history, 0..21 */
+    enum sw_state flap_last; /* state of the newest result in flap_history */
 };
 
 void sw_check_snapshot_release(struct sw_check_snapshot *s);
@@ -65,8 +65,10 @@ struct sw_store;
 
 /* Opens the store named by uri: "sqlite:PATH", or a plain PATH (SQLite). Creates the file
  * and migrates the schema to the current version. Starts the writer thread.
- * Errors: -EINVAL for an unknown scheme, -EIO (message logged at debug and put in err when
- * err is not NULL) when the database cannot be opened or migrated. */
+ * Errors: -EINVAL for an unknown scheme or an empty path ("postgres://" and "postgresql://"
+ * give "PostgreSQL backend not built" until that backend exists), -EIO when the database
+ * cannot be opened or migrated, or is newer than this binary. A one-line message goes into
+ * err (when not NULL) and to the debug log. */
 int sw_store_open(const char *uri, struct sw_buf *err, struct sw_store **ret_store);
 /* Commits what is queued, stops the writer thread, closes. NULL-safe. */
 void sw_store_free(struct sw_store *s);
@@ -77,7 +79,8 @@ void sw_store_free(struct sw_store *s);
 void sw_store_add_result(struct sw_store *s, const struct sw_store_result *r);
 void sw_store_save_state(struct sw_store *s, const struct sw_check_snapshot *snap);
 /* The state of object path changed at t (s): the open interval, if any, is closed at t, and
- * a new one opened with state. */
+ * a new one opened with state. Nothing happens when the open interval already has state. An
+ * open interval that starts at t (or later) is replaced, not closed: no zero-length rows. */
 void sw_store_state_change(struct sw_store *s, enum sw_object_kind kind, const char *path,
                            int64_t t, enum sw_state state);
 /* Closes the open interval of path at t, if any, and opens none (no longer observed). */
@@ -89,10 +92,13 @@ void sw_store_mark_alive(struct sw_store *s, int64_t t);
 void sw_store_prune_results(struct sw_store *s, int64_t before_ms);
 
 /* Calls cb(arg, status) on the writer thread once everything queued before this call is
- * committed (status 0) or failed to commit (-EIO; nothing of that batch was applied). */
+ * committed (status 0) or failed to commit (-EIO; nothing of that batch was applied, and the
+ * writes stay queued and are retried with back-off). cb must not block nor call
+ * sw_store_flush(); it may queue writes. */
 typedef void (*sw_store_sync_cb)(void *arg, int status);
 void sw_store_sync(struct sw_store *s, sw_store_sync_cb cb, void *arg);
-/* Blocks until everything queued so far is committed. Returns 0 or -EIO. */
+/* Blocks until everything queued so far is committed. Returns 0 or -EIO (the writes stay
+ * queued and are retried). Not from a sync callback. */
 int sw_store_flush(struct sw_store *s);
 
 /* Writes queued but not yet committed (for /metrics and back-pressure). */
@@ -102,7 +108,8 @@ size_t sw_store_queue_len(struct sw_store *s);
 struct sw_store_stats {
     struct sw_histogram commit_s; /* time per batch commit */
     uint64_t rows;                /* rows written */
-    uint64_t failures;            /* batches that failed */
+    uint64_t failures;            /* commit attempts that failed (each is retried) */
+    uint64_t dropped;             /* ops given up at sw_store_free() after repeated failures */
 };
 void sw_store_stats(struct sw_store *s, struct sw_store_stats *ret);
 
@@ -114,20 +121,26 @@ int sw_store_load_states(struct sw_store *s, struct sw_check_snapshot **ret, siz
 void sw_check_snapshots_free(struct sw_check_snapshot *v, size_t n);
 
 /* The intervals of path that overlap [from, to), oldest first, clipped to nothing (the
- * stored start and end are returned). *ret is freed with free(). */
-int sw_store_history(struct sw_store *s, enum sw_object_kind kind, const char *path,
-                     int64_t from, int64_t to, struct sw_interval **ret, size_t *ret_n);
+ * stored start and end are returned). *ret is freed with free(); it is NULL when *ret_n is 0
+ * (also for a path never seen, and for an empty range, from >= to). More than
+ * SW_STORE_HISTORY_MAX intervals: -E2BIG. */
+#define SW_STORE_HISTORY_MAX 1000000
+int sw_store_history(struct sw_store *s, enum sw_object_kind kind, const char *path, int64_t from,
+                     int64_t to, struct sw_interval **ret, size_t *ret_n);
 
-/* Raw results of check path with from_ms <= t < to_ms, newest first, at most limit. Free
- * with sw_store_results_free(). */
+/* Raw results of check path with from_ms <= t < to_ms, newest first, at most limit (1 ..
+ * SW_STORE_RESULTS_MAX, else -EINVAL). Free with sw_store_results_free(). */
+#define SW_STORE_RESULTS_MAX 100000
 int sw_store_results(struct sw_store *s, const char *path, int64_t from_ms, int64_t to_ms,
                      size_t limit, struct sw_store_result **ret, size_t *ret_n);
 void sw_store_results_free(struct sw_store_result *v, size_t n);
 
 /* The last time recorded with sw_store_mark_alive(), 0 when never. */
 int sw_store_last_alive(struct sw_store *s, int64_t *ret_t);
-/* Closes every open interval at t: used at start-up after an unclean stop (the time between
- * the last sign of life and now is unknown, never assumed up). Runs synchronously. */
+/* Closes every open interval at t (one that starts at or after t is deleted): used at
+ * start-up after an unclean stop (the time between the last sign of life and now is unknown,
+ * never assumed up). Goes through the write queue, ordered with the other writes, and waits
+ * for its commit: 0 or -EIO. */
 int sw_store_close_all_open(struct sw_store *s, int64_t t);
 
 /* Counts for tests and `migrate`: rows in results and in intervals. */

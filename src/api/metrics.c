@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* metrics.c: the Prometheus text exposition (format 0.0.4) behind GET /metrics, built from
+ * a status copy and the engine's and the store's counters. Metric names are listed in
+ * docs/api.md; renaming one breaks users' dashboards. */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "api/api.h"
+
+static void head(struct sw_buf *out, const char *name, const char *type, const char *help)
+{
+    sw_buf_printf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+void sw_api_metrics(struct sw_engine *e, struct sw_store *store, struct sw_buf *out)
+{
+    struct sw_engine_stats es;
+    struct sw_store_stats ss;
+    struct sw_status *st = NULL;
+    uint64_t by_state[SW_STATE_COUNT] = {0};
+    uint64_t by_hard[SW_STATE_COUNT] = {0};
+    uint64_t pending = 0;
+    uint64_t flapping = 0;
+    uint64_t stale = 0;
+    char labels[64];
+    int i;
+
+    sw_engine_stats(e, &es);
+    sw_store_stats(store, &ss);
+    if (sw_engine_status(e, &st) == 0) {
+        for (size_t k = 0; k < st->n_checks; k++) {
+            const struct sw_check_snapshot *s = &st->checks[k].st;
+
+            if (!s->has_state) {
+                pending++;
+            } else {
+                by_state[s->state]++;
+                by_hard[s->hard_state]++;
+            }
+            flapping += s->flapping;
+            stale += st->checks[k].stale;
+        }
+    }
+
+    head(out, "stackward_build_info", "gauge", "Version of the running stackward.");
+    sw_buf_puts(out, "stackward_build_info{version=\"" SW_VERSION "\"} 1\n");
+    head(out, "stackward_start_time_seconds", "gauge", "Start time of the daemon, Unix seconds.");
+    sw_buf_printf(out, "stackward_start_time_seconds %" PRId64 "\n", es.started_ms / 1000);
+
+    head(out, "stackward_checks", "gauge",
+         "Checks by current state (PENDING: no result yet), soft or hard.");
+    for (i = 0; i < SW_STATE_COUNT; i++) {
+        sw_buf_printf(out, "stackward_checks{state=\"%s\"} %" PRIu64 "\n", sw_state_name(i),
+                      by_state[i]);
+    }
+    sw_buf_printf(out, "stackward_checks{state=\"PENDING\"} %" PRIu64 "\n", pending);
+    head(out, "stackward_checks_hard", "gauge", "Checks by hard state.");
+    for (i = 0; i < SW_STATE_COUNT; i++) {
+        sw_buf_printf(out, "stackward_checks_hard{state=\"%s\"} %" PRIu64 "\n", sw_state_name(i),
+                      by_hard[i]);
+    }
+    head(out, "stackward_checks_flapping", "gauge", "Checks flagged as flapping.");
+    sw_buf_printf(out, "stackward_checks_flapping %" PRIu64 "\n", flapping);
+    head(out, "stackward_checks_stale", "gauge", "Passive checks past their freshness.");
+    sw_buf_printf(out, "stackward_checks_stale %" PRIu64 "\n", stale);
+
+    head(out, "stackward_check_runs_total", "counter", "Results handled, by check type.");
+    for (i = 0; i < SW_CHECK_TYPE_COUNT; i++) {
+        sw_buf_printf(out, "stackward_check_runs_total{type=\"%s\"} %" PRIu64 "\n",
+                      sw_check_type_name(i), es.runs[i]);
+    }
+    head(out, "stackward_results_total", "counter", "Results handled, by state.");
+    for (i = 0; i < SW_STATE_COUNT; i++) {
+        sw_buf_printf(out, "stackward_results_total{state=\"%s\"} %" PRIu64 "\n", sw_state_name(i),
+                      es.results[i]);
+    }
+    head(out, "stackward_hard_changes_total", "counter", "Hard state changes of checks.");
+    sw_buf_printf(out, "stackward_hard_changes_total %" PRIu64 "\n", es.hard_changes);
+
+    head(out, "stackward_schedule_lateness_seconds", "histogram",
+         "Start time of a scheduled run minus its scheduled time.");
+    sw_histogram_format(&es.lateness_s, "stackward_schedule_lateness_seconds", "", out);
+    head(out, "stackward_probe_duration_seconds", "histogram", "Run time of probes, by type.");
+    for (i = 0; i < SW_CHECK_TYPE_COUNT; i++) {
+        snprintf(labels, sizeof(labels), "type=\"%s\"", sw_check_type_name(i));
+        sw_histogram_format(&es.latency_s[i], "stackward_probe_duration_seconds", labels, out);
+    }
+    head(out, "stackward_checks_running", "gauge", "Probes in flight, by type.");
+    for (i = 0; i < SW_CHECK_TYPE_COUNT; i++) {
+        sw_buf_printf(out, "stackward_checks_running{type=\"%s\"} %d\n", sw_check_type_name(i),
+                      es.running[i]);
+    }
+    head(out, "stackward_checks_waiting", "gauge", "Runs due but held by a concurrency limit.");
+    sw_buf_printf(out, "stackward_checks_waiting %d\n", es.waiting);
+
+    head(out, "stackward_store_batch_seconds", "histogram", "Time to commit one store batch.");
+    sw_histogram_format(&ss.commit_s, "stackward_store_batch_seconds", "", out);
+    head(out, "stackward_store_rows_total", "counter", "Rows written to the store.");
+    sw_buf_printf(out, "stackward_store_rows_total %" PRIu64 "\n", ss.rows);
+    head(out, "stackward_store_failures_total", "counter", "Store batches that failed to commit.");
+    sw_buf_printf(out, "stackward_store_failures_total %" PRIu64 "\n", ss.failures);
+    head(out, "stackward_store_queue_length", "gauge", "Writes queued, not yet committed.");
+    sw_buf_printf(out, "stackward_store_queue_length %zu\n", sw_store_queue_len(store));
+
+    head(out, "stackward_reloads_total", "counter", "Configuration reloads applied.");
+    sw_buf_printf(out, "stackward_reloads_total %" PRIu64 "\n", es.reloads);
+    head(out, "stackward_reload_failures_total", "counter",
+         "Configuration reloads refused (invalid configuration).");
+    sw_buf_printf(out, "stackward_reload_failures_total %" PRIu64 "\n", es.reload_failures);
+
+    sw_status_free(st);
+}

@@ -1,0 +1,788 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* server.c: the HTTP server of api.h on libmicrohttpd (its own polling threads, a pool of
+ * four, epoll). Routes requests, reads live state from the engine and history from the
+ * store, and submits passive results, blocking the handler until the engine reports them
+ * durable. Owns the listening socket and a small context per request. */
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "api/api.h"
+
+#define POOL_THREADS 4
+#define CONN_TIMEOUT_S 30
+#define CONN_LIMIT 1024
+/* Hang guard only: the engine answers every submit and reload. */
+#define ENGINE_WAIT_S 120
+/* A body over the limit without Content-Length is read and dropped up to this many times
+ * the limit (so the client gets its 413), then the connection is cut. */
+#define DISCARD_FACTOR 16
+
+#define JSON_TYPE "application/json"
+#define METRICS_TYPE "text/plain; version=0.0.4; charset=utf-8"
+
+struct sw_api {
+    struct MHD_Daemon *mhd;
+    struct sw_engine *engine;
+    struct sw_store *store;
+    size_t max_body;
+    int port;
+};
+
+enum route {
+    R_NONE,
+    R_HEALTHZ,
+    R_METRICS,
+    R_CUSTOMERS,
+    R_SERVICES,
+    R_CHECKS,
+    R_SERVICE,
+    R_CHECK,
+    R_RESULTS,
+    R_RELOAD,
+};
+
+/* One request in progress. */
+struct req {
+    enum route route;
+    const char *rest; /* for R_SERVICE and R_CHECK: the path after the prefix, in the url */
+    struct sw_buf body;
+    size_t received;
+    bool too_big;
+};
+
+/* ---- waiting for the engine ---- */
+
+struct waiter {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool done;
+    int status;
+    char *message;
+    int refs; /* the handler and the engine's callback */
+};
+
+static struct waiter *waiter_new(void)
+{
+    struct waiter *w = sw_xcalloc(1, sizeof(*w));
+    pthread_condattr_t a;
+
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_condattr_init(&a);
+    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+    pthread_cond_init(&w->cond, &a);
+    pthread_condattr_destroy(&a);
+    w->refs = 2;
+    return w;
+}
+
+static void waiter_unref(struct waiter *w)
+{
+    bool last;
+
+    pthread_mutex_lock(&w->lock);
+    last = --w->refs == 0;
+    pthread_mutex_unlock(&w->lock);
+    if (!last) {
+        return;
+    }
+    pthread_cond_destroy(&w->cond);
+    pthread_mutex_destroy(&w->lock);
+    free(w->message);
+    free(w);
+}
+
+static void waiter_done(void *arg, int status, const char *message)
+{
+    struct waiter *w = arg;
+
+    pthread_mutex_lock(&w->lock);
+    w->done = true;
+    w->status = status;
+    w->message = sw_xstrdup(message);
+    pthread_cond_signal(&w->cond);
+    pthread_mutex_unlock(&w->lock);
+    waiter_unref(w);
+}
+
+/* Waits for the callback; returns its status (and message, owned by the caller), or
+ * -ETIMEDOUT. Drops the handler's reference. */
+static int waiter_wait(struct waiter *w, char **ret_message)
+{
+    struct timespec until;
+    int r = 0;
+
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += ENGINE_WAIT_S;
+    pthread_mutex_lock(&w->lock);
+    while (!w->done && r == 0) {
+        r = pthread_cond_timedwait(&w->cond, &w->lock, &until);
+    }
+    if (w->done) {
+        r = w->status;
+        *ret_message = w->message;
+        w->message = NULL;
+    } else {
+        r = -ETIMEDOUT;
+        *ret_message = NULL;
+    }
+    pthread_mutex_unlock(&w->lock);
+    waiter_unref(w);
+    return r;
+}
+
+/* ---- responses ---- */
+
+static enum MHD_Result respond(struct MHD_Connection *conn, unsigned status, const char *type,
+                               struct sw_buf *body, const char *allow)
+{
+    struct MHD_Response *resp;
+    enum MHD_Result ret;
+    size_t len = body->len;
+    char *data = sw_buf_steal(body);
+
+    resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+    if (!resp) {
+        free(data);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    if (allow) {
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
+    }
+    ret = MHD_queue_response(conn, status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static enum MHD_Result respond_json(struct MHD_Connection *conn, unsigned status,
+                                    struct sw_buf *body)
+{
+    return respond(conn, status, JSON_TYPE, body, NULL);
+}
+
+/* {"error": {"code": code, "message": ...}}; the message is cleaned of anything that is
+ * not UTF-8 text, since it may quote parts of the request. */
+static enum MHD_Result __attribute__((format(printf, 5, 6)))
+respond_error(struct MHD_Connection *conn, unsigned status, const char *code, const char *allow,
+              const char *fmt, ...)
+{
+    struct sw_buf msg;
+    struct sw_buf out;
+    enum MHD_Result ret;
+    va_list ap;
+    char *m;
+
+    sw_buf_init(&msg);
+    sw_buf_init(&out);
+    va_start(ap, fmt);
+    sw_buf_vprintf(&msg, fmt, ap);
+    va_end(ap);
+    m = sw_buf_steal(&msg);
+    sw_str_sanitize(m);
+    sw_buf_puts(&out, "{\"error\":{\"code\":");
+    sw_buf_json_str(&out, code);
+    sw_buf_puts(&out, ",\"message\":");
+    sw_buf_json_str(&out, m);
+    sw_buf_puts(&out, "}}");
+    free(m);
+    ret = respond(conn, status, JSON_TYPE, &out, allow);
+    sw_buf_release(&out);
+    return ret;
+}
+
+/* ---- routing ---- */
+
+static enum route route_of(const char *url, const char **ret_rest)
+{
+    static const struct {
+        const char *url;
+        enum route route;
+    } fixed[] = {
+        {"/healthz", R_HEALTHZ},
+        {"/metrics", R_METRICS},
+        {"/api/v1/customers", R_CUSTOMERS},
+        {"/api/v1/services", R_SERVICES},
+        {"/api/v1/checks", R_CHECKS},
+        {"/api/v1/results", R_RESULTS},
+        {"/api/v1/reload", R_RELOAD},
+    };
+
+    *ret_rest = NULL;
+    for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+        if (strcmp(url, fixed[i].url) == 0) {
+            return fixed[i].route;
+        }
+    }
+    if (sw_str_has_prefix(url, "/api/v1/services/") && url[17]) {
+        *ret_rest = url + 17;
+        return R_SERVICE;
+    }
+    if (sw_str_has_prefix(url, "/api/v1/checks/") && url[15]) {
+        *ret_rest = url + 15;
+        return R_CHECK;
+    }
+    return R_NONE;
+}
+
+static bool route_is_post(enum route r)
+{
+    return r == R_RESULTS || r == R_RELOAD;
+}
+
+/* Query parameters a route accepts: the first one outside allowed (NULL-terminated) is put
+ * in *ret_bad. */
+struct query_check {
+    const char *const *allowed;
+    const char *bad;
+};
+
+static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
+{
+    struct query_check *q = cls;
+
+    (void)kind;
+    (void)value;
+    for (size_t i = 0; q->allowed[i]; i++) {
+        if (strcmp(key, q->allowed[i]) == 0) {
+            return MHD_YES;
+        }
+    }
+    q->bad = key;
+    return MHD_NO;
+}
+
+/* ---- handlers ---- */
+
+static const struct sw_service_status *find_service(const struct sw_status *st, const char *path)
+{
+    for (size_t i = 0; i < st->n_services; i++) {
+        if (strcmp(st->services[i].conf->path, path) == 0) {
+            return &st->services[i];
+        }
+    }
+    return NULL;
+}
+
+static enum MHD_Result get_history(struct sw_api *api, struct MHD_Connection *conn,
+                                   enum sw_object_kind kind, const char *path)
+{
+    const char *from_s = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "from");
+    const char *to_s = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "to");
+    struct sw_interval *v = NULL;
+    struct sw_buf out;
+    enum MHD_Result ret;
+    int64_t from;
+    int64_t to = sw_now();
+    size_t n = 0;
+    int r;
+
+    if (to_s && sw_time_parse(to_s, &to) < 0) {
+        return respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                             "parameter 'to' must be an ISO 8601 time with a zone, such as "
+                             "2026-10-05T10:15:00Z");
+    }
+    from = to - 86400;
+    if (from_s && sw_time_parse(from_s, &from) < 0) {
+        return respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                             "parameter 'from' must be an ISO 8601 time with a zone, such as "
+                             "2026-10-05T10:15:00Z");
+    }
+    if (from >= to) {
+        return respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                             "'from' must be before 'to'");
+    }
+    r = sw_store_history(api->store, kind, path, from, to, &v, &n);
+    if (r < 0) {
+        return respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "store_failed", NULL,
+                             "cannot read the history of '%s' (%s)", path, strerror(-r));
+    }
+    sw_buf_init(&out);
+    sw_api_json_history(path, from, to, v, n, &out);
+    free(v);
+    ret = respond_json(conn, MHD_HTTP_OK, &out);
+    sw_buf_release(&out);
+    return ret;
+}
+
+/* GET routes. customer: the ?customer= filter or NULL. */
+static enum MHD_Result handle_get(struct sw_api *api, struct MHD_Connection *conn, struct req *q,
+                                  const char *customer)
+{
+    struct sw_status *st = NULL;
+    struct sw_buf out;
+    enum MHD_Result ret;
+    int r;
+
+    sw_buf_init(&out);
+    if (q->route == R_HEALTHZ) {
+        sw_buf_puts(&out, "{\"status\":\"ok\"}");
+        ret = respond_json(conn, MHD_HTTP_OK, &out);
+        goto out;
+    }
+    if (q->route == R_METRICS) {
+        sw_api_metrics(api->engine, api->store, &out);
+        ret = respond(conn, MHD_HTTP_OK, METRICS_TYPE, &out, NULL);
+        goto out;
+    }
+
+    r = sw_engine_status(api->engine, &st);
+    if (r < 0) {
+        ret = respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable", NULL,
+                            "cannot read the state (%s)", strerror(-r));
+        goto out;
+    }
+    if (customer && !sw_config_find_customer(st->cfg, customer)) {
+        ret = respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "no customer '%s'",
+                            customer);
+        goto out;
+    }
+
+    switch (q->route) {
+    case R_CUSTOMERS:
+        sw_api_json_customers(st, customer, &out);
+        break;
+    case R_SERVICES:
+        sw_api_json_services(st, customer, &out);
+        break;
+    case R_CHECKS:
+        sw_api_json_checks(st, customer, &out);
+        break;
+    case R_CHECK: {
+        const struct sw_check_status *c = sw_status_find_check(st, q->rest);
+
+        if (c && (!customer || strcmp(c->conf->customer->id, customer) == 0)) {
+            sw_api_json_check(st, c, &out);
+            break;
+        }
+        if (strlen(q->rest) > 8 && strcmp(q->rest + strlen(q->rest) - 8, "/history") == 0) {
+            char *path = sw_xstrndup(q->rest, strlen(q->rest) - 8);
+
+            c = sw_status_find_check(st, path);
+            if (c && (!customer || strcmp(c->conf->customer->id, customer) == 0)) {
+                ret = get_history(api, conn, SW_OBJ_CHECK, path);
+                free(path);
+                goto out;
+            }
+            free(path);
+        }
+        ret = respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "no check '%s'", q->rest);
+        goto out;
+    }
+    case R_SERVICE: {
+        const struct sw_service_status *s = find_service(st, q->rest);
+
+        if (s && (!customer || strcmp(s->conf->customer->id, customer) == 0)) {
+            sw_api_json_service(st, s, &out);
+            break;
+        }
+        if (strlen(q->rest) > 8 && strcmp(q->rest + strlen(q->rest) - 8, "/history") == 0) {
+            char *path = sw_xstrndup(q->rest, strlen(q->rest) - 8);
+
+            s = find_service(st, path);
+            if (s && (!customer || strcmp(s->conf->customer->id, customer) == 0)) {
+                ret = get_history(api, conn, SW_OBJ_SERVICE, path);
+                free(path);
+                goto out;
+            }
+            free(path);
+        }
+        ret =
+            respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "no service '%s'", q->rest);
+        goto out;
+    }
+    default:
+        ret = respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "no such route");
+        goto out;
+    }
+    ret = respond_json(conn, MHD_HTTP_OK, &out);
+out:
+    sw_status_free(st);
+    sw_buf_release(&out);
+    return ret;
+}
+
+static enum MHD_Result post_results(struct sw_api *api, struct MHD_Connection *conn, struct req *q)
+{
+    struct sw_config *cfg = NULL;
+    struct sw_passive *v = NULL;
+    struct waiter *w;
+    struct sw_buf err;
+    struct sw_buf out;
+    enum MHD_Result ret;
+    char *message = NULL;
+    size_t n = 0;
+    int r;
+
+    sw_buf_init(&err);
+    sw_buf_init(&out);
+    r = sw_api_parse_results(q->body.data ? q->body.data : "", q->body.len, &v, &n, &err);
+    if (r < 0) {
+        ret = respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL, "%s",
+                            err.data ? err.data : "invalid body");
+        goto out;
+    }
+    cfg = sw_engine_config(api->engine);
+    for (size_t i = 0; i < n; i++) {
+        if (!sw_config_find_check(cfg, v[i].path)) {
+            if (n > 1) {
+                ret = respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL,
+                                    "result %zu: no check '%s'", i, v[i].path);
+            } else {
+                ret = respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "no check '%s'",
+                                    v[i].path);
+            }
+            goto out;
+        }
+    }
+
+    w = waiter_new();
+    r = sw_engine_submit(api->engine, v, n, waiter_done, w);
+    if (r < 0) {
+        waiter_unref(w); /* the callback's reference: it will not run */
+        waiter_unref(w);
+    } else {
+        r = waiter_wait(w, &message);
+    }
+    switch (r) {
+    case 0:
+        sw_buf_printf(&out, "{\"accepted\":%zu}", n);
+        ret = respond_json(conn, MHD_HTTP_OK, &out);
+        break;
+    case -ENOENT:
+        ret = respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "%s",
+                            message ? message : "unknown check");
+        break;
+    case -EINVAL:
+    case -ERANGE:
+        ret = respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL, "%s",
+                            message ? message : "invalid result");
+        break;
+    case -EIO:
+        ret = respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "store_failed", NULL,
+                            "the results could not be stored%s%s", message ? ": " : "",
+                            message ? message : "");
+        break;
+    case -ESHUTDOWN:
+        ret = respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "shutting_down", NULL,
+                            "the daemon is shutting down");
+        break;
+    case -ETIMEDOUT:
+        ret = respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable", NULL,
+                            "the engine did not answer within %d s", ENGINE_WAIT_S);
+        break;
+    default:
+        ret = respond_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", NULL,
+                            "submitting failed: %s", strerror(-r));
+        break;
+    }
+out:
+    free(message);
+    sw_config_unref(cfg);
+    sw_api_passives_free(v, n);
+    sw_buf_release(&err);
+    sw_buf_release(&out);
+    return ret;
+}
+
+static enum MHD_Result post_reload(struct sw_api *api, struct MHD_Connection *conn)
+{
+    struct sw_buf out;
+    struct waiter *w = waiter_new();
+    enum MHD_Result ret;
+    char *message = NULL;
+    int r;
+
+    r = sw_engine_request_reload(api->engine, waiter_done, w);
+    if (r < 0) {
+        waiter_unref(w);
+        waiter_unref(w);
+    } else {
+        r = waiter_wait(w, &message);
+    }
+    switch (r) {
+    case 0:
+        sw_buf_init(&out);
+        sw_buf_puts(&out, "{\"reloaded\":true}");
+        ret = respond_json(conn, MHD_HTTP_OK, &out);
+        sw_buf_release(&out);
+        break;
+    case -EINVAL:
+        ret = respond_error(conn, MHD_HTTP_UNPROCESSABLE_CONTENT, "invalid_config", NULL, "%s",
+                            message ? message : "invalid configuration");
+        break;
+    case -ESHUTDOWN:
+        ret = respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "shutting_down", NULL,
+                            "the daemon is shutting down");
+        break;
+    case -ETIMEDOUT:
+        ret = respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable", NULL,
+                            "the engine did not answer within %d s", ENGINE_WAIT_S);
+        break;
+    default:
+        ret = respond_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", NULL,
+                            "reload failed: %s%s%s", strerror(-r), message ? ": " : "",
+                            message ? message : "");
+        break;
+    }
+    free(message);
+    return ret;
+}
+
+static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const char *url,
+                               const char *method, const char *version, const char *upload_data,
+                               size_t *upload_data_size, void **con_cls)
+{
+    static const char *const get_args[] = {"customer", NULL};
+    static const char *const history_args[] = {"customer", "from", "to", NULL};
+    static const char *const no_args[] = {NULL};
+    struct sw_api *api = cls;
+    struct req *q = *con_cls;
+    struct query_check qc;
+    bool is_get;
+
+    (void)version;
+    if (!q) {
+        const char *cl;
+
+        q = sw_xcalloc(1, sizeof(*q));
+        sw_buf_init(&q->body);
+        *con_cls = q;
+        q->route = route_of(url, &q->rest);
+        if (q->route == R_NONE) {
+            return respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL,
+                                 "no such route: %s %s", method, url);
+        }
+        is_get =
+            strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+        if (route_is_post(q->route) && strcmp(method, MHD_HTTP_METHOD_POST) != 0) {
+            return respond_error(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", "POST",
+                                 "%s %s: only POST is allowed", method, url);
+        }
+        if (!route_is_post(q->route) && !is_get) {
+            return respond_error(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
+                                 "GET, HEAD", "%s %s: only GET and HEAD are allowed", method, url);
+        }
+        qc.allowed = no_args;
+        if (q->route == R_CUSTOMERS || q->route == R_SERVICES || q->route == R_CHECKS ||
+            q->route == R_CHECK || q->route == R_SERVICE) {
+            qc.allowed = q->route == R_CHECK || q->route == R_SERVICE ? history_args : get_args;
+        }
+        qc.bad = NULL;
+        MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, check_arg, &qc);
+        if (qc.bad) {
+            return respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                                 "unknown parameter '%s'", qc.bad);
+        }
+        cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl && (strlen(cl) > 19 || strtoull(cl, NULL, 10) > api->max_body)) {
+            return respond_error(conn, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large", NULL,
+                                 "the body is larger than %zu bytes", api->max_body);
+        }
+        if (!route_is_post(q->route)) {
+            return handle_get(api, conn, q,
+                              MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "customer"));
+        }
+        return MHD_YES;
+    }
+
+    if (*upload_data_size > 0) {
+        q->received += *upload_data_size;
+        if (!q->too_big && q->received > api->max_body) {
+            q->too_big = true;
+            sw_buf_release(&q->body);
+        }
+        if (q->too_big && q->received / DISCARD_FACTOR > api->max_body) {
+            return MHD_NO;
+        }
+        if (!q->too_big) {
+            sw_buf_append(&q->body, upload_data, *upload_data_size);
+        }
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (q->too_big) {
+        return respond_error(conn, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large", NULL,
+                             "the body is larger than %zu bytes", api->max_body);
+    }
+    if (q->route == R_RESULTS) {
+        return post_results(api, conn, q);
+    }
+    return post_reload(api, conn);
+}
+
+static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                      enum MHD_RequestTerminationCode toe)
+{
+    struct req *q = *con_cls;
+
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    if (q) {
+        sw_buf_release(&q->body);
+        free(q);
+        *con_cls = NULL;
+    }
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char line[512];
+
+    (void)cls;
+    vsnprintf(line, sizeof(line), fmt, ap);
+    sw_debug("api: %s", line);
+}
+
+/* ---- the server ---- */
+
+/* Parses "HOST:PORT" or "[V6]:PORT" and opens a listening socket on it. */
+static int listen_on(const char *listen_s, struct sw_buf *err, int *ret_fd, int *ret_port)
+{
+    struct addrinfo hints = {0};
+    struct addrinfo *ai = NULL;
+    struct sockaddr_storage sa;
+    socklen_t salen = sizeof(sa);
+    const char *colon;
+    char *host = NULL;
+    const char *port;
+    int one = 1;
+    int fd = -1;
+    int r;
+
+    if (listen_s[0] == '[') {
+        const char *end = strchr(listen_s, ']');
+
+        if (!end || end[1] != ':') {
+            r = -EINVAL;
+            goto bad;
+        }
+        host = sw_xstrndup(listen_s + 1, (size_t)(end - listen_s - 1));
+        port = end + 2;
+        hints.ai_family = AF_INET6;
+        hints.ai_flags = AI_NUMERICHOST;
+    } else {
+        colon = strrchr(listen_s, ':');
+        if (!colon || strchr(listen_s, ':') != colon) {
+            r = -EINVAL;
+            goto bad;
+        }
+        host = sw_xstrndup(listen_s, (size_t)(colon - listen_s));
+        port = colon + 1;
+        hints.ai_family = AF_UNSPEC;
+    }
+    if (!host[0] || !port[0] || strspn(port, "0123456789") != strlen(port) || strlen(port) > 5 ||
+        atoi(port) > 65535) {
+        r = -EINVAL;
+        goto bad;
+    }
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags |= AI_PASSIVE | AI_NUMERICSERV;
+    if (getaddrinfo(host, port, &hints, &ai) != 0 || !ai) {
+        if (err) {
+            sw_buf_printf(err, "listen %s: cannot resolve '%s'", listen_s, host);
+        }
+        r = -EINVAL;
+        goto out;
+    }
+    fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd == -1) {
+        r = -errno;
+        goto fail;
+    }
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 || listen(fd, SOMAXCONN) == -1 ||
+        getsockname(fd, (struct sockaddr *)&sa, &salen) == -1) {
+        r = -errno;
+        goto fail;
+    }
+    *ret_port = ntohs(sa.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&sa)->sin6_port
+                                               : ((struct sockaddr_in *)&sa)->sin_port);
+    *ret_fd = fd;
+    fd = -1;
+    r = 0;
+    goto out;
+bad:
+    if (err) {
+        sw_buf_printf(err, "listen '%s': expected HOST:PORT or [IPV6]:PORT", listen_s);
+    }
+    goto out;
+fail:
+    if (err) {
+        sw_buf_printf(err, "listen %s: %s", listen_s, strerror(-r));
+    }
+out:
+    if (fd != -1) {
+        close(fd);
+    }
+    if (ai) {
+        freeaddrinfo(ai);
+    }
+    free(host);
+    return r;
+}
+
+int sw_api_new(struct sw_engine *engine, struct sw_store *store, const char *listen,
+               size_t max_body, struct sw_buf *err, struct sw_api **ret_api)
+{
+    struct sw_api *api = sw_xcalloc(1, sizeof(*api));
+    int fd = -1;
+    int r;
+
+    api->engine = engine;
+    api->store = store;
+    api->max_body = max_body;
+    r = listen_on(listen, err, &fd, &api->port);
+    if (r < 0) {
+        goto out;
+    }
+    api->mhd = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, handler,
+        api, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)POOL_THREADS,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONN_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)CONN_LIMIT, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+    if (!api->mhd) {
+        close(fd);
+        if (err) {
+            sw_buf_printf(err, "listen %s: cannot start the HTTP server", listen);
+        }
+        r = -EIO;
+        goto out;
+    }
+    *ret_api = api;
+    api = NULL;
+    r = 0;
+out:
+    sw_api_free(api);
+    return r;
+}
+
+void sw_api_free(struct sw_api *api)
+{
+    if (!api) {
+        return;
+    }
+    if (api->mhd) {
+        MHD_stop_daemon(api->mhd); /* closes the listening socket too */
+    }
+    free(api);
+}
+
+int sw_api_port(const struct sw_api *api)
+{
+    return api->port;
+}

@@ -1,0 +1,418 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* config.c: the public face of config.h: reading the file, parsing (tree.c) and building
+ * (load.c), the flat check and service arrays with their sorted lookup indexes, check
+ * fingerprints, reference counting and freeing. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config/config_int.h"
+
+const char *sw_check_type_name(enum sw_check_type t)
+{
+    static const char *const names[] = {"http", "tcp", "exec", "passive"};
+
+    return (unsigned)t < SW_CHECK_TYPE_COUNT ? names[t] : "unknown";
+}
+
+const char *sw_deployment_kind_name(enum sw_deployment_kind k)
+{
+    static const char *const names[] = {"openstack", "kubernetes", "ceph", "other"};
+
+    return (unsigned)k <= SW_KIND_OTHER ? names[k] : "unknown";
+}
+
+/* ---- fingerprints ---- */
+
+static uint64_t fp_bytes(uint64_t h, const void *p, size_t n)
+{
+    return n ? sw_hash64(p, n, h) : h;
+}
+
+static uint64_t fp_i64(uint64_t h, int64_t x)
+{
+    return fp_bytes(h, &x, sizeof(x));
+}
+
+/* Length-prefixed, with NULL distinct from "", so that no two settings run together. */
+static uint64_t fp_str(uint64_t h, const char *s)
+{
+    if (!s) {
+        return fp_i64(h, -1);
+    }
+    size_t n = strlen(s);
+    h = fp_i64(h, (int64_t)n);
+    return fp_bytes(h, s, n);
+}
+
+uint64_t sw_cfg_check_fingerprint(const struct sw_check_conf *ck)
+{
+    uint64_t h = 14695981039346656037ULL;
+
+    h = fp_i64(h, ck->type);
+    h = fp_i64(h, ck->interval_ms);
+    h = fp_i64(h, ck->retry_interval_ms);
+    h = fp_i64(h, ck->timeout_ms);
+    h = fp_i64(h, ck->max_attempts);
+    h = fp_i64(h, ck->flap.enabled);
+    h = fp_i64(h, ck->flap.low_pct);
+    h = fp_i64(h, ck->flap.high_pct);
+
+    h = fp_str(h, ck->url);
+    h = fp_str(h, ck->method);
+    h = fp_i64(h, (int64_t)ck->n_headers);
+    for (size_t i = 0; i < ck->n_headers; i++) {
+        h = fp_str(h, ck->headers[i]);
+    }
+    h = fp_str(h, ck->body);
+    h = fp_i64(h, (int64_t)ck->n_expect_status);
+    for (size_t i = 0; i < ck->n_expect_status; i++) {
+        h = fp_i64(h, ck->expect_status[i]);
+    }
+    h = fp_str(h, ck->expect_body);
+    h = fp_i64(h, ck->warn_latency_ms);
+    h = fp_i64(h, ck->crit_latency_ms);
+    h = fp_i64(h, ck->cert_warn_days);
+    h = fp_i64(h, ck->cert_crit_days);
+    h = fp_i64(h, ck->follow_redirects);
+    h = fp_i64(h, ck->tls_verify);
+    h = fp_str(h, ck->ca_file);
+    h = fp_str(h, ck->client_cert);
+    h = fp_str(h, ck->client_key);
+    h = fp_str(h, ck->username);
+    h = fp_str(h, ck->password);
+    h = fp_str(h, ck->bearer_token);
+    h = fp_i64(h, (int64_t)ck->max_body);
+
+    h = fp_str(h, ck->host);
+    h = fp_i64(h, ck->port);
+    h = fp_str(h, ck->send);
+    h = fp_str(h, ck->expect);
+
+    h = fp_i64(h, (int64_t)ck->argc);
+    for (size_t i = 0; i < ck->argc; i++) {
+        h = fp_str(h, ck->argv[i]);
+    }
+
+    h = fp_i64(h, ck->freshness_ms);
+    return h;
+}
+
+/* ---- freeing ---- */
+
+static void free_secret(char *s)
+{
+    if (s) {
+        explicit_bzero(s, strlen(s));
+        free(s);
+    }
+}
+
+static void free_check(struct sw_check_conf *ck)
+{
+    free(ck->id);
+    free(ck->path);
+    free(ck->url);
+    free(ck->method);
+    for (size_t i = 0; i < ck->n_headers; i++) {
+        free(ck->headers[i]);
+    }
+    free(ck->headers);
+    free(ck->body);
+    free(ck->expect_status);
+    free(ck->expect_body);
+    pcre2_code_free(ck->expect_body_re);
+    free(ck->ca_file);
+    free(ck->client_cert);
+    free(ck->client_key);
+    free(ck->username);
+    free_secret(ck->password);
+    free_secret(ck->bearer_token);
+    free(ck->host);
+    free(ck->send);
+    free(ck->expect);
+    for (size_t i = 0; i < ck->argc; i++) {
+        free(ck->argv[i]);
+    }
+    free(ck->argv);
+}
+
+void sw_cfg_free(struct sw_config *c)
+{
+    if (!c) {
+        return;
+    }
+    for (size_t i = 0; i < c->n_customers; i++) {
+        struct sw_customer_conf *cu = &c->customers[i];
+        for (size_t j = 0; j < cu->n_deployments; j++) {
+            struct sw_deployment_conf *d = &cu->deployments[j];
+            for (size_t k = 0; k < d->n_services; k++) {
+                struct sw_service_conf *sv = &d->services[k];
+                for (size_t m = 0; m < sv->n_checks; m++) {
+                    free_check(&sv->checks[m]);
+                }
+                free(sv->checks);
+                free(sv->id);
+                free(sv->path);
+                free(sv->name);
+            }
+            free(d->services);
+            free(d->id);
+            free(d->path);
+            free(d->region);
+            free(d->timezone);
+        }
+        free(cu->deployments);
+        free(cu->id);
+        free(cu->name);
+    }
+    free(c->customers);
+    free(c->checks);
+    free(c->services);
+    free(c->check_index);
+    free(c->service_index);
+    free(c->customer_index);
+    free(c->file);
+    free(c->listen);
+    free(c->database);
+    free(c);
+}
+
+struct sw_config *sw_config_ref(struct sw_config *c)
+{
+    if (c) {
+        __atomic_add_fetch(&c->refs, 1, __ATOMIC_RELAXED);
+    }
+    return c;
+}
+
+void sw_config_unref(struct sw_config *c)
+{
+    if (c && __atomic_sub_fetch(&c->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+        sw_cfg_free(c);
+    }
+}
+
+/* ---- flat arrays and lookups ---- */
+
+static int check_cmp(const void *a, const void *b)
+{
+    return strcmp((*(struct sw_check_conf *const *)a)->path,
+                  (*(struct sw_check_conf *const *)b)->path);
+}
+
+static int service_cmp(const void *a, const void *b)
+{
+    return strcmp((*(struct sw_service_conf *const *)a)->path,
+                  (*(struct sw_service_conf *const *)b)->path);
+}
+
+static int customer_cmp(const void *a, const void *b)
+{
+    return strcmp((*(struct sw_customer_conf *const *)a)->id,
+                  (*(struct sw_customer_conf *const *)b)->id);
+}
+
+static int check_key(const void *key, const void *elem)
+{
+    return strcmp(key, (*(struct sw_check_conf *const *)elem)->path);
+}
+
+static int service_key(const void *key, const void *elem)
+{
+    return strcmp(key, (*(struct sw_service_conf *const *)elem)->path);
+}
+
+static int customer_key(const void *key, const void *elem)
+{
+    return strcmp(key, (*(struct sw_customer_conf *const *)elem)->id);
+}
+
+/* Runs only on a configuration without errors: every id and path is set. */
+static void index_config(struct sw_config *c)
+{
+    size_t nc = 0, ns = 0;
+
+    for (size_t i = 0; i < c->n_customers; i++) {
+        for (size_t j = 0; j < c->customers[i].n_deployments; j++) {
+            struct sw_deployment_conf *d = &c->customers[i].deployments[j];
+            ns += d->n_services;
+            for (size_t k = 0; k < d->n_services; k++) {
+                nc += d->services[k].n_checks;
+            }
+        }
+    }
+    c->checks = sw_xcalloc(nc + 1, sizeof(*c->checks));
+    c->services = sw_xcalloc(ns + 1, sizeof(*c->services));
+    c->customer_index = sw_xcalloc(c->n_customers + 1, sizeof(*c->customer_index));
+    for (size_t i = 0; i < c->n_customers; i++) {
+        c->customer_index[i] = &c->customers[i];
+        for (size_t j = 0; j < c->customers[i].n_deployments; j++) {
+            struct sw_deployment_conf *d = &c->customers[i].deployments[j];
+            for (size_t k = 0; k < d->n_services; k++) {
+                struct sw_service_conf *sv = &d->services[k];
+                c->services[c->n_services++] = sv;
+                for (size_t m = 0; m < sv->n_checks; m++) {
+                    sv->checks[m].fingerprint = sw_cfg_check_fingerprint(&sv->checks[m]);
+                    c->checks[c->n_checks++] = &sv->checks[m];
+                }
+            }
+        }
+    }
+    c->check_index = sw_xcalloc(nc + 1, sizeof(*c->check_index));
+    c->service_index = sw_xcalloc(ns + 1, sizeof(*c->service_index));
+    memcpy(c->check_index, c->checks, nc * sizeof(*c->checks));
+    memcpy(c->service_index, c->services, ns * sizeof(*c->services));
+    qsort(c->check_index, nc, sizeof(*c->check_index), check_cmp);
+    qsort(c->service_index, ns, sizeof(*c->service_index), service_cmp);
+    qsort(c->customer_index, c->n_customers, sizeof(*c->customer_index), customer_cmp);
+}
+
+struct sw_check_conf *sw_config_find_check(const struct sw_config *c, const char *path)
+{
+    struct sw_check_conf **p;
+
+    if (!c || !path || !c->n_checks) {
+        return NULL;
+    }
+    p = bsearch(path, c->check_index, c->n_checks, sizeof(*p), check_key);
+    return p ? *p : NULL;
+}
+
+struct sw_service_conf *sw_config_find_service(const struct sw_config *c, const char *path)
+{
+    struct sw_service_conf **p;
+
+    if (!c || !path || !c->n_services) {
+        return NULL;
+    }
+    p = bsearch(path, c->service_index, c->n_services, sizeof(*p), service_key);
+    return p ? *p : NULL;
+}
+
+struct sw_customer_conf *sw_config_find_customer(const struct sw_config *c, const char *id)
+{
+    struct sw_customer_conf **p;
+
+    if (!c || !id || !c->n_customers) {
+        return NULL;
+    }
+    p = bsearch(id, c->customer_index, c->n_customers, sizeof(*p), customer_key);
+    return p ? *p : NULL;
+}
+
+/* ---- loading ---- */
+
+/* The directory of name, absolute when it exists; NULL for a name without a directory
+ * that cannot be resolved either (relative paths then stay relative). */
+static char *base_dir(const char *name)
+{
+    const char *slash = strrchr(name, '/');
+    char *dir, *real;
+
+    if (!slash) {
+        dir = sw_xstrdup(".");
+    } else if (slash == name) {
+        dir = sw_xstrdup("/");
+    } else {
+        dir = sw_xstrndup(name, (size_t)(slash - name));
+    }
+    real = realpath(dir, NULL);
+    if (real) {
+        free(dir);
+        return real;
+    }
+    if (!slash) {
+        free(dir);
+        return NULL;
+    }
+    return dir;
+}
+
+int sw_config_parse(const char *name, const char *text, size_t len, struct sw_buf *errors,
+                    struct sw_config **ret_config)
+{
+    struct sw_cfg_errors e = {.file = name};
+    struct sw_cfg_node *root = NULL;
+    struct sw_config *c = NULL;
+    char *base = NULL;
+    int r;
+
+    if (len > SW_CFG_MAX_BYTES) {
+        sw_cfg_errors_add(&e, 1, 1, "the document is larger than 16 MiB");
+        r = -EINVAL;
+        goto out;
+    }
+    r = sw_cfg_tree_parse(text, len, &e, &root);
+    if (r < 0) {
+        goto out;
+    }
+    base = base_dir(name);
+    c = sw_xcalloc(1, sizeof(*c));
+    c->file = sw_xstrdup(name);
+    c->refs = 1;
+    r = sw_cfg_build(root, base, &e, c);
+    if (r < 0 || e.n || e.dropped) {
+        r = -EINVAL;
+        goto out;
+    }
+    index_config(c);
+    *ret_config = c;
+    c = NULL;
+out:
+    sw_cfg_errors_flush(&e, errors);
+    sw_cfg_tree_free(root);
+    sw_cfg_free(c);
+    free(base);
+    return r;
+}
+
+int sw_config_load(const char *file, struct sw_buf *errors, struct sw_config **ret_config)
+{
+    size_t len = 0, cap = 64 * 1024;
+    char *text = NULL;
+    ssize_t n;
+    int fd, r;
+
+    fd = open(file, O_RDONLY | O_CLOEXEC);
+    if (fd == -1) {
+        r = -errno;
+        if (errors) {
+            sw_buf_printf(errors, "%s: cannot read: %s\n", file, strerror(-r));
+        }
+        return r;
+    }
+    text = sw_xmalloc(cap);
+    for (;;) {
+        if (len == cap) {
+            if (cap > SW_CFG_MAX_BYTES) {
+                break; /* one byte past the limit is enough to refuse it */
+            }
+            cap = cap * 2 > SW_CFG_MAX_BYTES ? SW_CFG_MAX_BYTES + 1 : cap * 2;
+            text = sw_xrealloc(text, cap);
+        }
+        n = read(fd, text + len, cap - len);
+        if (n == -1 && errno == EINTR) {
+            continue;
+        }
+        if (n == -1) {
+            r = -errno;
+            if (errors) {
+                sw_buf_printf(errors, "%s: cannot read: %s\n", file, strerror(-r));
+            }
+            goto out;
+        }
+        if (n == 0) {
+            break;
+        }
+        len += (size_t)n;
+    }
+    r = sw_config_parse(file, text, len, errors, ret_config);
+out:
+    close(fd);
+    free(text);
+    return r;
+}

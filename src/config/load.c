@@ -1,0 +1,1563 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* load.c: walks the YAML tree of tree.c and builds the configuration of config.h, checking
+ * every key and value on the way. Each problem becomes one error at the position of the
+ * offending key or value; walking goes on so that all errors are reported at once. Files
+ * named by the configuration (secrets, certificates, plugins) are checked or read here. */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "config/config_int.h"
+
+#define MAX_DURATION_MS (3650LL * 86400 * 1000) /* ten years */
+#define MAX_SECRET 4096                         /* bytes in a password or token */
+#define MAX_HEADERS 64
+#define MAX_EXPECT_STATUS 64
+#define MAX_ARGS 256
+#define MAX_ARG_LEN 4096
+#define MAX_PATH_LEN 4096
+#define MAX_URL_LEN 8192
+#define MAX_TEXT 65536    /* request body, tcp send and expect */
+#define MAX_PATTERN 4096  /* expect_body */
+#define MAX_NAME 256      /* display names, region, username */
+#define KIB 1024ULL
+#define MIB (1024ULL * 1024)
+#define GIB (1024ULL * 1024 * 1024)
+
+struct ctx {
+    struct sw_cfg_errors *e;
+    const char *base; /* directory against which relative paths resolve, or NULL */
+    struct sw_config *cfg;
+    int64_t def_interval_ms;
+    int64_t def_retry_ms;
+    int64_t def_timeout_ms;
+    int def_attempts;
+};
+
+/* an id and where it was written, for finding duplicates among siblings */
+struct idpos {
+    const char *id;
+    int line;
+    int col;
+    size_t idx;
+};
+
+typedef const struct sw_cfg_node cnode;
+
+#define ERR(c, n, ...) sw_cfg_errors_add((c)->e, (n)->line, (n)->col, __VA_ARGS__)
+
+/* ---- describing what was found ---- */
+
+static bool is_null(cnode *n)
+{
+    return n->type == SW_CFG_SCALAR && n->plain &&
+           (n->n == 0 || strcmp(n->s, "~") == 0 || strcmp(n->s, "null") == 0 ||
+            strcmp(n->s, "Null") == 0 || strcmp(n->s, "NULL") == 0);
+}
+
+/* The scalar's text for a message: printable, at most 48 characters. */
+static const char *shown(cnode *n, char *buf, size_t size)
+{
+    size_t i, o = 0;
+
+    for (i = 0; i < n->n && o + 4 < size && i < 48; i++) {
+        unsigned char ch = (unsigned char)n->s[i];
+        buf[o++] = (ch < 0x20 || ch == 0x7f) ? '?' : (char)ch;
+    }
+    if (i < n->n) {
+        memcpy(buf + o, "...", 3);
+        o += 3;
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+/* "a mapping", "a list", "nothing" or the scalar quoted. */
+static const char *found(cnode *n, char *buf, size_t size)
+{
+    char t[64];
+
+    if (n->type == SW_CFG_MAP) {
+        return "a mapping";
+    }
+    if (n->type == SW_CFG_SEQ) {
+        return "a list";
+    }
+    if (is_null(n)) {
+        return "nothing";
+    }
+    snprintf(buf, size, "'%s'", shown(n, t, sizeof(t)));
+    return buf;
+}
+
+static bool want_map(struct ctx *c, cnode *n, const char *what)
+{
+    char b[80];
+
+    if (n->type == SW_CFG_MAP) {
+        return true;
+    }
+    ERR(c, n, "%s must be a mapping, found %s", what, found(n, b, sizeof(b)));
+    return false;
+}
+
+static bool want_seq(struct ctx *c, cnode *n, const char *key)
+{
+    char b[80];
+
+    if (n->type == SW_CFG_SEQ) {
+        return true;
+    }
+    ERR(c, n, "'%s' must be a list, found %s", key, found(n, b, sizeof(b)));
+    return false;
+}
+
+/* Matches the keys of map against names[]: reports keys that are unknown, repeated or not
+ * strings, and fills keys[i] / vals[i] with the key and value nodes of names[i] (or NULL). */
+static bool take_keys(struct ctx *c, cnode *map, const char *what, const char *where,
+                      const char *const *names, size_t count, cnode **keys, cnode **vals)
+{
+    for (size_t i = 0; i < count; i++) {
+        keys[i] = vals[i] = NULL;
+    }
+    if (!want_map(c, map, what)) {
+        return false;
+    }
+    for (size_t i = 0; i + 1 < map->n; i += 2) {
+        cnode *k = map->kids[i];
+        size_t j;
+        char b[64];
+
+        if (k->type != SW_CFG_SCALAR) {
+            ERR(c, k, "mapping keys must be strings");
+            continue;
+        }
+        for (j = 0; j < count && strcmp(names[j], k->s) != 0; j++) {
+        }
+        if (j == count) {
+            ERR(c, k, "unknown key '%s' %s", shown(k, b, sizeof(b)), where);
+        } else if (keys[j]) {
+            ERR(c, k, "duplicate key '%s' (first at %s:%d:%d)", names[j], c->e->file,
+                keys[j]->line, keys[j]->col);
+        } else {
+            keys[j] = k;
+            vals[j] = map->kids[i + 1];
+        }
+    }
+    return true;
+}
+
+static void need(struct ctx *c, cnode *map, cnode *val, const char *key)
+{
+    if (!val) {
+        ERR(c, map, "missing required key '%s'", key);
+    }
+}
+
+/* ---- scalars ---- */
+
+enum {
+    STR_NONEMPTY = 1 << 0,
+    STR_LINE = 1 << 1, /* one line: no control characters */
+};
+
+static bool has_ctl(const char *s)
+{
+    for (; *s; s++) {
+        if ((unsigned char)*s < 0x20 || *s == 0x7f) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The scalar text of v; the pointer lives as long as the tree. */
+static bool get_str(struct ctx *c, const char *key, cnode *v, size_t max, int flags,
+                    const char **ret)
+{
+    char b[80];
+
+    if (v->type != SW_CFG_SCALAR || is_null(v)) {
+        ERR(c, v, "'%s' must be a string, found %s", key, found(v, b, sizeof(b)));
+        return false;
+    }
+    if (strlen(v->s) != v->n) {
+        ERR(c, v, "'%s' contains a NUL character", key);
+        return false;
+    }
+    if ((flags & STR_NONEMPTY) && v->n == 0) {
+        ERR(c, v, "'%s' must not be empty", key);
+        return false;
+    }
+    if (v->n > max) {
+        ERR(c, v, "'%s' is longer than %zu bytes", key, max);
+        return false;
+    }
+    if ((flags & STR_LINE) && has_ctl(v->s)) {
+        ERR(c, v, "'%s' contains control characters", key);
+        return false;
+    }
+    *ret = v->s;
+    return true;
+}
+
+static bool dup_str(struct ctx *c, const char *key, cnode *v, size_t max, int flags, char **ret)
+{
+    const char *s;
+
+    if (!get_str(c, key, v, max, flags, &s)) {
+        return false;
+    }
+    *ret = sw_xstrdup(s);
+    return true;
+}
+
+/* Only a plain decimal scalar is an integer; "5" in quotes is a string. */
+static bool get_int(struct ctx *c, const char *key, cnode *v, long long min, long long max,
+                    long long *ret)
+{
+    const char *p;
+    char *end;
+    long long x;
+    char b[80];
+
+    if (v->type != SW_CFG_SCALAR || is_null(v)) {
+        ERR(c, v, "'%s' must be an integer, found %s", key, found(v, b, sizeof(b)));
+        return false;
+    }
+    p = v->s + (v->s[0] == '-' || v->s[0] == '+');
+    if (!isdigit((unsigned char)*p) || strspn(p, "0123456789") != strlen(p)) {
+        ERR(c, v, "'%s' must be an integer, found %s", key, found(v, b, sizeof(b)));
+        return false;
+    }
+    if (!v->plain) {
+        ERR(c, v, "'%s' must be an integer, found the string %s (drop the quotes)", key,
+            found(v, b, sizeof(b)));
+        return false;
+    }
+    errno = 0;
+    x = strtoll(v->s, &end, 10);
+    if (errno == ERANGE || x < min || x > max) {
+        ERR(c, v, "'%s' must be between %lld and %lld, found %s", key, min, max,
+            found(v, b, sizeof(b)));
+        return false;
+    }
+    *ret = x;
+    return true;
+}
+
+static bool get_intv(struct ctx *c, const char *key, cnode *v, int min, int max, int *ret)
+{
+    long long x;
+
+    if (!get_int(c, key, v, min, max, &x)) {
+        return false;
+    }
+    *ret = (int)x;
+    return true;
+}
+
+static bool get_bool(struct ctx *c, const char *key, cnode *v, bool *ret)
+{
+    static const char *const t[] = {"true", "True", "TRUE"}, *const f[] = {"false", "False",
+                                                                           "FALSE"};
+    char b[80];
+
+    if (v->type == SW_CFG_SCALAR && v->plain) {
+        for (int i = 0; i < 3; i++) {
+            if (strcmp(v->s, t[i]) == 0 || strcmp(v->s, f[i]) == 0) {
+                *ret = strcmp(v->s, t[i]) == 0;
+                return true;
+            }
+        }
+    }
+    ERR(c, v, "'%s' must be true or false, found %s", key, found(v, b, sizeof(b)));
+    return false;
+}
+
+static bool get_duration(struct ctx *c, const char *key, cnode *v, bool allow_zero,
+                         int64_t *ret_ms)
+{
+    int64_t ms = 0;
+    char b[80];
+    int r;
+
+    if (v->type != SW_CFG_SCALAR || is_null(v)) {
+        ERR(c, v, "'%s' must be a duration, found %s", key, found(v, b, sizeof(b)));
+        return false;
+    }
+    if (allow_zero && v->plain && strcmp(v->s, "0") == 0) {
+        *ret_ms = 0;
+        return true;
+    }
+    r = sw_duration_parse(v->s, &ms);
+    if (r == -ERANGE || (r == 0 && ms > MAX_DURATION_MS)) {
+        ERR(c, v, "'%s' is too long (at most 3650d)", key);
+        return false;
+    }
+    if (r < 0) {
+        ERR(c, v,
+            "bad duration %s for '%s' (a number with a unit: ms, s, m, h, d, w; e.g. 30s "
+            "or 1h30m)",
+            found(v, b, sizeof(b)), key);
+        return false;
+    }
+    if (ms == 0 && !allow_zero) {
+        ERR(c, v, "'%s' must be greater than 0", key);
+        return false;
+    }
+    *ret_ms = ms;
+    return true;
+}
+
+/* Bytes: a plain integer, or a number with B, KiB, MiB or GiB ("1MiB", "64 KiB"). */
+static bool get_bytes(struct ctx *c, const char *key, cnode *v, unsigned long long min,
+                      unsigned long long max, size_t *ret)
+{
+    static const struct {
+        const char *unit;
+        unsigned long long mult;
+    } units[] = {{"", 1}, {"B", 1}, {"KiB", KIB}, {"MiB", MIB}, {"GiB", GIB}};
+    unsigned long long x = 0;
+    const char *p;
+    char b[80];
+    size_t i;
+
+    if (v->type != SW_CFG_SCALAR || is_null(v) || !isdigit((unsigned char)v->s[0])) {
+        goto bad;
+    }
+    for (p = v->s; isdigit((unsigned char)*p); p++) {
+        if (x > 1000000000000ULL) {
+            goto range;
+        }
+        x = x * 10 + (unsigned long long)(*p - '0');
+    }
+    if (*p == ' ' && p[1]) {
+        p++; /* "64 KiB" */
+    }
+    for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        if (strcmp(p, units[i].unit) == 0) {
+            break;
+        }
+    }
+    if (i == sizeof(units) / sizeof(units[0]) || (i == 0 && !v->plain)) {
+        goto bad;
+    }
+    x *= units[i].mult;
+    if (x < min || x > max) {
+        goto range;
+    }
+    *ret = (size_t)x;
+    return true;
+range:
+    ERR(c, v, "'%s' must be between %llu and %llu bytes, found %s", key, min, max,
+        found(v, b, sizeof(b)));
+    return false;
+bad:
+    ERR(c, v, "bad size %s for '%s' (bytes, or a number with KiB, MiB or GiB; e.g. 1MiB)",
+        found(v, b, sizeof(b)), key);
+    return false;
+}
+
+/* ---- names, addresses and files ---- */
+
+static bool valid_id(const char *s)
+{
+    size_t n = strlen(s);
+
+    if (n == 0 || n > 64 || !isalnum((unsigned char)s[0])) {
+        return false;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if (!isalnum((unsigned char)s[i]) && !strchr("_.-", s[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool get_id(struct ctx *c, cnode *v, char **ret, struct idpos *ip)
+{
+    const char *s;
+    char b[80];
+
+    if (!get_str(c, "id", v, 1024, STR_NONEMPTY, &s)) {
+        return false;
+    }
+    if (!valid_id(s)) {
+        ERR(c, v,
+            "bad id %s (1 to 64 letters, digits, '_', '.' or '-', starting with a letter or "
+            "digit)",
+            found(v, b, sizeof(b)));
+        return false;
+    }
+    *ret = sw_xstrdup(s);
+    ip->id = *ret;
+    ip->line = v->line;
+    ip->col = v->col;
+    return true;
+}
+
+static int idpos_cmp(const void *a, const void *b)
+{
+    const struct idpos *x = a, *y = b;
+    int r = strcmp(x->id, y->id);
+
+    if (r) {
+        return r;
+    }
+    return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* Reports every id that an earlier sibling already has. Entries without an id are skipped. */
+static void check_dups(struct ctx *c, const char *what, struct idpos *v, size_t n)
+{
+    size_t m = 0, first = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].id) {
+            v[m] = v[i];
+            v[m].idx = i;
+            m++;
+        }
+    }
+    if (m > 1) {
+        qsort(v, m, sizeof(*v), idpos_cmp);
+    }
+    for (size_t i = 1; i < m; i++) {
+        if (strcmp(v[i].id, v[first].id) != 0) {
+            first = i;
+            continue;
+        }
+        sw_cfg_errors_add(c->e, v[i].line, v[i].col, "duplicate %s id '%s' (first at %s:%d:%d)",
+                          what, v[i].id, c->e->file, v[first].line, v[first].col);
+    }
+}
+
+static bool valid_hostname(const char *s)
+{
+    size_t n = strlen(s);
+
+    if (n == 0 || n > 253) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!isalnum((unsigned char)s[i]) && !strchr(".-_", s[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool valid_port(const char *s)
+{
+    if (!*s || strlen(s) > 5 || strspn(s, "0123456789") != strlen(s)) {
+        return false;
+    }
+    int p = atoi(s);
+    return p >= 1 && p <= 65535;
+}
+
+/* "HOST:PORT" or "[IPv6]:PORT". */
+static bool valid_listen(const char *s)
+{
+    const char *colon;
+    char host[256];
+    struct in6_addr a6;
+
+    if (s[0] == '[') {
+        const char *close = strchr(s, ']');
+        if (!close || close[1] != ':' || (size_t)(close - s - 1) >= sizeof(host)) {
+            return false;
+        }
+        memcpy(host, s + 1, (size_t)(close - s - 1));
+        host[close - s - 1] = '\0';
+        return inet_pton(AF_INET6, host, &a6) == 1 && valid_port(close + 2);
+    }
+    colon = strrchr(s, ':');
+    if (!colon || (size_t)(colon - s) >= sizeof(host)) {
+        return false;
+    }
+    memcpy(host, s, (size_t)(colon - s));
+    host[colon - s] = '\0';
+    return valid_hostname(host) && valid_port(colon + 1);
+}
+
+/* Joins a relative path to the configuration file's directory. */
+static char *resolve(struct ctx *c, const char *path)
+{
+    if (path[0] == '/' || !c->base) {
+        return sw_xstrdup(path);
+    }
+    return sw_xasprintf("%s/%s", c->base, path);
+}
+
+/* A file that must exist, be a regular file and be readable; the resolved path. */
+static bool get_file(struct ctx *c, const char *key, cnode *v, char **ret)
+{
+    const char *s;
+    struct stat st;
+    char *path;
+
+    if (!get_str(c, key, v, MAX_PATH_LEN, STR_NONEMPTY | STR_LINE, &s)) {
+        return false;
+    }
+    path = resolve(c, s);
+    if (stat(path, &st) == -1 || access(path, R_OK) == -1) {
+        ERR(c, v, "cannot read %s '%s': %s", key, path, strerror(errno));
+        free(path);
+        return false;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        ERR(c, v, "%s '%s' is not a regular file", key, path);
+        free(path);
+        return false;
+    }
+    *ret = path;
+    return true;
+}
+
+/* A password or token must be one line of printable text: it ends up in an HTTP header. */
+static bool secret_ok(struct ctx *c, cnode *v, const char *what, const char *s, size_t n)
+{
+    if (n == 0) {
+        ERR(c, v, "%s is empty", what);
+        return false;
+    }
+    if (n > MAX_SECRET) {
+        ERR(c, v, "%s is longer than %d bytes", what, MAX_SECRET);
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
+            ERR(c, v, "%s contains control characters", what);
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool read_secret_file(struct ctx *c, const char *key, cnode *v, char **ret)
+{
+    char buf[MAX_SECRET + 2], what[MAX_PATH_LEN + 64];
+    const char *s;
+    char *path;
+    struct stat st;
+    size_t n = 0;
+    ssize_t r;
+    int fd;
+    bool ok = false;
+
+    if (!get_str(c, key, v, MAX_PATH_LEN, STR_NONEMPTY | STR_LINE, &s)) {
+        return false;
+    }
+    path = resolve(c, s);
+    snprintf(what, sizeof(what), "%s '%s'", key, path);
+    /* O_NONBLOCK: a FIFO must not hang the loader; only regular files pass below */
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd == -1) {
+        ERR(c, v, "cannot read %s: %s", what, strerror(errno));
+        goto out;
+    }
+    if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+        ERR(c, v, "%s is not a regular file", what);
+        goto out;
+    }
+    while (n < sizeof(buf) - 1) {
+        r = read(fd, buf + n, sizeof(buf) - 1 - n);
+        if (r == -1 && errno == EINTR) {
+            continue;
+        }
+        if (r == -1) {
+            ERR(c, v, "cannot read %s: %s", what, strerror(errno));
+            goto out;
+        }
+        if (r == 0) {
+            break;
+        }
+        n += (size_t)r;
+    }
+    if (n > 0 && buf[n - 1] == '\n') {
+        n--;
+        if (n > 0 && buf[n - 1] == '\r') {
+            n--;
+        }
+    }
+    if (!secret_ok(c, v, what, buf, n)) {
+        goto out;
+    }
+    *ret = sw_xstrndup(buf, n);
+    ok = true;
+out:
+    explicit_bzero(buf, sizeof(buf));
+    if (fd != -1) {
+        close(fd);
+    }
+    free(path);
+    return ok;
+}
+
+static bool read_secret_env(struct ctx *c, const char *key, cnode *v, char **ret)
+{
+    char what[160];
+    const char *s, *val;
+
+    if (!get_str(c, key, v, 128, STR_NONEMPTY, &s)) {
+        return false;
+    }
+    if (!(isalpha((unsigned char)s[0]) || s[0] == '_') ||
+        strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") !=
+            strlen(s)) {
+        char b[80];
+        ERR(c, v, "bad environment variable name %s for '%s'", found(v, b, sizeof(b)), key);
+        return false;
+    }
+    snprintf(what, sizeof(what), "environment variable '%s' (%s)", s, key);
+    val = getenv(s);
+    if (!val) {
+        ERR(c, v, "%s is not set", what);
+        return false;
+    }
+    if (!secret_ok(c, v, what, val, strlen(val))) {
+        return false;
+    }
+    *ret = sw_xstrdup(val);
+    return true;
+}
+
+/* Decodes \r \n \t \\ in place of their two-character escapes. */
+static bool get_escaped(struct ctx *c, const char *key, cnode *v, char **ret)
+{
+    const char *s;
+    char *out, *o;
+
+    if (!get_str(c, key, v, MAX_TEXT, STR_NONEMPTY, &s)) {
+        return false;
+    }
+    out = o = sw_xmalloc(strlen(s) + 1);
+    for (const char *p = s; *p; p++) {
+        if (*p != '\\') {
+            *o++ = *p;
+            continue;
+        }
+        switch (p[1]) {
+        case 'r':
+            *o++ = '\r';
+            break;
+        case 'n':
+            *o++ = '\n';
+            break;
+        case 't':
+            *o++ = '\t';
+            break;
+        case '\\':
+            *o++ = '\\';
+            break;
+        default:
+            ERR(c, v, "unknown escape in '%s' at byte %zu (known: \\r \\n \\t \\\\)", key,
+                (size_t)(p - s) + 1);
+            free(out);
+            return false;
+        }
+        p++;
+    }
+    *o = '\0';
+    *ret = out;
+    return true;
+}
+
+/* ---- the top level ---- */
+
+static void load_customer(struct ctx *c, cnode *n, struct sw_customer_conf *cu,
+                          struct idpos *ip);
+
+static void load_defaults(struct ctx *c, cnode *n)
+{
+    enum { D_INTERVAL, D_RETRY, D_ATTEMPTS, D_TIMEOUT, D_N };
+    static const char *const names[] = {"interval", "retry_interval", "max_attempts", "timeout"};
+    cnode *k[D_N], *dv[D_N];
+
+    if (!take_keys(c, n, "'defaults'", "in 'defaults'", names, D_N, k, dv)) {
+        return;
+    }
+    if (dv[D_INTERVAL]) {
+        get_duration(c, "interval", dv[D_INTERVAL], false, &c->def_interval_ms);
+    }
+    if (dv[D_RETRY]) {
+        get_duration(c, "retry_interval", dv[D_RETRY], false, &c->def_retry_ms);
+    }
+    if (dv[D_ATTEMPTS]) {
+        get_intv(c, "max_attempts", dv[D_ATTEMPTS], 1, 100, &c->def_attempts);
+    }
+    if (dv[D_TIMEOUT]) {
+        get_duration(c, "timeout", dv[D_TIMEOUT], false, &c->def_timeout_ms);
+    }
+}
+
+static void load_database(struct ctx *c, cnode *v)
+{
+    struct sw_config *cfg = c->cfg;
+    const char *s, *sep;
+
+    if (!get_str(c, "database", v, MAX_PATH_LEN, STR_NONEMPTY | STR_LINE, &s)) {
+        return;
+    }
+    if (sw_str_has_prefix(s, "sqlite:")) {
+        if (!s[7]) {
+            ERR(c, v, "'database' names no file after 'sqlite:'");
+            return;
+        }
+        char *p = resolve(c, s + 7);
+        free(cfg->database);
+        cfg->database = sw_xasprintf("sqlite:%s", p);
+        free(p);
+        return;
+    }
+    sep = strstr(s, "://");
+    if (sep) {
+        if (sw_str_has_prefix(s, "postgres://") || sw_str_has_prefix(s, "postgresql://")) {
+            free(cfg->database);
+            cfg->database = sw_xstrdup(s);
+            return;
+        }
+        /* the URI may hold a password: name only its scheme */
+        ERR(c, v,
+            "unsupported database URI scheme '%.*s' (a path, sqlite:PATH or postgres://...)",
+            (int)(sep - s > 32 ? 32 : sep - s), s);
+        return;
+    }
+    free(cfg->database);
+    cfg->database = resolve(c, s);
+}
+
+int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw_cfg_errors *e,
+                 struct sw_config *cfg)
+{
+    enum {
+        T_LISTEN,
+        T_DATABASE,
+        T_RETENTION,
+        T_DEFAULTS,
+        T_MAXCC,
+        T_MAXEXEC,
+        T_MAXREQ,
+        T_MAXOUT,
+        T_LOG,
+        T_CUSTOMERS,
+        T_N
+    };
+    static const char *const names[] = {"listen",
+                                        "database",
+                                        "retention",
+                                        "defaults",
+                                        "max_concurrent_checks",
+                                        "max_concurrent_exec",
+                                        "max_request_body",
+                                        "max_output",
+                                        "log_level",
+                                        "customers"};
+    struct ctx ctx = {
+        .e = e,
+        .base = base_dir,
+        .cfg = cfg,
+        .def_interval_ms = 60000,
+        .def_retry_ms = 15000,
+        .def_timeout_ms = 10000,
+        .def_attempts = 3,
+    };
+    struct ctx *c = &ctx;
+    cnode *k[T_N], *v[T_N];
+    size_t errors_before = e->n + e->dropped;
+    const char *s;
+
+    cfg->listen = sw_xstrdup("127.0.0.1:8080");
+    cfg->database = sw_xstrdup("/var/lib/stackward/stackward.db");
+    cfg->retention_results_s = 14 * 86400;
+    cfg->max_concurrent_checks = 10000;
+    cfg->max_concurrent_exec = 32;
+    cfg->max_request_body = 1024 * 1024;
+    cfg->max_output = 4096;
+    cfg->log_level = SW_LOG_INFO;
+
+    if (!root || is_null(root)) {
+        return 0; /* an empty file: every default, no customers */
+    }
+    if (!take_keys(c, root, "the top level", "at the top level", names, T_N, k, v)) {
+        return -EINVAL;
+    }
+    if (v[T_LISTEN] && get_str(c, "listen", v[T_LISTEN], 300, STR_NONEMPTY, &s)) {
+        if (valid_listen(s)) {
+            free(cfg->listen);
+            cfg->listen = sw_xstrdup(s);
+        } else {
+            char b[80];
+            ERR(c, v[T_LISTEN],
+                "bad listen address %s (HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:8080)",
+                found(v[T_LISTEN], b, sizeof(b)));
+        }
+    }
+    if (v[T_DATABASE]) {
+        load_database(c, v[T_DATABASE]);
+    }
+    if (v[T_RETENTION]) {
+        static const char *const rnames[] = {"results"};
+        cnode *rk[1], *rv[1];
+        int64_t ms;
+        if (take_keys(c, v[T_RETENTION], "'retention'", "in 'retention'", rnames, 1, rk, rv) &&
+            rv[0] && get_duration(c, "results", rv[0], false, &ms)) {
+            if (ms < 1000) {
+                ERR(c, rv[0], "'results' must be at least 1s");
+            } else {
+                cfg->retention_results_s = ms / 1000;
+            }
+        }
+    }
+    if (v[T_DEFAULTS]) {
+        load_defaults(c, v[T_DEFAULTS]);
+    }
+    if (v[T_MAXCC]) {
+        get_intv(c, "max_concurrent_checks", v[T_MAXCC], 1, 1000000, &cfg->max_concurrent_checks);
+    }
+    if (v[T_MAXEXEC]) {
+        get_intv(c, "max_concurrent_exec", v[T_MAXEXEC], 1, 4096, &cfg->max_concurrent_exec);
+    }
+    if (v[T_MAXREQ]) {
+        get_bytes(c, "max_request_body", v[T_MAXREQ], 1, GIB, &cfg->max_request_body);
+    }
+    if (v[T_MAXOUT]) {
+        get_bytes(c, "max_output", v[T_MAXOUT], 1, MIB, &cfg->max_output);
+    }
+    if (v[T_LOG] && get_str(c, "log_level", v[T_LOG], 64, 0, &s) &&
+        sw_log_level_parse(s, &cfg->log_level) < 0) {
+        char b[80];
+        ERR(c, v[T_LOG], "unknown log_level %s (debug, info, warn or error)",
+            found(v[T_LOG], b, sizeof(b)));
+    }
+    if (v[T_CUSTOMERS] && want_seq(c, v[T_CUSTOMERS], "customers")) {
+        cnode *seq = v[T_CUSTOMERS];
+        struct idpos *ids = sw_xcalloc(seq->n + 1, sizeof(*ids));
+
+        cfg->customers = sw_xcalloc(seq->n + 1, sizeof(*cfg->customers));
+        cfg->n_customers = seq->n;
+        for (size_t i = 0; i < seq->n; i++) {
+            load_customer(c, seq->kids[i], &cfg->customers[i], &ids[i]);
+        }
+        check_dups(c, "customer", ids, seq->n);
+        free(ids);
+    }
+    return e->n + e->dropped > errors_before ? -EINVAL : 0;
+}
+
+/* ---- customers, deployments, services ---- */
+
+static void load_service(struct ctx *c, cnode *n, struct sw_service_conf *sv, struct idpos *ip);
+
+static void load_deployment(struct ctx *c, cnode *n, struct sw_deployment_conf *d,
+                            struct idpos *ip)
+{
+    enum { DK_ID, DK_KIND, DK_REGION, DK_TZ, DK_MAXCC, DK_SERVICES, DK_N };
+    static const char *const names[] = {"id",       "kind",
+                                        "region",   "timezone",
+                                        "max_concurrent_checks", "services"};
+    static const char *const kinds[] = {"openstack", "kubernetes", "ceph", "other"};
+    cnode *k[DK_N], *v[DK_N];
+    const char *s;
+
+    d->kind = SW_KIND_OTHER;
+    d->timezone = sw_xstrdup("UTC");
+    if (!take_keys(c, n, "a deployment", "in a deployment", names, DK_N, k, v)) {
+        return;
+    }
+    need(c, n, v[DK_ID], "id");
+    if (v[DK_ID] && get_id(c, v[DK_ID], &d->id, ip) && d->customer->id) {
+        d->path = sw_xasprintf("%s/%s", d->customer->id, d->id);
+    }
+    if (v[DK_KIND] && get_str(c, "kind", v[DK_KIND], 64, 0, &s)) {
+        int i;
+        for (i = 0; i < 4 && strcmp(s, kinds[i]) != 0; i++) {
+        }
+        if (i == 4) {
+            char b[80];
+            ERR(c, v[DK_KIND], "unknown kind %s (openstack, kubernetes, ceph or other)",
+                found(v[DK_KIND], b, sizeof(b)));
+        } else {
+            d->kind = (enum sw_deployment_kind)i;
+        }
+    }
+    if (v[DK_REGION]) {
+        dup_str(c, "region", v[DK_REGION], MAX_NAME, STR_NONEMPTY | STR_LINE, &d->region);
+    }
+    if (v[DK_TZ] && get_str(c, "timezone", v[DK_TZ], 256, STR_NONEMPTY, &s)) {
+        if (sw_tz_valid(s)) {
+            free(d->timezone);
+            d->timezone = sw_xstrdup(s);
+        } else {
+            char b[80];
+            ERR(c, v[DK_TZ], "unknown timezone %s", found(v[DK_TZ], b, sizeof(b)));
+        }
+    }
+    if (v[DK_MAXCC]) {
+        get_intv(c, "max_concurrent_checks", v[DK_MAXCC], 0, 1000000, &d->max_concurrent_checks);
+    }
+    if (v[DK_SERVICES] && want_seq(c, v[DK_SERVICES], "services")) {
+        cnode *seq = v[DK_SERVICES];
+        struct idpos *ids = sw_xcalloc(seq->n + 1, sizeof(*ids));
+
+        d->services = sw_xcalloc(seq->n + 1, sizeof(*d->services));
+        d->n_services = seq->n;
+        for (size_t i = 0; i < seq->n; i++) {
+            d->services[i].deployment = d;
+            d->services[i].customer = d->customer;
+            load_service(c, seq->kids[i], &d->services[i], &ids[i]);
+        }
+        check_dups(c, "service", ids, seq->n);
+        free(ids);
+    }
+}
+
+static void load_customer(struct ctx *c, cnode *n, struct sw_customer_conf *cu,
+                          struct idpos *ip)
+{
+    enum { CK_ID, CK_NAME, CK_DEPLOYMENTS, CK_N };
+    static const char *const names[] = {"id", "name", "deployments"};
+    cnode *k[CK_N], *v[CK_N];
+
+    if (!take_keys(c, n, "a customer", "in a customer", names, CK_N, k, v)) {
+        return;
+    }
+    need(c, n, v[CK_ID], "id");
+    if (v[CK_ID]) {
+        get_id(c, v[CK_ID], &cu->id, ip);
+    }
+    if (v[CK_NAME]) {
+        dup_str(c, "name", v[CK_NAME], MAX_NAME, STR_NONEMPTY | STR_LINE, &cu->name);
+    }
+    if (!cu->name) {
+        cu->name = sw_xstrdup(cu->id);
+    }
+    if (v[CK_DEPLOYMENTS] && want_seq(c, v[CK_DEPLOYMENTS], "deployments")) {
+        cnode *seq = v[CK_DEPLOYMENTS];
+        struct idpos *ids = sw_xcalloc(seq->n + 1, sizeof(*ids));
+
+        cu->deployments = sw_xcalloc(seq->n + 1, sizeof(*cu->deployments));
+        cu->n_deployments = seq->n;
+        for (size_t i = 0; i < seq->n; i++) {
+            cu->deployments[i].customer = cu;
+            load_deployment(c, seq->kids[i], &cu->deployments[i], &ids[i]);
+        }
+        check_dups(c, "deployment", ids, seq->n);
+        free(ids);
+    }
+}
+
+static void load_check(struct ctx *c, cnode *n, struct sw_check_conf *ck, struct idpos *ip);
+
+static void load_service(struct ctx *c, cnode *n, struct sw_service_conf *sv, struct idpos *ip)
+{
+    enum { SK_ID, SK_NAME, SK_AGGREGATE, SK_CHECKS, SK_N };
+    static const char *const names[] = {"id", "name", "aggregate", "checks"};
+    cnode *k[SK_N], *v[SK_N], *quorum = NULL;
+
+    sv->line = n->line;
+    sv->col = n->col;
+    sv->aggregate = SW_AGG_ALL;
+    if (!take_keys(c, n, "a service", "in a service", names, SK_N, k, v)) {
+        return;
+    }
+    need(c, n, v[SK_ID], "id");
+    if (v[SK_ID] && get_id(c, v[SK_ID], &sv->id, ip) && sv->deployment->path) {
+        sv->path = sw_xasprintf("%s/%s", sv->deployment->path, sv->id);
+    }
+    if (v[SK_NAME]) {
+        dup_str(c, "name", v[SK_NAME], MAX_NAME, STR_NONEMPTY | STR_LINE, &sv->name);
+    }
+    if (!sv->name) {
+        sv->name = sw_xstrdup(sv->id);
+    }
+    if (v[SK_AGGREGATE] && v[SK_AGGREGATE]->type == SW_CFG_MAP) {
+        static const char *const qnames[] = {"quorum"};
+        cnode *qk[1];
+        if (take_keys(c, v[SK_AGGREGATE], "'aggregate'", "in 'aggregate'", qnames, 1, qk,
+                      &quorum)) {
+            need(c, v[SK_AGGREGATE], quorum, "quorum");
+        }
+        sv->aggregate = SW_AGG_QUORUM;
+    } else if (v[SK_AGGREGATE] && v[SK_AGGREGATE]->type == SW_CFG_SCALAR &&
+               strcmp(v[SK_AGGREGATE]->s, "all") == 0) {
+        sv->aggregate = SW_AGG_ALL;
+    } else if (v[SK_AGGREGATE] && v[SK_AGGREGATE]->type == SW_CFG_SCALAR &&
+               strcmp(v[SK_AGGREGATE]->s, "any") == 0) {
+        sv->aggregate = SW_AGG_ANY;
+    } else if (v[SK_AGGREGATE]) {
+        char b[80];
+        ERR(c, v[SK_AGGREGATE], "bad aggregate %s (all, any or {quorum: N})",
+            found(v[SK_AGGREGATE], b, sizeof(b)));
+    }
+    need(c, n, v[SK_CHECKS], "checks");
+    if (v[SK_CHECKS] && want_seq(c, v[SK_CHECKS], "checks")) {
+        cnode *seq = v[SK_CHECKS];
+        struct idpos *ids = sw_xcalloc(seq->n + 1, sizeof(*ids));
+
+        if (seq->n == 0) {
+            ERR(c, seq, "a service needs at least one check");
+        }
+        sv->checks = sw_xcalloc(seq->n + 1, sizeof(*sv->checks));
+        sv->n_checks = seq->n;
+        for (size_t i = 0; i < seq->n; i++) {
+            sv->checks[i].service = sv;
+            sv->checks[i].deployment = sv->deployment;
+            sv->checks[i].customer = sv->customer;
+            load_check(c, seq->kids[i], &sv->checks[i], &ids[i]);
+        }
+        check_dups(c, "check", ids, seq->n);
+        free(ids);
+    }
+    if (quorum && get_intv(c, "quorum", quorum, 1, INT_MAX, &sv->quorum) && sv->n_checks > 0 &&
+        (size_t)sv->quorum > sv->n_checks) {
+        ERR(c, quorum, "quorum must be between 1 and %zu (the number of checks), found %d",
+            sv->n_checks, sv->quorum);
+    }
+}
+
+/* ---- checks ---- */
+
+enum {
+    K_ID,
+    K_TYPE,
+    K_INTERVAL,
+    K_RETRY,
+    K_ATTEMPTS,
+    K_TIMEOUT,
+    K_FLAP,
+    K_URL,
+    K_METHOD,
+    K_HEADERS,
+    K_BODY,
+    K_EXPECT_STATUS,
+    K_EXPECT_BODY,
+    K_WARN_LATENCY,
+    K_CRIT_LATENCY,
+    K_CERT_WARN,
+    K_CERT_CRIT,
+    K_FOLLOW,
+    K_TLS_VERIFY,
+    K_CA_FILE,
+    K_CLIENT_CERT,
+    K_CLIENT_KEY,
+    K_USERNAME,
+    K_PASSWORD_FILE,
+    K_PASSWORD_ENV,
+    K_TOKEN_FILE,
+    K_TOKEN_ENV,
+    K_MAX_BODY,
+    K_HOST,
+    K_PORT,
+    K_SEND,
+    K_EXPECT,
+    K_COMMAND,
+    K_FRESHNESS,
+    K_N
+};
+
+#define T_ALL 0xFu
+#define T_HTTP (1u << SW_CHECK_HTTP)
+#define T_TCP (1u << SW_CHECK_TCP)
+#define T_EXEC (1u << SW_CHECK_EXEC)
+#define T_PASSIVE (1u << SW_CHECK_PASSIVE)
+
+static const char *const check_keys[K_N] = {
+    "id",          "type",           "interval",       "retry_interval", "max_attempts",
+    "timeout",     "flap_detection", "url",            "method",         "headers",
+    "body",        "expect_status",  "expect_body",    "warn_latency",   "crit_latency",
+    "cert_warn_days", "cert_crit_days", "follow_redirects", "tls_verify", "ca_file",
+    "client_cert", "client_key",     "username",       "password_file",  "password_env",
+    "token_file",  "token_env",      "max_body",       "host",           "port",
+    "send",        "expect",         "command",        "freshness",
+};
+
+static const unsigned check_key_types[K_N] = {
+    [K_ID] = T_ALL,           [K_TYPE] = T_ALL,          [K_INTERVAL] = T_ALL,
+    [K_RETRY] = T_ALL,        [K_ATTEMPTS] = T_ALL,      [K_TIMEOUT] = T_ALL,
+    [K_FLAP] = T_ALL,         [K_URL] = T_HTTP,          [K_METHOD] = T_HTTP,
+    [K_HEADERS] = T_HTTP,     [K_BODY] = T_HTTP,         [K_EXPECT_STATUS] = T_HTTP,
+    [K_EXPECT_BODY] = T_HTTP, [K_WARN_LATENCY] = T_HTTP, [K_CRIT_LATENCY] = T_HTTP,
+    [K_CERT_WARN] = T_HTTP,   [K_CERT_CRIT] = T_HTTP,    [K_FOLLOW] = T_HTTP,
+    [K_TLS_VERIFY] = T_HTTP,  [K_CA_FILE] = T_HTTP,      [K_CLIENT_CERT] = T_HTTP,
+    [K_CLIENT_KEY] = T_HTTP,  [K_USERNAME] = T_HTTP,     [K_PASSWORD_FILE] = T_HTTP,
+    [K_PASSWORD_ENV] = T_HTTP, [K_TOKEN_FILE] = T_HTTP,  [K_TOKEN_ENV] = T_HTTP,
+    [K_MAX_BODY] = T_HTTP,    [K_HOST] = T_TCP,          [K_PORT] = T_TCP,
+    [K_SEND] = T_TCP,         [K_EXPECT] = T_TCP,        [K_COMMAND] = T_EXEC,
+    [K_FRESHNESS] = T_PASSIVE,
+};
+
+static const char *const type_phrase[SW_CHECK_TYPE_COUNT] = {
+    "an http check", "a tcp check", "an exec check", "a passive check"};
+
+static void load_flap(struct ctx *c, cnode *n, struct sw_flap_conf *f)
+{
+    static const char *const names[] = {"enabled", "low", "high"};
+    cnode *k[3], *v[3];
+
+    if (!take_keys(c, n, "'flap_detection'", "in 'flap_detection'", names, 3, k, v)) {
+        return;
+    }
+    if (v[0]) {
+        get_bool(c, "enabled", v[0], &f->enabled);
+    }
+    bool low_ok = !v[1] || get_intv(c, "low", v[1], 0, 100, &f->low_pct);
+    bool high_ok = !v[2] || get_intv(c, "high", v[2], 0, 100, &f->high_pct);
+    if (low_ok && high_ok && f->low_pct >= f->high_pct) {
+        cnode *at = v[1] ? v[1] : v[2];
+        ERR(c, at, "flap_detection low (%d) must be below high (%d)", f->low_pct, f->high_pct);
+    }
+}
+
+static bool valid_url(struct ctx *c, cnode *v, const char *s)
+{
+    CURLU *u = curl_url();
+    CURLUcode uc;
+    char *scheme = NULL, *user = NULL, *pass = NULL;
+    bool ok = false;
+
+    if (!u) {
+        ERR(c, v, "bad URL: out of memory");
+        return false;
+    }
+    uc = curl_url_set(u, CURLUPART_URL, s, 0);
+    if (uc != CURLUE_OK) {
+        /* the URL is not echoed: it may carry credentials */
+        ERR(c, v, "bad URL: %s", curl_url_strerror(uc));
+        goto out;
+    }
+    if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+        (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0)) {
+        ERR(c, v, "bad URL: the scheme must be http or https");
+        goto out;
+    }
+    if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK ||
+        curl_url_get(u, CURLUPART_PASSWORD, &pass, 0) == CURLUE_OK) {
+        ERR(c, v,
+            "bad URL: credentials in the URL are not allowed (use username with "
+            "password_file or password_env)");
+        goto out;
+    }
+    ok = true;
+out:
+    curl_free(scheme);
+    curl_free(user);
+    curl_free(pass);
+    curl_url_cleanup(u);
+    return ok;
+}
+
+static bool valid_token(const char *s)
+{
+    if (!*s) {
+        return false;
+    }
+    for (; *s; s++) {
+        if (!isalnum((unsigned char)*s) && !strchr("!#$%&'*+-.^_`|~", *s)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void load_headers(struct ctx *c, cnode *n, struct sw_check_conf *ck)
+{
+    char b[80];
+
+    if (!want_map(c, n, "'headers'")) {
+        return;
+    }
+    if (n->n / 2 > MAX_HEADERS) {
+        ERR(c, n, "'headers' has more than %d entries", MAX_HEADERS);
+        return;
+    }
+    ck->headers = sw_xcalloc(n->n / 2 + 1, sizeof(*ck->headers));
+    for (size_t i = 0; i + 1 < n->n; i += 2) {
+        cnode *k = n->kids[i], *v = n->kids[i + 1];
+        const char *val;
+
+        if (k->type != SW_CFG_SCALAR || !valid_token(k->s) || strlen(k->s) != k->n) {
+            ERR(c, k, "bad header name %s", found(k, b, sizeof(b)));
+            continue;
+        }
+        if (strcasecmp(k->s, "Authorization") == 0 ||
+            strcasecmp(k->s, "Proxy-Authorization") == 0) {
+            ERR(c, k,
+                "header '%s' is not allowed: secrets are never inline (use username with "
+                "password_file/password_env, or token_file/token_env)",
+                k->s);
+            continue;
+        }
+        for (size_t j = 0; j < i; j += 2) {
+            if (n->kids[j]->type == SW_CFG_SCALAR && strcasecmp(n->kids[j]->s, k->s) == 0) {
+                ERR(c, k, "duplicate header '%s' (first at %s:%d:%d)", k->s, c->e->file,
+                    n->kids[j]->line, n->kids[j]->col);
+                goto next;
+            }
+        }
+        if (get_str(c, k->s, v, 8192, STR_LINE, &val)) {
+            ck->headers[ck->n_headers++] = sw_xasprintf("%s: %s", k->s, val);
+        }
+    next:;
+    }
+}
+
+static void load_expect_status(struct ctx *c, cnode *v, struct sw_check_conf *ck)
+{
+    if (v->type == SW_CFG_SCALAR) {
+        int x;
+        if (get_intv(c, "expect_status", v, 100, 599, &x)) {
+            ck->expect_status = sw_xmalloc(sizeof(int));
+            ck->expect_status[0] = x;
+            ck->n_expect_status = 1;
+        }
+        return;
+    }
+    if (!want_seq(c, v, "expect_status")) {
+        return;
+    }
+    if (v->n == 0) {
+        ERR(c, v, "'expect_status' must not be empty");
+        return;
+    }
+    if (v->n > MAX_EXPECT_STATUS) {
+        ERR(c, v, "'expect_status' has more than %d entries", MAX_EXPECT_STATUS);
+        return;
+    }
+    ck->expect_status = sw_xcalloc(v->n, sizeof(int));
+    for (size_t i = 0; i < v->n; i++) {
+        int x;
+        if (get_intv(c, "expect_status", v->kids[i], 100, 599, &x)) {
+            ck->expect_status[ck->n_expect_status++] = x;
+        }
+    }
+}
+
+static void load_expect_body(struct ctx *c, cnode *v, struct sw_check_conf *ck)
+{
+    const char *s;
+    int code;
+    PCRE2_SIZE off;
+    PCRE2_UCHAR msg[256];
+
+    if (!get_str(c, "expect_body", v, MAX_PATTERN, STR_NONEMPTY, &s)) {
+        return;
+    }
+    ck->expect_body_re = pcre2_compile((PCRE2_SPTR)s, PCRE2_ZERO_TERMINATED, 0, &code, &off, NULL);
+    if (!ck->expect_body_re) {
+        if (pcre2_get_error_message(code, msg, sizeof(msg)) < 0) {
+            snprintf((char *)msg, sizeof(msg), "error %d", code);
+        }
+        ERR(c, v, "bad expect_body pattern at offset %zu: %s", (size_t)off, (char *)msg);
+        return;
+    }
+    ck->expect_body = sw_xstrdup(s);
+}
+
+static void load_method(struct ctx *c, cnode *v, struct sw_check_conf *ck)
+{
+    static const char *const methods[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
+                                          "OPTIONS"};
+    const char *s;
+    char b[80];
+
+    if (!get_str(c, "method", v, 16, STR_NONEMPTY, &s)) {
+        return;
+    }
+    for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+        if (strcasecmp(s, methods[i]) == 0) {
+            free(ck->method);
+            ck->method = sw_xstrdup(methods[i]);
+            return;
+        }
+    }
+    ERR(c, v, "unknown method %s (GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS)",
+        found(v, b, sizeof(b)));
+}
+
+static void load_http(struct ctx *c, cnode *map, cnode **k, cnode **v, struct sw_check_conf *ck)
+{
+    const char *s;
+    bool https = false;
+
+    need(c, map, v[K_URL], "url");
+    if (v[K_URL] && get_str(c, "url", v[K_URL], MAX_URL_LEN, STR_NONEMPTY, &s) &&
+        valid_url(c, v[K_URL], s)) {
+        ck->url = sw_xstrdup(s);
+        https = strncasecmp(s, "https:", 6) == 0;
+    }
+    ck->method = sw_xstrdup("GET");
+    if (v[K_METHOD]) {
+        load_method(c, v[K_METHOD], ck);
+    }
+    if (v[K_HEADERS]) {
+        load_headers(c, v[K_HEADERS], ck);
+    }
+    if (v[K_BODY]) {
+        dup_str(c, "body", v[K_BODY], MAX_TEXT, 0, &ck->body);
+    }
+    if (v[K_EXPECT_STATUS]) {
+        load_expect_status(c, v[K_EXPECT_STATUS], ck);
+    }
+    if (v[K_EXPECT_BODY]) {
+        load_expect_body(c, v[K_EXPECT_BODY], ck);
+    }
+    bool wl = v[K_WARN_LATENCY] &&
+              get_duration(c, "warn_latency", v[K_WARN_LATENCY], false, &ck->warn_latency_ms);
+    bool cl = v[K_CRIT_LATENCY] &&
+              get_duration(c, "crit_latency", v[K_CRIT_LATENCY], false, &ck->crit_latency_ms);
+    if (wl && cl && ck->warn_latency_ms > ck->crit_latency_ms) {
+        char a[32], b[32];
+        ERR(c, v[K_WARN_LATENCY], "warn_latency (%s) must not be longer than crit_latency (%s)",
+            sw_duration_format(ck->warn_latency_ms, a), sw_duration_format(ck->crit_latency_ms, b));
+    }
+    ck->cert_warn_days = ck->cert_crit_days = -1;
+    bool cw = v[K_CERT_WARN] &&
+              get_intv(c, "cert_warn_days", v[K_CERT_WARN], 0, 3650, &ck->cert_warn_days);
+    bool cc = v[K_CERT_CRIT] &&
+              get_intv(c, "cert_crit_days", v[K_CERT_CRIT], 0, 3650, &ck->cert_crit_days);
+    if (cw && cc && ck->cert_crit_days > ck->cert_warn_days) {
+        ERR(c, v[K_CERT_CRIT], "cert_crit_days (%d) must not be more than cert_warn_days (%d)",
+            ck->cert_crit_days, ck->cert_warn_days);
+    }
+    if (ck->url && !https) {
+        if (k[K_CERT_WARN]) {
+            ERR(c, k[K_CERT_WARN], "'cert_warn_days' needs an https URL");
+        }
+        if (k[K_CERT_CRIT]) {
+            ERR(c, k[K_CERT_CRIT], "'cert_crit_days' needs an https URL");
+        }
+    }
+    ck->tls_verify = true;
+    if (v[K_FOLLOW]) {
+        get_bool(c, "follow_redirects", v[K_FOLLOW], &ck->follow_redirects);
+    }
+    if (v[K_TLS_VERIFY]) {
+        get_bool(c, "tls_verify", v[K_TLS_VERIFY], &ck->tls_verify);
+    }
+    if (v[K_CA_FILE]) {
+        get_file(c, "ca_file", v[K_CA_FILE], &ck->ca_file);
+    }
+    if (v[K_CLIENT_CERT]) {
+        get_file(c, "client_cert", v[K_CLIENT_CERT], &ck->client_cert);
+    }
+    if (v[K_CLIENT_KEY]) {
+        get_file(c, "client_key", v[K_CLIENT_KEY], &ck->client_key);
+        if (!k[K_CLIENT_CERT]) {
+            ERR(c, k[K_CLIENT_KEY], "'client_key' needs 'client_cert'");
+        }
+    }
+    if (v[K_USERNAME] &&
+        dup_str(c, "username", v[K_USERNAME], MAX_NAME, STR_NONEMPTY | STR_LINE, &ck->username) &&
+        strchr(ck->username, ':')) {
+        ERR(c, v[K_USERNAME], "'username' must not contain ':'");
+    }
+    if (k[K_PASSWORD_FILE] && k[K_PASSWORD_ENV]) {
+        ERR(c, k[K_PASSWORD_ENV], "use only one of 'password_file' and 'password_env'");
+    } else if (v[K_PASSWORD_FILE]) {
+        read_secret_file(c, "password_file", v[K_PASSWORD_FILE], &ck->password);
+    } else if (v[K_PASSWORD_ENV]) {
+        read_secret_env(c, "password_env", v[K_PASSWORD_ENV], &ck->password);
+    }
+    cnode *pk = k[K_PASSWORD_FILE] ? k[K_PASSWORD_FILE] : k[K_PASSWORD_ENV];
+    if (k[K_USERNAME] && !pk) {
+        ERR(c, k[K_USERNAME], "'username' needs 'password_file' or 'password_env'");
+    }
+    if (pk && !k[K_USERNAME]) {
+        ERR(c, pk, "'%s' needs 'username'", pk->s);
+    }
+    if (k[K_TOKEN_FILE] && k[K_TOKEN_ENV]) {
+        ERR(c, k[K_TOKEN_ENV], "use only one of 'token_file' and 'token_env'");
+    } else if (v[K_TOKEN_FILE]) {
+        read_secret_file(c, "token_file", v[K_TOKEN_FILE], &ck->bearer_token);
+    } else if (v[K_TOKEN_ENV]) {
+        read_secret_env(c, "token_env", v[K_TOKEN_ENV], &ck->bearer_token);
+    }
+    cnode *tk = k[K_TOKEN_FILE] ? k[K_TOKEN_FILE] : k[K_TOKEN_ENV];
+    if (tk && (k[K_USERNAME] || pk)) {
+        ERR(c, tk, "'%s' cannot be combined with basic auth (username and password)", tk->s);
+    }
+    ck->max_body = 64 * KIB;
+    if (v[K_MAX_BODY]) {
+        get_bytes(c, "max_body", v[K_MAX_BODY], 1, 16 * MIB, &ck->max_body);
+    }
+}
+
+static void load_tcp(struct ctx *c, cnode *map, cnode **v, struct sw_check_conf *ck)
+{
+    const char *s;
+
+    need(c, map, v[K_HOST], "host");
+    if (v[K_HOST] && get_str(c, "host", v[K_HOST], 260, STR_NONEMPTY, &s)) {
+        struct in6_addr a6;
+        char h[260];
+        size_t n = strlen(s);
+
+        /* an IPv6 literal may come in brackets; it is kept without them */
+        if (s[0] == '[' && n > 2 && s[n - 1] == ']') {
+            memcpy(h, s + 1, n - 2);
+            h[n - 2] = '\0';
+        } else {
+            memcpy(h, s, n + 1);
+        }
+        if (strchr(h, ':') ? inet_pton(AF_INET6, h, &a6) == 1 : valid_hostname(h)) {
+            ck->host = sw_xstrdup(h);
+        } else {
+            char b[80];
+            ERR(c, v[K_HOST], "bad host %s (a host name or an IP address)",
+                found(v[K_HOST], b, sizeof(b)));
+        }
+    }
+    need(c, map, v[K_PORT], "port");
+    if (v[K_PORT]) {
+        get_intv(c, "port", v[K_PORT], 1, 65535, &ck->port);
+    }
+    if (v[K_SEND]) {
+        get_escaped(c, "send", v[K_SEND], &ck->send);
+    }
+    if (v[K_EXPECT]) {
+        get_escaped(c, "expect", v[K_EXPECT], &ck->expect);
+    }
+}
+
+static void load_exec(struct ctx *c, cnode *map, cnode **v, struct sw_check_conf *ck)
+{
+    cnode *seq = v[K_COMMAND];
+    struct stat st;
+    bool ok = true;
+
+    need(c, map, seq, "command");
+    if (!seq || !want_seq(c, seq, "command")) {
+        return;
+    }
+    if (seq->n == 0) {
+        ERR(c, seq, "'command' must not be empty");
+        return;
+    }
+    if (seq->n > MAX_ARGS) {
+        ERR(c, seq, "'command' has more than %d arguments", MAX_ARGS);
+        return;
+    }
+    for (size_t i = 0; i < seq->n; i++) {
+        const char *s;
+        ok = get_str(c, "command", seq->kids[i], MAX_ARG_LEN, 0, &s) && ok;
+    }
+    if (!ok) {
+        return;
+    }
+    cnode *a0 = seq->kids[0];
+    if (a0->s[0] != '/') {
+        char b[80];
+        ERR(c, a0, "the command must start with an absolute path, found %s",
+            found(a0, b, sizeof(b)));
+        return;
+    }
+    if (stat(a0->s, &st) == -1) {
+        ERR(c, a0, "cannot run '%s': %s", a0->s, strerror(errno));
+        return;
+    }
+    if (!S_ISREG(st.st_mode) || access(a0->s, X_OK) == -1) {
+        ERR(c, a0, "cannot run '%s': not an executable file", a0->s);
+        return;
+    }
+    ck->argv = sw_xcalloc(seq->n + 1, sizeof(char *));
+    for (size_t i = 0; i < seq->n; i++) {
+        ck->argv[i] = sw_xstrdup(seq->kids[i]->s);
+    }
+    ck->argc = seq->n;
+}
+
+static void load_check(struct ctx *c, cnode *n, struct sw_check_conf *ck, struct idpos *ip)
+{
+    static const char *const types[] = {"http", "tcp", "exec", "passive"};
+    cnode *k[K_N], *v[K_N];
+    const char *s;
+    int type = -1;
+
+    ck->line = n->line;
+    ck->col = n->col;
+    ck->flap.enabled = true;
+    ck->flap.low_pct = 5;
+    ck->flap.high_pct = 20;
+    ck->interval_ms = c->def_interval_ms;
+    ck->retry_interval_ms = c->def_retry_ms;
+    ck->timeout_ms = c->def_timeout_ms;
+    ck->max_attempts = c->def_attempts;
+    ck->cert_warn_days = ck->cert_crit_days = -1;
+    if (!take_keys(c, n, "a check", "in a check", check_keys, K_N, k, v)) {
+        return;
+    }
+    need(c, n, v[K_ID], "id");
+    if (v[K_ID] && get_id(c, v[K_ID], &ck->id, ip) && ck->service->path) {
+        ck->path = sw_xasprintf("%s/%s", ck->service->path, ck->id);
+    }
+    need(c, n, v[K_TYPE], "type");
+    if (v[K_TYPE] && get_str(c, "type", v[K_TYPE], 64, 0, &s)) {
+        for (type = 0; type < SW_CHECK_TYPE_COUNT && strcmp(types[type], s) != 0; type++) {
+        }
+        if (type == SW_CHECK_TYPE_COUNT) {
+            char b[80];
+            ERR(c, v[K_TYPE], "unknown check type %s (http, tcp, exec or passive)",
+                found(v[K_TYPE], b, sizeof(b)));
+            type = -1;
+        }
+    }
+    if (type < 0) {
+        return; /* the other keys mean nothing without a type */
+    }
+    ck->type = (enum sw_check_type)type;
+    for (int i = 0; i < K_N; i++) {
+        if (k[i] && !(check_key_types[i] & (1u << type))) {
+            ERR(c, k[i], "key '%s' does not apply to %s", check_keys[i], type_phrase[type]);
+            k[i] = v[i] = NULL;
+        }
+    }
+    if (v[K_INTERVAL]) {
+        get_duration(c, "interval", v[K_INTERVAL], false, &ck->interval_ms);
+    }
+    if (v[K_RETRY]) {
+        get_duration(c, "retry_interval", v[K_RETRY], false, &ck->retry_interval_ms);
+    }
+    if (v[K_TIMEOUT]) {
+        get_duration(c, "timeout", v[K_TIMEOUT], false, &ck->timeout_ms);
+    }
+    if (type == SW_CHECK_PASSIVE) {
+        ck->max_attempts = 1; /* an external system already decided */
+    }
+    if (v[K_ATTEMPTS]) {
+        get_intv(c, "max_attempts", v[K_ATTEMPTS], 1, 100, &ck->max_attempts);
+    }
+    if (v[K_FLAP]) {
+        load_flap(c, v[K_FLAP], &ck->flap);
+    }
+    switch (type) {
+    case SW_CHECK_HTTP:
+        load_http(c, n, k, v, ck);
+        break;
+    case SW_CHECK_TCP:
+        load_tcp(c, n, v, ck);
+        break;
+    case SW_CHECK_EXEC:
+        load_exec(c, n, v, ck);
+        break;
+    case SW_CHECK_PASSIVE:
+        if (v[K_FRESHNESS]) {
+            get_duration(c, "freshness", v[K_FRESHNESS], true, &ck->freshness_ms);
+        }
+        break;
+    default:
+        break;
+    }
+}

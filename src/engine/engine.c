@@ -1,0 +1,1163 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* engine.c: the scheduler and the state engine on the libuv loop. Owns the run-time state of
+ * every check and service, starts probes at their slots within the concurrency limits, feeds
+ * each result through state.c, and queues results, states and interval changes to the store.
+ * The loop thread is the only writer of state; API threads read copies under e->mu and hand
+ * results in through an async queue. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/engine.h"
+
+#define ALIVE_EVERY_MS 1000
+#define PRUNE_EVERY_MS 3600000
+#define FUTURE_SLACK_MS 300000
+#define WAIT_SCAN_MAX 256
+
+struct svc_rt;
+
+struct check_rt {
+    struct sw_engine *e;
+    struct sw_check_conf *conf; /* in e->cfg */
+    struct svc_rt *svc;
+    struct sw_check_snapshot st; /* strings owned */
+    uv_timer_t timer;            /* next run (active) or freshness (passive) */
+    int64_t phase_ms;
+    int64_t due_ms;             /* wall clock of the scheduled run */
+    struct sw_config *run_cfg;  /* the config the running probe uses (a reference) */
+    struct dep_rt *run_dep;     /* the deployment counted for the running probe */
+    struct check_rt *wait_next; /* in e's wait queue */
+    bool running;
+    bool waiting;
+    bool stale;
+    bool interval_open; /* an interval for this check is open in the store */
+    bool removed;       /* gone from the config: freed once idle */
+};
+
+struct svc_rt {
+    struct sw_service_conf *conf;
+    struct check_rt **checks;
+    size_t n_checks;
+    bool has_state;
+    bool interval_open;
+    enum sw_state state;
+    int64_t since;
+};
+
+struct dep_rt {
+    char *path;
+    int limit;
+    int running;
+};
+
+struct job {
+    struct job *next;
+    struct sw_passive *v;
+    size_t n;
+    sw_engine_done_cb cb;
+    void *arg;
+    bool reload; /* a reload request instead of results */
+};
+
+struct sw_engine {
+    uv_loop_t *loop;
+    struct sw_config *cfg;
+    struct sw_store *store;
+    struct sw_probes *probes;
+
+    struct check_rt **checks; /* in cfg->checks order */
+    size_t n_checks;
+    struct svc_rt *svcs; /* in cfg->services order */
+    size_t n_svcs;
+    struct sw_map by_path; /* check path -> struct check_rt */
+    struct sw_map deps;    /* deployment path -> struct dep_rt (never removed) */
+
+    int running;
+    struct check_rt *wait_head;
+    struct check_rt *wait_tail;
+    int waiting;
+
+    uv_timer_t alive_timer;
+    uv_timer_t prune_timer;
+    uv_async_t async;
+    bool started;
+    bool stopping;
+
+    pthread_mutex_t mu; /* guards state read by other threads, stats, cfg pointer */
+    struct sw_engine_stats stats;
+
+    pthread_mutex_t inbox_mu;
+    struct job *inbox_head;
+    struct job *inbox_tail;
+    bool closed;
+};
+
+static const double lateness_bounds[] = {0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                         0.25,  0.5,   1,     2.5,  5,     10,   30};
+static const double latency_bounds[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                        0.1,    0.25,  0.5,    1,     2.5,  5,     10};
+
+static void schedule_next(struct check_rt *rt, int64_t now_ms);
+static void drain_waiting(struct sw_engine *e);
+
+/* ---- run-time objects ---- */
+
+static struct dep_rt *dep_get(struct sw_engine *e, const struct sw_deployment_conf *d)
+{
+    struct dep_rt *dep = sw_map_get(&e->deps, d->path);
+
+    if (!dep) {
+        dep = sw_xcalloc(1, sizeof(*dep));
+        dep->path = sw_xstrdup(d->path);
+        sw_map_put(&e->deps, dep->path, dep);
+    }
+    dep->limit = d->max_concurrent_checks;
+    return dep;
+}
+
+static void rt_close_cb(uv_handle_t *h)
+{
+    struct check_rt *rt = h->data;
+
+    sw_check_snapshot_release(&rt->st);
+    free(rt);
+}
+
+/* Frees rt once no probe holds it; its timer is closed first (libuv rule). */
+static void rt_release(struct check_rt *rt)
+{
+    rt->removed = true;
+    if (rt->running || rt->waiting) {
+        return; /* on_probe_done / the wait queue finish the job */
+    }
+    uv_timer_stop(&rt->timer);
+    uv_close((uv_handle_t *)&rt->timer, rt_close_cb);
+}
+
+static struct check_rt *rt_new(struct sw_engine *e, struct sw_check_conf *c)
+{
+    struct check_rt *rt = sw_xcalloc(1, sizeof(*rt));
+
+    rt->e = e;
+    rt->conf = c;
+    rt->st.path = sw_xstrdup(c->path);
+    rt->st.output = sw_xstrdup("");
+    rt->st.state = SW_UNKNOWN;
+    rt->st.hard_state = SW_UNKNOWN;
+    rt->phase_ms = sw_schedule_phase(c->path, c->interval_ms);
+    uv_timer_init(e->loop, &rt->timer);
+    rt->timer.data = rt;
+    return rt;
+}
+
+static void take_snapshot(struct check_rt *rt, struct sw_check_snapshot *snap)
+{
+    char *path = rt->st.path, *out = rt->st.output, *perf = rt->st.perfdata;
+
+    rt->st = *snap;
+    rt->st.path = path;
+    free(out);
+    free(perf);
+    rt->st.output = snap->output ? snap->output : sw_xstrdup("");
+    rt->st.perfdata = snap->perfdata;
+    snap->output = NULL;
+    snap->perfdata = NULL;
+}
+
+/* Builds e->checks and e->svcs for cfg, reusing rt objects of old checks by path. Returns
+ * the old check array (entries not reused are NULLed out of it by the caller's sweep). */
+static void build_runtime(struct sw_engine *e, struct sw_config *cfg, struct sw_map *old)
+{
+    e->n_checks = cfg->n_checks;
+    e->checks = sw_xcalloc(cfg->n_checks, sizeof(*e->checks));
+    sw_map_init(&e->by_path);
+    for (size_t i = 0; i < cfg->n_checks; i++) {
+        struct sw_check_conf *c = cfg->checks[i];
+        struct check_rt *rt = old ? sw_map_get(old, c->path) : NULL;
+
+        if (rt && !rt->removed) {
+            bool same = rt->conf->fingerprint == c->fingerprint;
+            rt->conf = c;
+            rt->removed = true; /* marks "taken" for the sweep below; reset after */
+            rt->phase_ms = sw_schedule_phase(c->path, c->interval_ms);
+            if (!same) {
+                rt->due_ms = -1; /* reschedule */
+            }
+        } else {
+            rt = rt_new(e, c);
+            rt->removed = true;
+            rt->due_ms = -1;
+        }
+        e->checks[i] = rt;
+        sw_map_put(&e->by_path, rt->st.path, rt);
+        dep_get(e, c->deployment);
+    }
+    e->n_svcs = cfg->n_services;
+    e->svcs = sw_xcalloc(cfg->n_services, sizeof(*e->svcs));
+    for (size_t i = 0; i < cfg->n_services; i++) {
+        struct svc_rt *s = &e->svcs[i];
+        s->conf = cfg->services[i];
+        s->n_checks = s->conf->n_checks;
+        s->checks = sw_xcalloc(s->n_checks ? s->n_checks : 1, sizeof(*s->checks));
+        for (size_t j = 0; j < s->n_checks; j++) {
+            s->checks[j] = sw_map_get(&e->by_path, s->conf->checks[j].path);
+            s->checks[j]->svc = s;
+        }
+    }
+}
+
+/* ---- results ---- */
+
+static void record_service(struct sw_engine *e, struct svc_rt *s, int64_t t)
+{
+    enum sw_state states[64] = {0}, *v = states, st;
+    bool any = false;
+
+    if (s->n_checks > 64) {
+        v = sw_xmalloc(s->n_checks * sizeof(*v));
+    }
+    for (size_t i = 0; i < s->n_checks; i++) {
+        const struct check_rt *c = s->checks[i];
+        v[i] = c->st.has_state ? c->st.hard_state : SW_UNKNOWN;
+        any |= c->st.has_state;
+    }
+    st = sw_service_state(s->conf->aggregate, s->conf->quorum, v, s->n_checks);
+    if (v != states) {
+        free(v);
+    }
+    if (!any) {
+        return;
+    }
+    if (s->has_state && s->state == st && s->interval_open) {
+        return;
+    }
+    pthread_mutex_lock(&e->mu);
+    if (!s->has_state || s->state != st) {
+        s->since = t;
+    }
+    s->has_state = true;
+    s->state = st;
+    pthread_mutex_unlock(&e->mu);
+    sw_store_state_change(e->store, SW_OBJ_SERVICE, s->conf->path, t, st);
+    s->interval_open = true;
+}
+
+/* Applies one result to rt: the one path every result takes, active or passive.
+ * Takes ownership of r's strings. */
+static void process(struct check_rt *rt, struct sw_probe_result *r, bool passive)
+{
+    struct sw_engine *e = rt->e;
+    struct sw_transition tr;
+    struct sw_store_result row;
+    int64_t t = r->t_ms / 1000;
+
+    pthread_mutex_lock(&e->mu);
+    sw_state_apply(&rt->st, rt->conf->max_attempts, &rt->conf->flap, r->state, r->t_ms, &tr);
+    free(rt->st.output);
+    free(rt->st.perfdata);
+    rt->st.output = r->output ? r->output : sw_xstrdup("");
+    rt->st.perfdata = r->perfdata;
+    r->output = NULL;
+    r->perfdata = NULL;
+    rt->stale = false;
+    e->stats.runs[rt->conf->type]++;
+    e->stats.results[r->state & 3]++;
+    if (tr.hard_change) {
+        e->stats.hard_changes++;
+    }
+    if (!passive) {
+        sw_histogram_add(&e->stats.latency_s[rt->conf->type], (double)r->latency_us / 1e6);
+    }
+    pthread_mutex_unlock(&e->mu);
+
+    row.path = rt->st.path;
+    row.t_ms = r->t_ms;
+    row.state = r->state;
+    row.hard = rt->st.hard;
+    row.attempt = rt->st.attempt;
+    row.latency_us = r->latency_us;
+    row.passive = passive;
+    row.perfdata = rt->st.perfdata;
+    if (r->long_output && *r->long_output) {
+        row.output = sw_xasprintf("%s\n%s", rt->st.output, r->long_output);
+        sw_store_add_result(e->store, &row);
+        free(row.output);
+    } else {
+        row.output = rt->st.output;
+        sw_store_add_result(e->store, &row);
+    }
+    sw_store_save_state(e->store, &rt->st);
+    if (tr.hard_change || !rt->interval_open) {
+        sw_store_state_change(e->store, SW_OBJ_CHECK, rt->st.path, t, rt->st.hard_state);
+        rt->interval_open = true;
+        if (tr.hard_change && !tr.first) {
+            sw_info("%s: %s -> %s (hard)", rt->st.path, sw_state_name(tr.old_hard),
+                    sw_state_name(rt->st.hard_state));
+        }
+    }
+    if (tr.flap_start || tr.flap_stop) {
+        sw_info("%s: %s flapping", rt->st.path, tr.flap_start ? "started" : "stopped");
+    }
+    if (rt->svc && (tr.hard_change || !rt->svc->interval_open || tr.flap_start || tr.flap_stop)) {
+        record_service(e, rt->svc, t);
+    }
+    sw_probe_result_release(r);
+}
+
+/* A service's state after a restart, from its checks' resumed states; its interval opens
+ * again at the first result, since the time in between was not observed. */
+static void resume_service(struct svc_rt *s)
+{
+    enum sw_state v[64] = {0}, *vp = s->n_checks > 64 ? sw_xmalloc(s->n_checks * sizeof(*vp)) : v;
+
+    for (size_t j = 0; j < s->n_checks; j++) {
+        const struct check_rt *c = s->checks[j];
+        vp[j] = c->st.has_state ? c->st.hard_state : SW_UNKNOWN;
+        s->has_state |= c->st.has_state;
+        if (c->st.has_state && c->st.since > s->since) {
+            s->since = c->st.since;
+        }
+    }
+    s->state = sw_service_state(s->conf->aggregate, s->conf->quorum, vp, s->n_checks);
+    if (vp != v) {
+        free(vp);
+    }
+}
+
+/* ---- freshness of passive checks ---- */
+
+static void on_stale(uv_timer_t *h)
+{
+    struct check_rt *rt = h->data;
+    struct sw_probe_result r = {0};
+    char d[32];
+
+    r.state = SW_UNKNOWN;
+    r.t_ms = sw_now_ms();
+    r.output = sw_xasprintf("no result within freshness %s",
+                            sw_duration_format(rt->conf->freshness_ms, d));
+    process(rt, &r, true);
+    pthread_mutex_lock(&rt->e->mu);
+    rt->stale = true;
+    pthread_mutex_unlock(&rt->e->mu);
+    /* once stale, one UNKNOWN result says it: no more until a result arrives */
+}
+
+static void start_freshness(struct check_rt *rt, int64_t now_ms)
+{
+    int64_t last = rt->st.last_check_ms ? rt->st.last_check_ms : now_ms;
+    int64_t left = last + rt->conf->freshness_ms - now_ms;
+
+    if (rt->conf->type != SW_CHECK_PASSIVE || !rt->conf->freshness_ms || rt->e->stopping) {
+        return;
+    }
+    if (rt->st.last_check_ms && left <= 0) {
+        /* already stale at start-up: give the senders one freshness period from now */
+        left = rt->conf->freshness_ms;
+    }
+    uv_timer_start(&rt->timer, on_stale, (uint64_t)(left > 0 ? left : 0), 0);
+}
+
+/* ---- scheduling ---- */
+
+static bool can_run(struct sw_engine *e, struct check_rt *rt)
+{
+    struct dep_rt *dep = sw_map_get(&e->deps, rt->conf->deployment->path);
+
+    if (e->running >= e->cfg->max_concurrent_checks) {
+        return false;
+    }
+    return !dep || !dep->limit || dep->running < dep->limit;
+}
+
+static void on_probe_done(void *arg, struct sw_probe_result *r)
+{
+    struct check_rt *rt = arg;
+    struct sw_engine *e = rt->e;
+    struct dep_rt *dep = rt->run_dep;
+    struct sw_probe_result own = *r;
+
+    /* the result is lent: take its strings */
+    r->output = NULL;
+    r->long_output = NULL;
+    r->perfdata = NULL;
+    rt->running = false;
+    e->running--;
+    if (dep) {
+        dep->running--;
+    }
+    sw_config_unref(rt->run_cfg);
+    rt->run_cfg = NULL;
+    if (rt->removed || e->stopping) {
+        sw_probe_result_release(&own);
+        if (rt->removed) {
+            rt_release(rt);
+        }
+    } else {
+        process(rt, &own, false);
+        schedule_next(rt, sw_now_ms());
+    }
+    drain_waiting(e);
+}
+
+static void start_probe(struct check_rt *rt, int64_t now_ms)
+{
+    struct sw_engine *e = rt->e;
+    struct dep_rt *dep = sw_map_get(&e->deps, rt->conf->deployment->path);
+    int r;
+
+    pthread_mutex_lock(&e->mu);
+    sw_histogram_add(&e->stats.lateness_s,
+                     (double)(now_ms > rt->due_ms ? now_ms - rt->due_ms : 0) / 1000.0);
+    pthread_mutex_unlock(&e->mu);
+    rt->running = true;
+    rt->run_cfg = sw_config_ref(e->cfg);
+    rt->run_dep = dep;
+    e->running++;
+    if (dep) {
+        dep->running++;
+    }
+    r = sw_probe_start(e->probes, rt->conf, on_probe_done, rt);
+    if (r < 0) {
+        struct sw_probe_result res = {0};
+        res.state = SW_UNKNOWN;
+        res.t_ms = now_ms;
+        res.output = sw_xasprintf("probe could not start: %s", strerror(-r));
+        on_probe_done(rt, &res);
+        sw_probe_result_release(&res);
+    }
+}
+
+static void enqueue_wait(struct sw_engine *e, struct check_rt *rt)
+{
+    rt->waiting = true;
+    rt->wait_next = NULL;
+    if (e->wait_tail) {
+        e->wait_tail->wait_next = rt;
+    } else {
+        e->wait_head = rt;
+    }
+    e->wait_tail = rt;
+    e->waiting++;
+}
+
+static void drain_waiting(struct sw_engine *e)
+{
+    struct check_rt **pp = &e->wait_head, *prev = NULL;
+    int scanned = 0;
+
+    while (*pp && scanned < WAIT_SCAN_MAX && e->running < e->cfg->max_concurrent_checks) {
+        struct check_rt *rt = *pp;
+
+        scanned++;
+        if (!rt->removed && !e->stopping && !can_run(e, rt)) {
+            prev = rt;
+            pp = &rt->wait_next;
+            continue;
+        }
+        *pp = rt->wait_next;
+        if (e->wait_tail == rt) {
+            e->wait_tail = prev;
+        }
+        rt->waiting = false;
+        e->waiting--;
+        if (rt->removed) {
+            rt_release(rt);
+        } else if (!e->stopping) {
+            start_probe(rt, sw_now_ms());
+        }
+    }
+}
+
+static void on_due(uv_timer_t *h)
+{
+    struct check_rt *rt = h->data;
+    struct sw_engine *e = rt->e;
+    int64_t now = sw_now_ms();
+
+    if (rt->running || rt->waiting) {
+        /* still busy with the previous run: skip this slot */
+        rt->due_ms = sw_schedule_next(now + 1, rt->conf->interval_ms, rt->phase_ms);
+        uv_timer_start(&rt->timer, on_due, (uint64_t)(rt->due_ms - now), 0);
+        return;
+    }
+    if (can_run(e, rt)) {
+        start_probe(rt, now);
+    } else {
+        enqueue_wait(e, rt);
+    }
+}
+
+static void schedule_at(struct check_rt *rt, int64_t due_ms, int64_t now_ms)
+{
+    rt->due_ms = due_ms;
+    uv_timer_start(&rt->timer, on_due, (uint64_t)(due_ms > now_ms ? due_ms - now_ms : 0), 0);
+}
+
+static void schedule_next(struct check_rt *rt, int64_t now_ms)
+{
+    const struct sw_check_conf *c = rt->conf;
+
+    if (c->type == SW_CHECK_PASSIVE || rt->e->stopping) {
+        return;
+    }
+    if (rt->st.has_state && !rt->st.hard && rt->st.state != SW_OK) {
+        schedule_at(rt, now_ms + c->retry_interval_ms, now_ms); /* soft: retry sooner */
+    } else {
+        schedule_at(rt, sw_schedule_next(now_ms + 1, c->interval_ms, rt->phase_ms), now_ms);
+    }
+}
+
+/* ---- timers of the engine itself ---- */
+
+static void on_alive(uv_timer_t *h)
+{
+    struct sw_engine *e = h->data;
+    sw_store_mark_alive(e->store, sw_now());
+}
+
+static void on_prune(uv_timer_t *h)
+{
+    struct sw_engine *e = h->data;
+    sw_store_prune_results(e->store, sw_now_ms() - e->cfg->retention_results_s * 1000);
+}
+
+/* ---- the inbox: results and reloads from other threads ---- */
+
+static void job_free(struct job *j)
+{
+    for (size_t i = 0; i < j->n; i++) {
+        free(j->v[i].path);
+        free(j->v[i].output);
+    }
+    free(j->v);
+    free(j);
+}
+
+static void job_synced(void *arg, int status)
+{
+    struct job *j = arg;
+
+    j->cb(j->arg, status, status ? "the store could not commit the results" : NULL);
+    job_free(j);
+}
+
+static void run_results(struct sw_engine *e, struct job *j)
+{
+    int64_t now = sw_now_ms();
+    struct sw_buf msg;
+    int status = 0;
+
+    sw_buf_init(&msg);
+    for (size_t i = 0; i < j->n && !status; i++) {
+        struct check_rt *rt = sw_map_get(&e->by_path, j->v[i].path);
+        char a[SW_TIME_LEN], b[SW_TIME_LEN];
+
+        if (!j->v[i].t_ms) {
+            j->v[i].t_ms = now;
+        }
+        if (!rt) {
+            status = -ENOENT;
+            sw_buf_printf(&msg, "result %zu: no check '%s'", i, j->v[i].path);
+        } else if (j->v[i].t_ms > now + FUTURE_SLACK_MS) {
+            status = -ERANGE;
+            sw_buf_printf(&msg, "result %zu: time %s is more than 5 minutes in the future", i,
+                          sw_time_format(j->v[i].t_ms / 1000, a));
+        } else if (j->v[i].t_ms < rt->st.last_check_ms) {
+            status = -ERANGE;
+            sw_buf_printf(&msg, "result %zu: time %s is before the last result of '%s' (%s)", i,
+                          sw_time_format(j->v[i].t_ms / 1000, a), j->v[i].path,
+                          sw_time_format(rt->st.last_check_ms / 1000, b));
+        }
+        /* later results of the same check in this batch must be in order too */
+        for (size_t k = 0; k < i && !status; k++) {
+            if (strcmp(j->v[k].path, j->v[i].path) == 0 && j->v[i].t_ms < j->v[k].t_ms) {
+                status = -ERANGE;
+                sw_buf_printf(&msg, "result %zu: time is before result %zu of the same check", i,
+                              k);
+            }
+        }
+    }
+    if (status) {
+        j->cb(j->arg, status, msg.data);
+        sw_buf_release(&msg);
+        job_free(j);
+        return;
+    }
+    sw_buf_release(&msg);
+    for (size_t i = 0; i < j->n; i++) {
+        struct check_rt *rt = sw_map_get(&e->by_path, j->v[i].path);
+        struct sw_probe_result r = {0};
+        const char *out = j->v[i].output ? j->v[i].output : "";
+
+        sw_plugin_output_parse(out, strlen(out), e->cfg->max_output, &r);
+        r.state = j->v[i].state;
+        r.t_ms = j->v[i].t_ms;
+        process(rt, &r, true);
+        start_freshness(rt, now);
+    }
+    sw_store_sync(e->store, job_synced, j);
+}
+
+static void run_reload(struct sw_engine *e, struct job *j)
+{
+    struct sw_config *cfg = NULL;
+    struct sw_buf err;
+    int r;
+
+    sw_buf_init(&err);
+    r = sw_config_load(e->cfg->file, &err, &cfg);
+    if (r < 0) {
+        pthread_mutex_lock(&e->mu);
+        e->stats.reload_failures++;
+        pthread_mutex_unlock(&e->mu);
+        sw_error("reload refused, the running configuration stays:\n%s", err.data ? err.data : "");
+        if (j->cb) {
+            j->cb(j->arg, -EINVAL, err.data ? err.data : "invalid configuration");
+        }
+    } else {
+        sw_engine_reload(e, cfg);
+        sw_config_unref(cfg);
+        if (j->cb) {
+            j->cb(j->arg, 0, NULL);
+        }
+    }
+    sw_buf_release(&err);
+    free(j);
+}
+
+static void on_async(uv_async_t *h)
+{
+    struct sw_engine *e = h->data;
+    struct job *j, *next;
+
+    pthread_mutex_lock(&e->inbox_mu);
+    j = e->inbox_head;
+    e->inbox_head = e->inbox_tail = NULL;
+    pthread_mutex_unlock(&e->inbox_mu);
+    for (; j; j = next) {
+        next = j->next;
+        if (e->stopping) {
+            if (j->cb) {
+                j->cb(j->arg, -ESHUTDOWN, "the daemon is stopping");
+            }
+            job_free(j);
+        } else if (j->reload) {
+            run_reload(e, j);
+        } else {
+            run_results(e, j);
+        }
+    }
+}
+
+static int post(struct sw_engine *e, struct job *j)
+{
+    pthread_mutex_lock(&e->inbox_mu);
+    if (e->closed) {
+        pthread_mutex_unlock(&e->inbox_mu);
+        return -ESHUTDOWN;
+    }
+    if (e->inbox_tail) {
+        e->inbox_tail->next = j;
+    } else {
+        e->inbox_head = j;
+    }
+    e->inbox_tail = j;
+    uv_async_send(&e->async);
+    pthread_mutex_unlock(&e->inbox_mu);
+    return 0;
+}
+
+int sw_engine_submit(struct sw_engine *e, const struct sw_passive *v, size_t n,
+                     sw_engine_done_cb cb, void *arg)
+{
+    struct job *j = sw_xcalloc(1, sizeof(*j));
+    int r;
+
+    j->v = sw_xcalloc(n ? n : 1, sizeof(*j->v));
+    j->n = n;
+    j->cb = cb;
+    j->arg = arg;
+    for (size_t i = 0; i < n; i++) {
+        j->v[i] = v[i];
+        j->v[i].path = sw_xstrdup(v[i].path);
+        j->v[i].output = sw_xstrdup(v[i].output);
+    }
+    r = post(e, j);
+    if (r < 0) {
+        job_free(j);
+    }
+    return r;
+}
+
+int sw_engine_request_reload(struct sw_engine *e, sw_engine_done_cb cb, void *arg)
+{
+    struct job *j = sw_xcalloc(1, sizeof(*j));
+    int r;
+
+    j->reload = true;
+    j->cb = cb;
+    j->arg = arg;
+    r = post(e, j);
+    if (r < 0) {
+        free(j);
+    }
+    return r;
+}
+
+/* ---- lifecycle ---- */
+
+int sw_engine_new(uv_loop_t *loop, struct sw_config *cfg, struct sw_store *store,
+                  struct sw_engine **ret_engine)
+{
+    struct sw_engine *e = sw_xcalloc(1, sizeof(*e));
+    struct sw_probe_limits lim = {.max_exec = cfg->max_concurrent_exec,
+                                  .max_output = cfg->max_output};
+    int r;
+
+    e->loop = loop;
+    e->store = store;
+    pthread_mutex_init(&e->mu, NULL);
+    pthread_mutex_init(&e->inbox_mu, NULL);
+    sw_map_init(&e->deps);
+    sw_histogram_init(&e->stats.lateness_s, lateness_bounds,
+                      sizeof(lateness_bounds) / sizeof(lateness_bounds[0]));
+    for (int i = 0; i < SW_CHECK_TYPE_COUNT; i++) {
+        sw_histogram_init(&e->stats.latency_s[i], latency_bounds,
+                          sizeof(latency_bounds) / sizeof(latency_bounds[0]));
+    }
+    r = sw_probes_new(loop, &lim, &e->probes);
+    if (r < 0) {
+        pthread_mutex_destroy(&e->mu);
+        pthread_mutex_destroy(&e->inbox_mu);
+        free(e);
+        return r;
+    }
+    e->cfg = sw_config_ref(cfg);
+    build_runtime(e, cfg, NULL);
+    for (size_t i = 0; i < e->n_checks; i++) {
+        e->checks[i]->removed = false;
+    }
+    uv_timer_init(loop, &e->alive_timer);
+    uv_timer_init(loop, &e->prune_timer);
+    e->alive_timer.data = e->prune_timer.data = e;
+    uv_async_init(loop, &e->async, on_async);
+    e->async.data = e;
+    *ret_engine = e;
+    return 0;
+}
+
+int sw_engine_start(struct sw_engine *e)
+{
+    struct sw_check_snapshot *snaps = NULL;
+    size_t n = 0;
+    int64_t alive = 0, now = sw_now_ms();
+    int r;
+
+    r = sw_store_last_alive(e->store, &alive);
+    if (r < 0) {
+        return r;
+    }
+    /* What happened between the last sign of life and now was not observed. */
+    r = sw_store_close_all_open(e->store, alive ? alive : now / 1000);
+    if (r < 0) {
+        return r;
+    }
+    r = sw_store_load_states(e->store, &snaps, &n);
+    if (r < 0) {
+        return r;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct check_rt *rt = sw_map_get(&e->by_path, snaps[i].path);
+        if (rt) {
+            take_snapshot(rt, &snaps[i]);
+        }
+    }
+    sw_check_snapshots_free(snaps, n);
+    for (size_t i = 0; i < e->n_svcs; i++) {
+        resume_service(&e->svcs[i]);
+    }
+    sw_store_mark_alive(e->store, now / 1000);
+    e->stats.started_ms = now;
+    e->started = true;
+    for (size_t i = 0; i < e->n_checks; i++) {
+        struct check_rt *rt = e->checks[i];
+        if (rt->conf->type == SW_CHECK_PASSIVE) {
+            start_freshness(rt, now);
+        } else {
+            schedule_at(rt, sw_schedule_next(now, rt->conf->interval_ms, rt->phase_ms), now);
+        }
+    }
+    uv_timer_start(&e->alive_timer, on_alive, ALIVE_EVERY_MS, ALIVE_EVERY_MS);
+    uv_timer_start(&e->prune_timer, on_prune, 1000, PRUNE_EVERY_MS);
+    sw_info("engine started: %zu checks, %zu services", e->n_checks, e->n_svcs);
+    return 0;
+}
+
+int sw_engine_reload(struct sw_engine *e, struct sw_config *cfg)
+{
+    struct check_rt **old = e->checks;
+    struct svc_rt *old_svcs = e->svcs;
+    size_t n_old = e->n_checks, n_old_svcs = e->n_svcs, kept = 0, added = 0, gone = 0;
+    struct sw_map old_map = e->by_path;
+    struct sw_config *old_cfg = e->cfg;
+    int64_t now = sw_now_ms();
+
+    pthread_mutex_lock(&e->mu);
+    cfg = sw_config_ref(cfg);
+    build_runtime(e, cfg, &old_map);
+    e->cfg = cfg;
+    e->stats.reloads++;
+    pthread_mutex_unlock(&e->mu);
+
+    /* checks not taken by the new config are closed and released */
+    for (size_t i = 0; i < n_old; i++) {
+        struct check_rt *rt = old[i];
+        if (rt->removed) {
+            continue; /* taken */
+        }
+        if (rt->interval_open) {
+            sw_store_close_interval(e->store, SW_OBJ_CHECK, rt->st.path, now / 1000);
+        }
+        gone++;
+        rt_release(rt);
+    }
+    for (size_t i = 0; i < n_old_svcs; i++) {
+        if (!sw_config_find_service(cfg, old_svcs[i].conf->path)) {
+            sw_store_close_interval(e->store, SW_OBJ_SERVICE, old_svcs[i].conf->path, now / 1000);
+        } else {
+            for (size_t k = 0; k < e->n_svcs; k++) {
+                if (strcmp(e->svcs[k].conf->path, old_svcs[i].conf->path) == 0) {
+                    e->svcs[k].has_state = old_svcs[i].has_state;
+                    e->svcs[k].interval_open = old_svcs[i].interval_open;
+                    e->svcs[k].state = old_svcs[i].state;
+                    e->svcs[k].since = old_svcs[i].since;
+                    break;
+                }
+            }
+        }
+        free(old_svcs[i].checks);
+    }
+    free(old_svcs);
+    for (size_t i = 0; i < e->n_checks; i++) {
+        struct check_rt *rt = e->checks[i];
+        rt->removed = false;
+        if (rt->due_ms == -1) {
+            if (rt->st.has_state || rt->running) {
+                kept++;
+            } else {
+                added++;
+            }
+            uv_timer_stop(&rt->timer);
+            if (rt->conf->type == SW_CHECK_PASSIVE) {
+                start_freshness(rt, now);
+            } else if (!rt->running && !rt->waiting) {
+                schedule_at(rt, sw_schedule_next(now, rt->conf->interval_ms, rt->phase_ms), now);
+            }
+        } else {
+            kept++;
+        }
+    }
+    /* services whose membership changed get their state recomputed */
+    for (size_t i = 0; i < e->n_svcs; i++) {
+        record_service(e, &e->svcs[i], now / 1000);
+    }
+    free(old);
+    sw_map_release(&old_map);
+    sw_config_unref(old_cfg);
+    sw_info("configuration reloaded: %zu checks kept, %zu new, %zu removed", kept, added, gone);
+    return 0;
+}
+
+static void close_noop(uv_handle_t *h)
+{
+    (void)h;
+}
+
+void sw_engine_stop(struct sw_engine *e)
+{
+    int64_t now = sw_now();
+
+    if (!e || e->stopping) {
+        return;
+    }
+    pthread_mutex_lock(&e->inbox_mu);
+    e->closed = true;
+    pthread_mutex_unlock(&e->inbox_mu);
+    on_async(&e->async); /* applies what is still in the inbox */
+    pthread_mutex_lock(&e->mu);
+    e->stopping = true;
+    pthread_mutex_unlock(&e->mu);
+    uv_timer_stop(&e->alive_timer);
+    uv_timer_stop(&e->prune_timer);
+    for (size_t i = 0; i < e->n_checks; i++) {
+        uv_timer_stop(&e->checks[i]->timer);
+    }
+    sw_probes_free(e->probes); /* running probes report "cancelled": dropped while stopping */
+    e->probes = NULL;
+    if (e->started) {
+        sw_store_mark_alive(e->store, now);
+        sw_store_flush(e->store);
+        sw_store_close_all_open(e->store, now);
+    }
+    uv_close((uv_handle_t *)&e->alive_timer, close_noop);
+    uv_close((uv_handle_t *)&e->prune_timer, close_noop);
+    uv_close((uv_handle_t *)&e->async, close_noop);
+    for (size_t i = 0; i < e->n_checks; i++) {
+        struct check_rt *rt = e->checks[i];
+        rt->running = rt->waiting = false;
+        rt_release(rt);
+        e->checks[i] = NULL;
+    }
+}
+
+void sw_engine_free(struct sw_engine *e)
+{
+    if (!e) {
+        return;
+    }
+    for (size_t i = 0; i < e->n_svcs; i++) {
+        free(e->svcs[i].checks);
+    }
+    free(e->svcs);
+    free(e->checks);
+    sw_map_release(&e->by_path);
+    for (size_t i = 0; i < e->deps.cap; i++) {
+        struct dep_rt *d = e->deps.slots[i].value;
+        if (d) {
+            free(d->path);
+            free(d);
+        }
+    }
+    sw_map_release(&e->deps);
+    sw_config_unref(e->cfg);
+    pthread_mutex_destroy(&e->mu);
+    pthread_mutex_destroy(&e->inbox_mu);
+    free(e);
+}
+
+struct sw_config *sw_engine_config(struct sw_engine *e)
+{
+    struct sw_config *c;
+
+    pthread_mutex_lock(&e->mu);
+    c = sw_config_ref(e->cfg);
+    pthread_mutex_unlock(&e->mu);
+    return c;
+}
+
+/* ---- status ---- */
+
+static void copy_snapshot(struct sw_check_snapshot *dst, const struct sw_check_snapshot *src)
+{
+    *dst = *src;
+    dst->path = sw_xstrdup(src->path);
+    dst->output = sw_xstrdup(src->output ? src->output : "");
+    dst->perfdata = sw_xstrdup(src->perfdata);
+}
+
+static struct sw_status *status_new(struct sw_config *cfg)
+{
+    struct sw_status *st = sw_xcalloc(1, sizeof(*st));
+
+    st->cfg = sw_config_ref(cfg);
+    st->n_checks = cfg->n_checks;
+    st->checks = sw_xcalloc(cfg->n_checks ? cfg->n_checks : 1, sizeof(*st->checks));
+    st->n_services = cfg->n_services;
+    st->services = sw_xcalloc(cfg->n_services ? cfg->n_services : 1, sizeof(*st->services));
+    st->taken_ms = sw_now_ms();
+    return st;
+}
+
+int sw_engine_status(struct sw_engine *e, struct sw_status **ret_status)
+{
+    struct sw_status *st;
+
+    pthread_mutex_lock(&e->mu);
+    if (e->stopping) {
+        pthread_mutex_unlock(&e->mu);
+        return -ESHUTDOWN;
+    }
+    st = status_new(e->cfg);
+    for (size_t i = 0; i < e->n_checks; i++) {
+        const struct check_rt *rt = e->checks[i];
+        st->checks[i].conf = rt->conf;
+        copy_snapshot(&st->checks[i].st, &rt->st);
+        st->checks[i].next_run_ms = rt->conf->type == SW_CHECK_PASSIVE ? 0 : rt->due_ms;
+        st->checks[i].stale = rt->stale;
+    }
+    for (size_t i = 0; i < e->n_svcs; i++) {
+        const struct svc_rt *s = &e->svcs[i];
+        st->services[i].conf = s->conf;
+        st->services[i].has_state = s->has_state;
+        st->services[i].state = s->state;
+        st->services[i].since = s->since;
+        for (size_t j = 0; j < s->n_checks; j++) {
+            st->services[i].flapping |= s->checks[j]->st.flapping;
+        }
+    }
+    pthread_mutex_unlock(&e->mu);
+    *ret_status = st;
+    return 0;
+}
+
+int sw_status_from_store(struct sw_config *cfg, struct sw_store *store,
+                         struct sw_status **ret_status)
+{
+    struct sw_check_snapshot *snaps = NULL;
+    struct sw_status *st;
+    struct sw_map by_path;
+    size_t n = 0;
+    int64_t now = sw_now();
+    int r;
+
+    r = sw_store_load_states(store, &snaps, &n);
+    if (r < 0) {
+        return r;
+    }
+    sw_map_init(&by_path);
+    for (size_t i = 0; i < n; i++) {
+        sw_map_put(&by_path, snaps[i].path, &snaps[i]);
+    }
+    st = status_new(cfg);
+    for (size_t i = 0; i < cfg->n_checks; i++) {
+        struct sw_check_snapshot *s = sw_map_get(&by_path, cfg->checks[i]->path);
+        st->checks[i].conf = cfg->checks[i];
+        if (s) {
+            copy_snapshot(&st->checks[i].st, s);
+        } else {
+            st->checks[i].st.path = sw_xstrdup(cfg->checks[i]->path);
+            st->checks[i].st.output = sw_xstrdup("");
+            st->checks[i].st.state = st->checks[i].st.hard_state = SW_UNKNOWN;
+        }
+    }
+    for (size_t i = 0; i < cfg->n_services; i++) {
+        const struct sw_service_conf *sc = cfg->services[i];
+        struct sw_service_status *ss = &st->services[i];
+        enum sw_state v[64] = {0}, *vp = sc->n_checks > 64 ? sw_xmalloc(sc->n_checks * sizeof(*vp)) : v;
+        struct sw_interval *iv = NULL;
+        size_t niv = 0;
+
+        ss->conf = sc;
+        for (size_t j = 0; j < sc->n_checks; j++) {
+            const struct sw_check_status *cs = sw_status_find_check(st, sc->checks[j].path);
+            vp[j] = cs && cs->st.has_state ? cs->st.hard_state : SW_UNKNOWN;
+            ss->has_state |= cs && cs->st.has_state;
+            ss->flapping |= cs && cs->st.flapping;
+        }
+        ss->state = sw_service_state(sc->aggregate, sc->quorum, vp, sc->n_checks);
+        if (vp != v) {
+            free(vp);
+        }
+        if (sw_store_history(store, SW_OBJ_SERVICE, sc->path, now, now + 1, &iv, &niv) == 0) {
+            if (niv && iv[niv - 1].end == 0) {
+                ss->since = iv[niv - 1].start;
+            }
+            free(iv);
+        }
+    }
+    sw_map_release(&by_path);
+    sw_check_snapshots_free(snaps, n);
+    *ret_status = st;
+    return 0;
+}
+
+void sw_status_free(struct sw_status *st)
+{
+    if (!st) {
+        return;
+    }
+    for (size_t i = 0; i < st->n_checks; i++) {
+        free(st->checks[i].st.path);
+        free(st->checks[i].st.output);
+        free(st->checks[i].st.perfdata);
+    }
+    free(st->checks);
+    free(st->services);
+    sw_config_unref(st->cfg);
+    free(st);
+}
+
+const struct sw_check_status *sw_status_find_check(const struct sw_status *st, const char *path)
+{
+    const struct sw_check_conf *c = sw_config_find_check(st->cfg, path);
+
+    if (!c) {
+        return NULL;
+    }
+    /* status arrays follow cfg->checks order; find c's index */
+    for (size_t i = 0; i < st->n_checks; i++) {
+        if (st->checks[i].conf == c) {
+            return &st->checks[i];
+        }
+    }
+    return NULL;
+}
+
+void sw_engine_stats(struct sw_engine *e, struct sw_engine_stats *ret)
+{
+    pthread_mutex_lock(&e->mu);
+    *ret = e->stats;
+    pthread_mutex_unlock(&e->mu);
+    /* these live on the loop thread; a slightly stale read is fine for metrics */
+    for (int i = 0; i < SW_CHECK_TYPE_COUNT; i++) {
+        ret->running[i] = e->probes ? sw_probes_running(e->probes, (enum sw_check_type)i) : 0;
+    }
+    ret->waiting = e->waiting + (e->probes ? sw_probes_queued(e->probes) : 0);
+}
+
+/* ---- one run, outside the daemon ---- */
+
+struct once {
+    struct sw_probe_result *ret;
+    bool done;
+};
+
+static void once_done(void *arg, struct sw_probe_result *r)
+{
+    struct once *o = arg;
+
+    *o->ret = *r;
+    r->output = r->long_output = r->perfdata = NULL;
+    o->done = true;
+}
+
+static void walk_close(uv_handle_t *h, void *arg)
+{
+    (void)arg;
+    if (!uv_is_closing(h)) {
+        uv_close(h, NULL);
+    }
+}
+
+int sw_check_run_once(const struct sw_check_conf *c, const struct sw_config *cfg,
+                      struct sw_probe_result *ret)
+{
+    struct sw_probe_limits lim = {.max_exec = 1, .max_output = cfg->max_output};
+    struct sw_probes *p = NULL;
+    struct once o = {.ret = ret};
+    uv_loop_t loop;
+    int r;
+
+    if (c->type == SW_CHECK_PASSIVE) {
+        return -EINVAL;
+    }
+    memset(ret, 0, sizeof(*ret));
+    uv_loop_init(&loop);
+    r = sw_probes_new(&loop, &lim, &p);
+    if (r == 0) {
+        r = sw_probe_start(p, c, once_done, &o);
+        while (r == 0 && !o.done && uv_run(&loop, UV_RUN_ONCE)) {
+        }
+    }
+    sw_probes_free(p);
+    uv_walk(&loop, walk_close, NULL);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    uv_loop_close(&loop);
+    if (r == 0 && !o.done) {
+        r = -EIO;
+    }
+    return r;
+}

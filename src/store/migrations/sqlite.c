@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* migrations/sqlite.c: the SQLite schema as an ordered list of migrations. sqlite.c applies
+ * those newer than the database's version, in one transaction, at open. Never edit a
+ * migration that has shipped: add a new one. Schema described in docs/internals/store.md. */
+#include <stddef.h>
+
+#include "store/store_int.h"
+
+static const struct sw_store_migration migrations[] = {
+    {
+        1,
+        "initial schema",
+        "CREATE TABLE objects ("
+        "  id INTEGER PRIMARY KEY,"
+        "  kind INTEGER NOT NULL CHECK (kind IN (0, 1)),"
+        "  path TEXT NOT NULL,"
+        "  UNIQUE (kind, path)"
+        ");"
+        "CREATE TABLE results ("
+        "  id INTEGER PRIMARY KEY,"
+        "  object_id INTEGER NOT NULL REFERENCES objects (id),"
+        "  t_ms INTEGER NOT NULL,"
+        "  state INTEGER NOT NULL CHECK (state BETWEEN 0 AND 3),"
+        "  hard INTEGER NOT NULL,"
+        "  attempt INTEGER NOT NULL,"
+        "  latency_us INTEGER NOT NULL,"
+        "  output TEXT,"
+        "  perfdata TEXT,"
+        "  passive INTEGER NOT NULL"
+        ");"
+        "CREATE INDEX results_object_t ON results (object_id, t_ms);"
+        "CREATE INDEX results_t ON results (t_ms);"
+        "CREATE TABLE intervals ("
+        "  id INTEGER PRIMARY KEY,"
+        "  object_id INTEGER NOT NULL REFERENCES objects (id),"
+        "  start_s INTEGER NOT NULL,"
+        "  end_s INTEGER CHECK (end_s IS NULL OR end_s > start_s),"
+        "  state INTEGER NOT NULL CHECK (state BETWEEN 0 AND 3)"
+        ");"
+        "CREATE INDEX intervals_object_start ON intervals (object_id, start_s);"
+        "CREATE UNIQUE INDEX intervals_one_open ON intervals (object_id) WHERE end_s IS NULL;"
+        "CREATE TABLE check_state ("
+        "  object_id INTEGER PRIMARY KEY REFERENCES objects (id),"
+        "  state INTEGER NOT NULL,"
+        "  hard_state INTEGER NOT NULL,"
+        "  hard INTEGER NOT NULL,"
+        "  has_state INTEGER NOT NULL,"
+        "  attempt INTEGER NOT NULL,"
+        "  since_s INTEGER NOT NULL,"
+        "  last_check_ms INTEGER NOT NULL,"
+        "  last_change_ms INTEGER NOT NULL,"
+        "  output TEXT,"
+        "  perfdata TEXT,"
+        "  flapping INTEGER NOT NULL,"
+        "  flap_history INTEGER NOT NULL,"
+        "  flap_count INTEGER NOT NULL,"
+        "  flap_last INTEGER NOT NULL"
+        ");"
+        "CREATE TABLE meta ("
+        "  key TEXT PRIMARY KEY,"
+        "  value"
+        ");",
+    },
+};
+
+const struct sw_store_migration *sw_store_sqlite_migrations(size_t *ret_n)
+{
+    *ret_n = sizeof(migrations) / sizeof(migrations[0]);
+    return migrations;
+}

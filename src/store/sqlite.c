@@ -1,0 +1,889 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* sqlite.c: the SQLite backend of store.h (the embedded default). One writer connection,
+ * used by the writer thread only, with its statements prepared once and an in-memory
+ * (kind, path) -> object id cache; reads take a read-only connection from a small pool, so
+ * any thread may read while the writer commits (WAL). Migrations in migrations/sqlite.c. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "core/core.h"
+#include "store/store.h"
+#include "store/store_int.h"
+
+#define BUSY_TIMEOUT_MS 5000
+#define POOL_MAX 4          /* idle read connections kept */
+#define IDCACHE_MAX 1000000 /* objects cached before the cache is emptied and refilled */
+
+enum {
+    S_BEGIN,
+    S_COMMIT,
+    S_ROLLBACK,
+    S_OBJ_GET,
+    S_OBJ_INS,
+    S_RES_INS,
+    S_STATE_PUT,
+    S_IV_OPEN,
+    S_IV_PREV,
+    S_IV_CLOSE,
+    S_IV_REOPEN,
+    S_IV_DEL,
+    S_IV_INS,
+    S_ALIVE,
+    S_PRUNE,
+    S_ALL_DEL,
+    S_ALL_CLOSE,
+    S_N,
+};
+
+static const char *const stmt_sql[S_N] = {
+    [S_BEGIN] = "BEGIN IMMEDIATE",
+    [S_COMMIT] = "COMMIT",
+    [S_ROLLBACK] = "ROLLBACK",
+    [S_OBJ_GET] = "SELECT id FROM objects WHERE kind = ?1 AND path = ?2",
+    [S_OBJ_INS] = "INSERT INTO objects (kind, path) VALUES (?1, ?2)",
+    [S_RES_INS] = "INSERT INTO results (object_id, t_ms, state, hard, attempt, latency_us, "
+                  "output, perfdata, passive) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [S_STATE_PUT] =
+        "INSERT INTO check_state (object_id, state, hard_state, hard, has_state, attempt, "
+        "since_s, last_check_ms, last_change_ms, output, perfdata, flapping, flap_history, "
+        "flap_count, flap_last) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+        "?14, ?15) ON CONFLICT (object_id) DO UPDATE SET state = excluded.state, "
+        "hard_state = excluded.hard_state, hard = excluded.hard, has_state = excluded.has_state, "
+        "attempt = excluded.attempt, since_s = excluded.since_s, "
+        "last_check_ms = excluded.last_check_ms, last_change_ms = excluded.last_change_ms, "
+        "output = excluded.output, perfdata = excluded.perfdata, flapping = excluded.flapping, "
+        "flap_history = excluded.flap_history, flap_count = excluded.flap_count, "
+        "flap_last = excluded.flap_last",
+    [S_IV_OPEN] = "SELECT id, start_s, state FROM intervals WHERE object_id = ?1 AND end_s IS NULL",
+    [S_IV_PREV] = "SELECT id, state FROM intervals WHERE object_id = ?1 AND end_s = ?2",
+    [S_IV_CLOSE] = "UPDATE intervals SET end_s = ?2 WHERE id = ?1",
+    [S_IV_REOPEN] = "UPDATE intervals SET end_s = NULL WHERE id = ?1",
+    [S_IV_DEL] = "DELETE FROM intervals WHERE id = ?1",
+    [S_IV_INS] =
+        "INSERT INTO intervals (object_id, start_s, end_s, state) VALUES (?1, ?2, NULL, ?3)",
+    [S_ALIVE] = "INSERT INTO meta (key, value) VALUES ('last_alive', ?1) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    [S_PRUNE] = "DELETE FROM results WHERE t_ms < ?1",
+    [S_ALL_DEL] = "DELETE FROM intervals WHERE end_s IS NULL AND start_s >= ?1",
+    [S_ALL_CLOSE] = "UPDATE intervals SET end_s = ?1 WHERE end_s IS NULL",
+};
+
+struct idcache_entry {
+    char *path; /* NULL: empty slot */
+    uint64_t hash;
+    int64_t id;
+    int kind;
+};
+
+struct idcache {
+    struct idcache_entry *v;
+    size_t cap; /* power of two, or 0 */
+    size_t n;
+};
+
+struct sq {
+    char *path;
+    sqlite3 *db; /* the writer's: open(), then the writer thread, then close() */
+    sqlite3_stmt *st[S_N];
+    struct idcache ids;
+    pthread_mutex_t pool_lock;
+    sqlite3 *pool[POOL_MAX];
+    size_t npool;
+};
+
+/* ---- (kind, path) -> id cache: open addressing, linear probing ---- */
+
+static uint64_t id_hash(int kind, const char *path)
+{
+    return sw_hash64(path, strlen(path), 14695981039346656037ULL + (uint64_t)kind * 31);
+}
+
+static void idcache_clear(struct idcache *c)
+{
+    for (size_t i = 0; i < c->cap; i++) {
+        free(c->v[i].path);
+    }
+    free(c->v);
+    c->v = NULL;
+    c->cap = c->n = 0;
+}
+
+static struct idcache_entry *idcache_slot(struct idcache *c, uint64_t h, int kind, const char *path)
+{
+    size_t i = h & (c->cap - 1);
+
+    while (c->v[i].path) {
+        if (c->v[i].hash == h && c->v[i].kind == kind && strcmp(c->v[i].path, path) == 0) {
+            break;
+        }
+        i = (i + 1) & (c->cap - 1);
+    }
+    return &c->v[i];
+}
+
+static bool idcache_get(struct idcache *c, int kind, const char *path, int64_t *ret_id)
+{
+    struct idcache_entry *e;
+
+    if (c->n == 0) {
+        return false;
+    }
+    e = idcache_slot(c, id_hash(kind, path), kind, path);
+    if (!e->path) {
+        return false;
+    }
+    *ret_id = e->id;
+    return true;
+}
+
+static void idcache_put(struct idcache *c, int kind, const char *path, int64_t id)
+{
+    struct idcache_entry *e;
+    uint64_t h = id_hash(kind, path);
+
+    if (c->n >= IDCACHE_MAX) {
+        idcache_clear(c);
+    }
+    if ((c->n + 1) * 10 > c->cap * 7) {
+        struct idcache old = *c;
+        c->cap = old.cap ? old.cap * 2 : 256;
+        c->v = sw_xcalloc(c->cap, sizeof(*c->v));
+        for (size_t i = 0; i < old.cap; i++) {
+            if (old.v[i].path) {
+                *idcache_slot(c, old.v[i].hash, old.v[i].kind, old.v[i].path) = old.v[i];
+            }
+        }
+        free(old.v);
+    }
+    e = idcache_slot(c, h, kind, path);
+    if (!e->path) {
+        e->path = sw_xstrdup(path);
+        e->hash = h;
+        e->kind = kind;
+        c->n++;
+    }
+    e->id = id;
+}
+
+/* ---- helpers ---- */
+
+static int db_fail(sqlite3 *db, const char *what)
+{
+    sw_debug("store: sqlite: %s: %s", what, sqlite3_errmsg(db));
+    return -EIO;
+}
+
+/* Steps a statement that returns no row, then resets it. */
+static int run(struct sq *q, int i)
+{
+    sqlite3_stmt *st = q->st[i];
+    int rc = sqlite3_step(st);
+
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        sw_debug("store: sqlite: \"%s\": %s", stmt_sql[i], sqlite3_errmsg(q->db));
+        return -EIO;
+    }
+    return 0;
+}
+
+static void bind_text(sqlite3_stmt *st, int col, const char *s)
+{
+    if (s) {
+        sqlite3_bind_text(st, col, s, -1, SQLITE_STATIC);
+    } else {
+        sqlite3_bind_null(st, col);
+    }
+}
+
+static char *col_text(sqlite3_stmt *st, int col)
+{
+    return sw_xstrdup((const char *)sqlite3_column_text(st, col));
+}
+
+/* ---- open, migrate, close ---- */
+
+static int set_err(struct sw_buf *err, const char *path, const char *msg)
+{
+    sw_debug("store: sqlite: %s: %s", path, msg);
+    if (err) {
+        sw_buf_printf(err, "%s: %s", path, msg);
+    }
+    return -EIO;
+}
+
+static int migrate(struct sq *q, struct sw_buf *err)
+{
+    size_t n;
+    const struct sw_store_migration *m = sw_store_sqlite_migrations(&n);
+    int latest = m[n - 1].version;
+    sqlite3_stmt *st = NULL;
+    int cur = 0, rc, r = -EIO;
+    char *msg;
+
+    if (sqlite3_exec(q->db,
+                     "BEGIN IMMEDIATE; CREATE TABLE IF NOT EXISTS schema_migrations ("
+                     "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)",
+                     NULL, NULL, NULL) != SQLITE_OK) {
+        goto fail;
+    }
+    if (sqlite3_prepare_v2(q->db, "SELECT coalesce(max(version), 0) FROM schema_migrations", -1,
+                           &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        goto fail;
+    }
+    cur = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    st = NULL;
+    if (cur > latest) {
+        msg = sw_xasprintf("database schema version %d is newer than this stackward supports "
+                           "(%d): upgrade stackward, or use another database",
+                           cur, latest);
+        set_err(err, q->path, msg);
+        free(msg);
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (m[i].version <= cur) {
+            continue;
+        }
+        if (sqlite3_exec(q->db, m[i].sql, NULL, NULL, NULL) != SQLITE_OK) {
+            goto fail;
+        }
+        if (sqlite3_prepare_v2(q->db,
+                               "INSERT INTO schema_migrations (version, applied_at) "
+                               "VALUES (?1, ?2)",
+                               -1, &st, NULL) != SQLITE_OK) {
+            goto fail;
+        }
+        sqlite3_bind_int(st, 1, m[i].version);
+        sqlite3_bind_int64(st, 2, sw_now());
+        rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        st = NULL;
+        if (rc != SQLITE_DONE) {
+            goto fail;
+        }
+        sw_debug("store: sqlite: %s: applied migration %d (%s)", q->path, m[i].version, m[i].name);
+    }
+    if (sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        goto fail;
+    }
+    return 0;
+fail:
+    msg = sw_xasprintf("cannot migrate the schema from version %d: %s", cur, sqlite3_errmsg(q->db));
+    set_err(err, q->path, msg);
+    free(msg);
+out:
+    sqlite3_finalize(st);
+    if (!sqlite3_get_autocommit(q->db)) {
+        sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    return r;
+}
+
+static void sq_close(void *ctx)
+{
+    struct sq *q = ctx;
+
+    if (!q) {
+        return;
+    }
+    for (int i = 0; i < S_N; i++) {
+        sqlite3_finalize(q->st[i]);
+    }
+    for (size_t i = 0; i < q->npool; i++) {
+        sqlite3_close(q->pool[i]);
+    }
+    sqlite3_close(q->db);
+    idcache_clear(&q->ids);
+    pthread_mutex_destroy(&q->pool_lock);
+    free(q->path);
+    free(q);
+}
+
+static int sq_open(const char *target, struct sw_buf *err, void **ret_ctx)
+{
+    struct sq *q = NULL;
+    sqlite3_stmt *st = NULL;
+    const char *mode;
+    char *msg;
+    int r = -EIO;
+
+    if (!*target) {
+        if (err) {
+            sw_buf_puts(err, "empty database path");
+        }
+        return -EINVAL;
+    }
+    if (target[0] == ':' || sw_str_has_prefix(target, "file:")) {
+        /* ":memory:" would give every read connection a database of its own. */
+        if (err) {
+            sw_buf_printf(err, "%s: not a database file path", target);
+        }
+        return -EINVAL;
+    }
+    q = sw_xcalloc(1, sizeof(*q));
+    q->path = sw_xstrdup(target);
+    pthread_mutex_init(&q->pool_lock, NULL);
+    if (sqlite3_open_v2(target, &q->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
+        set_err(err, target, q->db ? sqlite3_errmsg(q->db) : "cannot allocate a SQLite connection");
+        goto out;
+    }
+    sqlite3_busy_timeout(q->db, BUSY_TIMEOUT_MS);
+    /* The first statement reads the file: a file that is no database fails here. */
+    if (sqlite3_prepare_v2(q->db, "PRAGMA journal_mode = WAL", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        set_err(err, target, sqlite3_errmsg(q->db));
+        goto out;
+    }
+    mode = (const char *)sqlite3_column_text(st, 0);
+    if (!mode || strcmp(mode, "wal") != 0) {
+        msg = sw_xasprintf("cannot switch to WAL mode (journal mode is %s)", mode ? mode : "?");
+        set_err(err, target, msg);
+        free(msg);
+        goto out;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    /* FULL: a commit is on disk (WAL synced) before it is reported, so an acknowledged
+     * result survives kill -9 and power loss. */
+    if (sqlite3_exec(q->db, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536", NULL, NULL,
+                     NULL) != SQLITE_OK) {
+        set_err(err, target, sqlite3_errmsg(q->db));
+        goto out;
+    }
+    r = migrate(q, err);
+    if (r < 0) {
+        goto out;
+    }
+    r = -EIO;
+    for (int i = 0; i < S_N; i++) {
+        if (sqlite3_prepare_v3(q->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &q->st[i],
+                               NULL) != SQLITE_OK) {
+            set_err(err, target, sqlite3_errmsg(q->db));
+            goto out;
+        }
+    }
+    r = 0;
+    *ret_ctx = q;
+    q = NULL;
+out:
+    sqlite3_finalize(st);
+    sq_close(q);
+    return r;
+}
+
+/* ---- writes (writer thread) ---- */
+
+/* The id of object (kind, path); created when create is set, else 0 when unknown. */
+static int object_id(struct sq *q, int kind, const char *path, bool create, int64_t *ret_id)
+{
+    sqlite3_stmt *st = q->st[S_OBJ_GET];
+    int rc, r;
+
+    if (idcache_get(&q->ids, kind, path, ret_id)) {
+        return 0;
+    }
+    sqlite3_bind_int(st, 1, kind);
+    sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *ret_id = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        idcache_put(&q->ids, kind, path, *ret_id);
+        return 0;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        return db_fail(q->db, "object lookup");
+    }
+    if (!create) {
+        *ret_id = 0;
+        return 0;
+    }
+    sqlite3_bind_int(q->st[S_OBJ_INS], 1, kind);
+    sqlite3_bind_text(q->st[S_OBJ_INS], 2, path, -1, SQLITE_STATIC);
+    r = run(q, S_OBJ_INS);
+    if (r < 0) {
+        return r;
+    }
+    *ret_id = sqlite3_last_insert_rowid(q->db);
+    idcache_put(&q->ids, kind, path, *ret_id);
+    return 0;
+}
+
+static int put_result(struct sq *q, const struct sw_store_result *res)
+{
+    sqlite3_stmt *st = q->st[S_RES_INS];
+    int64_t id;
+    int r = object_id(q, SW_OBJ_CHECK, res->path, true, &id);
+
+    if (r < 0) {
+        return r;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, res->t_ms);
+    sqlite3_bind_int(st, 3, (int)res->state);
+    sqlite3_bind_int(st, 4, res->hard);
+    sqlite3_bind_int(st, 5, res->attempt);
+    sqlite3_bind_int64(st, 6, res->latency_us);
+    bind_text(st, 7, res->output);
+    bind_text(st, 8, res->perfdata);
+    sqlite3_bind_int(st, 9, res->passive);
+    return run(q, S_RES_INS);
+}
+
+static int put_state(struct sq *q, const struct sw_check_snapshot *c)
+{
+    sqlite3_stmt *st = q->st[S_STATE_PUT];
+    int64_t id;
+    int r = object_id(q, SW_OBJ_CHECK, c->path, true, &id);
+
+    if (r < 0) {
+        return r;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int(st, 2, (int)c->state);
+    sqlite3_bind_int(st, 3, (int)c->hard_state);
+    sqlite3_bind_int(st, 4, c->hard);
+    sqlite3_bind_int(st, 5, c->has_state);
+    sqlite3_bind_int(st, 6, c->attempt);
+    sqlite3_bind_int64(st, 7, c->since);
+    sqlite3_bind_int64(st, 8, c->last_check_ms);
+    sqlite3_bind_int64(st, 9, c->last_change_ms);
+    bind_text(st, 10, c->output);
+    bind_text(st, 11, c->perfdata);
+    sqlite3_bind_int(st, 12, c->flapping);
+    sqlite3_bind_int64(st, 13, c->flap_history);
+    sqlite3_bind_int(st, 14, c->flap_count);
+    sqlite3_bind_int(st, 15, (int)c->flap_last);
+    return run(q, S_STATE_PUT);
+}
+
+/* Reads row (id, a, b) of statement i bound to (x, y); *ret_found says whether a row came. */
+static int query_row2(struct sq *q, int i, int64_t x, int64_t y, bool *ret_found, int64_t *ret_id,
+                      int64_t *ret_a, int64_t *ret_b)
+{
+    sqlite3_stmt *st = q->st[i];
+    int rc;
+
+    sqlite3_bind_int64(st, 1, x);
+    if (sqlite3_bind_parameter_count(st) > 1) {
+        sqlite3_bind_int64(st, 2, y);
+    }
+    rc = sqlite3_step(st);
+    *ret_found = rc == SQLITE_ROW;
+    if (rc == SQLITE_ROW) {
+        int cols = sqlite3_column_count(st);
+        *ret_id = sqlite3_column_int64(st, 0);
+        *ret_a = sqlite3_column_int64(st, 1);
+        *ret_b = cols > 2 ? sqlite3_column_int64(st, 2) : 0;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        return db_fail(q->db, stmt_sql[i]);
+    }
+    return 0;
+}
+
+static int bind_run(struct sq *q, int i, int64_t a, int64_t b)
+{
+    sqlite3_bind_int64(q->st[i], 1, a);
+    if (sqlite3_bind_parameter_count(q->st[i]) > 1) {
+        sqlite3_bind_int64(q->st[i], 2, b);
+    }
+    return run(q, i);
+}
+
+/* SW_OP_CHANGE (open a new interval with state) and SW_OP_CLOSE (open none). */
+static int put_interval(struct sq *q, const struct sw_store_op *op)
+{
+    bool change = op->type == SW_OP_CHANGE, found;
+    int64_t id, iv = 0, start = 0, state = 0, t = op->u.iv.t;
+    int r;
+
+    r = object_id(q, (int)op->u.iv.kind, op->u.iv.path, change, &id);
+    if (r < 0 || id == 0) {
+        return r;
+    }
+    r = query_row2(q, S_IV_OPEN, id, 0, &found, &iv, &start, &state);
+    if (r < 0) {
+        return r;
+    }
+    if (found) {
+        if (change && state == (int64_t)op->u.iv.state) {
+            return 0;
+        }
+        /* Time never runs backwards within one object: a change at or before the open
+         * interval's start replaces that interval instead of closing it. */
+        if (t <= start) {
+            t = start;
+            r = bind_run(q, S_IV_DEL, iv, 0);
+        } else {
+            r = bind_run(q, S_IV_CLOSE, iv, t);
+        }
+        if (r < 0) {
+            return r;
+        }
+    }
+    if (!change) {
+        return 0;
+    }
+    /* After a replaced interval, the one before may end at t with the very state now
+     * coming back: continue it rather than split one state into two rows. */
+    r = query_row2(q, S_IV_PREV, id, t, &found, &iv, &state, &start);
+    if (r < 0) {
+        return r;
+    }
+    if (found && state == (int64_t)op->u.iv.state) {
+        return bind_run(q, S_IV_REOPEN, iv, 0);
+    }
+    sqlite3_bind_int64(q->st[S_IV_INS], 1, id);
+    sqlite3_bind_int64(q->st[S_IV_INS], 2, t);
+    sqlite3_bind_int(q->st[S_IV_INS], 3, (int)op->u.iv.state);
+    return run(q, S_IV_INS);
+}
+
+static int apply_op(struct sq *q, const struct sw_store_op *op)
+{
+    int r;
+
+    switch (op->type) {
+    case SW_OP_RESULT:
+        return put_result(q, &op->u.result);
+    case SW_OP_STATE:
+        return put_state(q, &op->u.snap);
+    case SW_OP_CHANGE:
+    case SW_OP_CLOSE:
+        return put_interval(q, op);
+    case SW_OP_ALIVE:
+        return bind_run(q, S_ALIVE, op->u.t, 0);
+    case SW_OP_PRUNE:
+        return bind_run(q, S_PRUNE, op->u.t, 0);
+    case SW_OP_CLOSE_ALL:
+        r = bind_run(q, S_ALL_DEL, op->u.t, 0);
+        return r < 0 ? r : bind_run(q, S_ALL_CLOSE, op->u.t, 0);
+    case SW_OP_SYNC:
+        break;
+    }
+    return 0;
+}
+
+static int sq_apply_batch(void *ctx, struct sw_store_op *const *ops, size_t n)
+{
+    struct sq *q = ctx;
+    int r;
+
+    r = run(q, S_BEGIN);
+    if (r < 0) {
+        return r;
+    }
+    for (size_t i = 0; i < n; i++) {
+        r = apply_op(q, ops[i]);
+        if (r < 0) {
+            goto out;
+        }
+    }
+    r = run(q, S_COMMIT);
+out:
+    if (r < 0) {
+        if (!sqlite3_get_autocommit(q->db)) {
+            run(q, S_ROLLBACK);
+        }
+        /* Ids handed out inside the rolled-back transaction do not exist. */
+        idcache_clear(&q->ids);
+    }
+    return r;
+}
+
+/* ---- reads (any thread) ---- */
+
+static int reader_get(struct sq *q, sqlite3 **ret_db)
+{
+    sqlite3 *db = NULL;
+
+    pthread_mutex_lock(&q->pool_lock);
+    if (q->npool > 0) {
+        db = q->pool[--q->npool];
+    }
+    pthread_mutex_unlock(&q->pool_lock);
+    if (db) {
+        *ret_db = db;
+        return 0;
+    }
+    if (sqlite3_open_v2(q->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+        SQLITE_OK) {
+        int r = db_fail(db, "open for reading");
+        sqlite3_close(db);
+        return r;
+    }
+    sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+    *ret_db = db;
+    return 0;
+}
+
+static void reader_put(struct sq *q, sqlite3 *db, bool ok)
+{
+    if (ok && sqlite3_get_autocommit(db)) {
+        pthread_mutex_lock(&q->pool_lock);
+        if (q->npool < POOL_MAX) {
+            q->pool[q->npool++] = db;
+            db = NULL;
+        }
+        pthread_mutex_unlock(&q->pool_lock);
+    }
+    sqlite3_close(db);
+}
+
+static int sq_load_states(void *ctx, struct sw_check_snapshot **ret, size_t *ret_n)
+{
+    struct sq *q = ctx;
+    struct sw_check_snapshot *v = NULL;
+    size_t n = 0, cap = 0;
+    sqlite3_stmt *st = NULL;
+    sqlite3 *db;
+    int rc, r;
+
+    r = reader_get(q, &db);
+    if (r < 0) {
+        return r;
+    }
+    r = -EIO;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT o.path, c.state, c.hard_state, c.hard, c.has_state, c.attempt, "
+                           "c.since_s, c.last_check_ms, c.last_change_ms, c.output, c.perfdata, "
+                           "c.flapping, c.flap_history, c.flap_count, c.flap_last "
+                           "FROM check_state c JOIN objects o ON o.id = c.object_id "
+                           "ORDER BY o.path",
+                           -1, &st, NULL) != SQLITE_OK) {
+        db_fail(db, "load states");
+        goto out;
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct sw_check_snapshot *c;
+        sw_xgrow((void **)&v, &cap, n + 1, sizeof(*v));
+        c = &v[n++];
+        memset(c, 0, sizeof(*c));
+        c->path = col_text(st, 0);
+        c->state = (enum sw_state)sqlite3_column_int(st, 1);
+        c->hard_state = (enum sw_state)sqlite3_column_int(st, 2);
+        c->hard = sqlite3_column_int(st, 3) != 0;
+        c->has_state = sqlite3_column_int(st, 4) != 0;
+        c->attempt = sqlite3_column_int(st, 5);
+        c->since = sqlite3_column_int64(st, 6);
+        c->last_check_ms = sqlite3_column_int64(st, 7);
+        c->last_change_ms = sqlite3_column_int64(st, 8);
+        c->output = col_text(st, 9);
+        c->perfdata = col_text(st, 10);
+        c->flapping = sqlite3_column_int(st, 11) != 0;
+        c->flap_history = (uint32_t)sqlite3_column_int64(st, 12);
+        c->flap_count = sqlite3_column_int(st, 13);
+        c->flap_last = (enum sw_state)sqlite3_column_int(st, 14);
+    }
+    if (rc != SQLITE_DONE) {
+        db_fail(db, "load states");
+        goto out;
+    }
+    *ret = v;
+    *ret_n = n;
+    v = NULL;
+    r = 0;
+out:
+    sqlite3_finalize(st);
+    reader_put(q, db, r == 0);
+    sw_check_snapshots_free(v, n);
+    return r;
+}
+
+static int sq_history(void *ctx, enum sw_object_kind kind, const char *path, int64_t from,
+                      int64_t to, struct sw_interval **ret, size_t *ret_n)
+{
+    struct sq *q = ctx;
+    struct sw_interval *v = NULL;
+    size_t n = 0, cap = 0;
+    sqlite3_stmt *st = NULL;
+    sqlite3 *db;
+    int rc, r;
+
+    r = reader_get(q, &db);
+    if (r < 0) {
+        return r;
+    }
+    r = -EIO;
+    /* [s, e) overlaps [from, to) when s < to and e > from; an open one when s < to. */
+    if (sqlite3_prepare_v2(db,
+                           "SELECT i.start_s, i.end_s, i.state FROM intervals i "
+                           "JOIN objects o ON o.id = i.object_id "
+                           "WHERE o.kind = ?1 AND o.path = ?2 AND i.start_s < ?4 "
+                           "AND (i.end_s IS NULL OR i.end_s > ?3) "
+                           "ORDER BY i.start_s LIMIT ?5",
+                           -1, &st, NULL) != SQLITE_OK) {
+        db_fail(db, "history");
+        goto out;
+    }
+    sqlite3_bind_int(st, 1, (int)kind);
+    sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, from);
+    sqlite3_bind_int64(st, 4, to);
+    sqlite3_bind_int64(st, 5, SW_STORE_HISTORY_MAX + 1);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == SW_STORE_HISTORY_MAX) {
+            r = -E2BIG;
+            goto out;
+        }
+        sw_xgrow((void **)&v, &cap, n + 1, sizeof(*v));
+        v[n].start = sqlite3_column_int64(st, 0);
+        v[n].end = sqlite3_column_int64(st, 1); /* NULL reads as 0: open */
+        v[n].state = (enum sw_state)sqlite3_column_int(st, 2);
+        n++;
+    }
+    if (rc != SQLITE_DONE) {
+        db_fail(db, "history");
+        goto out;
+    }
+    *ret = v;
+    *ret_n = n;
+    v = NULL;
+    r = 0;
+out:
+    sqlite3_finalize(st);
+    reader_put(q, db, r == 0 || r == -E2BIG);
+    free(v);
+    return r;
+}
+
+static int sq_results(void *ctx, const char *path, int64_t from_ms, int64_t to_ms, size_t limit,
+                      struct sw_store_result **ret, size_t *ret_n)
+{
+    struct sq *q = ctx;
+    struct sw_store_result *v = NULL;
+    size_t n = 0, cap = 0;
+    sqlite3_stmt *st = NULL;
+    sqlite3 *db;
+    int rc, r;
+
+    r = reader_get(q, &db);
+    if (r < 0) {
+        return r;
+    }
+    r = -EIO;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT r.t_ms, r.state, r.hard, r.attempt, r.latency_us, r.output, "
+                           "r.perfdata, r.passive FROM results r "
+                           "JOIN objects o ON o.id = r.object_id "
+                           "WHERE o.kind = 0 AND o.path = ?1 AND r.t_ms >= ?2 AND r.t_ms < ?3 "
+                           "ORDER BY r.t_ms DESC, r.id DESC LIMIT ?4",
+                           -1, &st, NULL) != SQLITE_OK) {
+        db_fail(db, "results");
+        goto out;
+    }
+    sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, from_ms);
+    sqlite3_bind_int64(st, 3, to_ms);
+    sqlite3_bind_int64(st, 4, (int64_t)limit);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct sw_store_result *e;
+        sw_xgrow((void **)&v, &cap, n + 1, sizeof(*v));
+        e = &v[n++];
+        memset(e, 0, sizeof(*e));
+        e->path = sw_xstrdup(path);
+        e->t_ms = sqlite3_column_int64(st, 0);
+        e->state = (enum sw_state)sqlite3_column_int(st, 1);
+        e->hard = sqlite3_column_int(st, 2) != 0;
+        e->attempt = sqlite3_column_int(st, 3);
+        e->latency_us = sqlite3_column_int64(st, 4);
+        e->output = col_text(st, 5);
+        e->perfdata = col_text(st, 6);
+        e->passive = sqlite3_column_int(st, 7) != 0;
+    }
+    if (rc != SQLITE_DONE) {
+        db_fail(db, "results");
+        goto out;
+    }
+    *ret = v;
+    *ret_n = n;
+    v = NULL;
+    r = 0;
+out:
+    sqlite3_finalize(st);
+    reader_put(q, db, r == 0);
+    sw_store_results_free(v, n);
+    return r;
+}
+
+/* Runs sql (one statement, one integer row expected or none) on db; none gives dflt. */
+static int query_int(sqlite3 *db, const char *sql, int64_t dflt, int64_t *ret)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        return db_fail(db, sql);
+    }
+    rc = sqlite3_step(st);
+    *ret = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : dflt;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        return db_fail(db, sql);
+    }
+    return 0;
+}
+
+static int sq_last_alive(void *ctx, int64_t *ret_t)
+{
+    struct sq *q = ctx;
+    sqlite3 *db;
+    int r = reader_get(q, &db);
+
+    if (r < 0) {
+        return r;
+    }
+    r = query_int(db, "SELECT value FROM meta WHERE key = 'last_alive'", 0, ret_t);
+    reader_put(q, db, r == 0);
+    return r;
+}
+
+static int sq_count(void *ctx, int64_t *ret_results, int64_t *ret_intervals)
+{
+    struct sq *q = ctx;
+    sqlite3 *db;
+    int r = reader_get(q, &db);
+
+    if (r < 0) {
+        return r;
+    }
+    /* One read transaction: both counts from the same snapshot. */
+    if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+        r = db_fail(db, "BEGIN");
+        goto out;
+    }
+    r = query_int(db, "SELECT count(*) FROM results", 0, ret_results);
+    if (r == 0) {
+        r = query_int(db, "SELECT count(*) FROM intervals", 0, ret_intervals);
+    }
+    if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK && r == 0) {
+        r = db_fail(db, "COMMIT");
+    }
+out:
+    reader_put(q, db, r == 0);
+    return r;
+}
+
+const struct sw_store_backend sw_store_sqlite_backend = {
+    .name = "sqlite",
+    .open = sq_open,
+    .close = sq_close,
+    .apply_batch = sq_apply_batch,
+    .load_states = sq_load_states,
+    .history = sq_history,
+    .results = sq_results,
+    .last_alive = sq_last_alive,
+    .count = sq_count,
+};

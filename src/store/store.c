@@ -1,0 +1,655 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* store.c: the backend-neutral half of store.h. Picks a backend from the URI, owns the write
+ * queue and the writer thread that commits it in batches (one transaction each), fires the
+ * sync callbacks and keeps the commit statistics. Reads go straight to the backend. The
+ * design is in docs/internals/store.md. */
+#include <assert.h>
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/core.h"
+#include "store/store.h"
+#include "store/store_int.h"
+
+#define BATCH_MAX 10000   /* ops per transaction */
+#define BATCH_WAIT_MS 50  /* longest an op waits for companions before a commit */
+#define RETRY_MIN_MS 10   /* first back-off after a failed commit */
+#define RETRY_MAX_MS 2000 /* longest back-off */
+#define STOP_ATTEMPTS 5   /* commits tried for the last batches once sw_store_free() runs */
+
+static const double commit_bounds[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                       0.05,   0.1,   0.25,   0.5,   1,    2.5};
+
+struct sw_store {
+    const struct sw_store_backend *be;
+    void *ctx;
+
+    pthread_mutex_t lock; /* guards everything below */
+    pthread_cond_t wake;  /* writer: work queued or stop asked */
+    pthread_cond_t done;  /* flush waiters: a sync fired */
+    struct sw_store_op *head;
+    struct sw_store_op *tail;
+    size_t queued;    /* ops in the queue, syncs excluded */
+    size_t syncs;     /* sync markers in the queue */
+    size_t in_flight; /* data ops taken by the writer, not yet committed */
+    int64_t first_ms; /* monotonic time the oldest queued op arrived */
+    bool stop;
+    bool thread_started;
+    pthread_t thread;
+    struct sw_store_stats stats;
+};
+
+struct flush_wait {
+    struct sw_store *s;
+    bool fired;
+    int status;
+};
+
+void sw_check_snapshot_release(struct sw_check_snapshot *snap)
+{
+    if (!snap) {
+        return;
+    }
+    free(snap->path);
+    free(snap->output);
+    free(snap->perfdata);
+    snap->path = snap->output = snap->perfdata = NULL;
+}
+
+void sw_check_snapshots_free(struct sw_check_snapshot *v, size_t n)
+{
+    if (!v) {
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        sw_check_snapshot_release(&v[i]);
+    }
+    free(v);
+}
+
+void sw_store_results_free(struct sw_store_result *v, size_t n)
+{
+    if (!v) {
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].path);
+        free(v[i].output);
+        free(v[i].perfdata);
+    }
+    free(v);
+}
+
+void sw_store_op_free(struct sw_store_op *op)
+{
+    if (!op) {
+        return;
+    }
+    switch (op->type) {
+    case SW_OP_RESULT:
+        free(op->u.result.path);
+        free(op->u.result.output);
+        free(op->u.result.perfdata);
+        break;
+    case SW_OP_STATE:
+        sw_check_snapshot_release(&op->u.snap);
+        break;
+    case SW_OP_CHANGE:
+    case SW_OP_CLOSE:
+        free(op->u.iv.path);
+        break;
+    case SW_OP_ALIVE:
+    case SW_OP_PRUNE:
+    case SW_OP_CLOSE_ALL:
+    case SW_OP_SYNC:
+        break;
+    }
+    free(op);
+}
+
+/* ---- URI dispatch ---- */
+
+/* True when uri starts with "scheme://" (RFC 3986 scheme characters). */
+static bool has_scheme(const char *uri, size_t *ret_len)
+{
+    size_t i = 0;
+
+    if (!((uri[0] >= 'a' && uri[0] <= 'z') || (uri[0] >= 'A' && uri[0] <= 'Z'))) {
+        return false;
+    }
+    while (uri[i] &&
+           (uri[i] == '+' || uri[i] == '-' || uri[i] == '.' || (uri[i] >= 'a' && uri[i] <= 'z') ||
+            (uri[i] >= 'A' && uri[i] <= 'Z') || (uri[i] >= '0' && uri[i] <= '9'))) {
+        i++;
+    }
+    if (strncmp(uri + i, "://", 3) != 0) {
+        return false;
+    }
+    *ret_len = i;
+    return true;
+}
+
+static int backend_for_uri(const char *uri, struct sw_buf *err,
+                           const struct sw_store_backend **ret_be, const char **ret_target)
+{
+    size_t n;
+
+    if (!uri || !*uri) {
+        if (err) {
+            sw_buf_puts(err, "empty database URI");
+        }
+        return -EINVAL;
+    }
+    if (sw_str_has_prefix(uri, "sqlite:")) {
+        *ret_be = &sw_store_sqlite_backend;
+        *ret_target = uri + strlen("sqlite:");
+        return 0;
+    }
+    if (has_scheme(uri, &n)) {
+        if ((n == 8 && strncmp(uri, "postgres", 8) == 0) ||
+            (n == 10 && strncmp(uri, "postgresql", 10) == 0)) {
+            if (err) {
+                sw_buf_puts(err, "PostgreSQL backend not built");
+            }
+        } else if (err) {
+            sw_buf_printf(err, "unknown database URI scheme \"%.*s\" (use sqlite:PATH or a path)",
+                          (int)(n > 32 ? 32 : n), uri);
+        }
+        return -EINVAL;
+    }
+    *ret_be = &sw_store_sqlite_backend;
+    *ret_target = uri;
+    return 0;
+}
+
+/* ---- the queue ---- */
+
+static struct sw_store_op *op_new(enum sw_store_op_type type)
+{
+    struct sw_store_op *op = sw_xcalloc(1, sizeof(*op));
+
+    op->type = type;
+    return op;
+}
+
+static void enqueue(struct sw_store *s, struct sw_store_op *op)
+{
+    bool signal;
+
+    assert(s);
+    pthread_mutex_lock(&s->lock);
+    assert(!s->stop);
+    if (!s->head) {
+        s->first_ms = sw_mono_ms();
+    }
+    op->next = NULL;
+    if (s->tail) {
+        s->tail->next = op;
+    } else {
+        s->head = op;
+    }
+    s->tail = op;
+    if (op->type == SW_OP_SYNC) {
+        s->syncs++;
+    } else {
+        s->queued++;
+    }
+    /* The writer sleeps until the queue is non-empty, then until the batch deadline: it needs
+     * a nudge only on those edges, not for every op. */
+    signal = op->type == SW_OP_SYNC || s->queued + s->syncs == 1 || s->queued == BATCH_MAX;
+    if (signal) {
+        pthread_cond_signal(&s->wake);
+    }
+    pthread_mutex_unlock(&s->lock);
+}
+
+void sw_store_add_result(struct sw_store *s, const struct sw_store_result *r)
+{
+    struct sw_store_op *op = op_new(SW_OP_RESULT);
+
+    assert(r && r->path);
+    op->u.result = *r;
+    op->u.result.path = sw_xstrdup(r->path);
+    op->u.result.output = sw_xstrdup(r->output);
+    op->u.result.perfdata = sw_xstrdup(r->perfdata);
+    enqueue(s, op);
+}
+
+void sw_store_save_state(struct sw_store *s, const struct sw_check_snapshot *snap)
+{
+    struct sw_store_op *op = op_new(SW_OP_STATE);
+
+    assert(snap && snap->path);
+    op->u.snap = *snap;
+    op->u.snap.path = sw_xstrdup(snap->path);
+    op->u.snap.output = sw_xstrdup(snap->output);
+    op->u.snap.perfdata = sw_xstrdup(snap->perfdata);
+    enqueue(s, op);
+}
+
+static void queue_interval(struct sw_store *s, enum sw_store_op_type type, enum sw_object_kind kind,
+                           const char *path, int64_t t, enum sw_state state)
+{
+    struct sw_store_op *op = op_new(type);
+
+    assert(path);
+    op->u.iv.kind = kind;
+    op->u.iv.path = sw_xstrdup(path);
+    op->u.iv.t = t;
+    op->u.iv.state = state;
+    enqueue(s, op);
+}
+
+void sw_store_state_change(struct sw_store *s, enum sw_object_kind kind, const char *path,
+                           int64_t t, enum sw_state state)
+{
+    queue_interval(s, SW_OP_CHANGE, kind, path, t, state);
+}
+
+void sw_store_close_interval(struct sw_store *s, enum sw_object_kind kind, const char *path,
+                             int64_t t)
+{
+    queue_interval(s, SW_OP_CLOSE, kind, path, t, SW_OK);
+}
+
+static void queue_time(struct sw_store *s, enum sw_store_op_type type, int64_t t)
+{
+    struct sw_store_op *op = op_new(type);
+
+    op->u.t = t;
+    enqueue(s, op);
+}
+
+void sw_store_mark_alive(struct sw_store *s, int64_t t)
+{
+    queue_time(s, SW_OP_ALIVE, t);
+}
+
+void sw_store_prune_results(struct sw_store *s, int64_t before_ms)
+{
+    queue_time(s, SW_OP_PRUNE, before_ms);
+}
+
+void sw_store_sync(struct sw_store *s, sw_store_sync_cb cb, void *arg)
+{
+    struct sw_store_op *op = op_new(SW_OP_SYNC);
+
+    assert(cb);
+    op->u.sync.cb = cb;
+    op->u.sync.arg = arg;
+    enqueue(s, op);
+}
+
+static void flush_fired(void *arg, int status)
+{
+    struct flush_wait *w = arg;
+
+    pthread_mutex_lock(&w->s->lock);
+    w->fired = true;
+    w->status = status;
+    pthread_cond_broadcast(&w->s->done);
+    pthread_mutex_unlock(&w->s->lock);
+}
+
+int sw_store_flush(struct sw_store *s)
+{
+    struct flush_wait w = {.s = s};
+
+    sw_store_sync(s, flush_fired, &w);
+    pthread_mutex_lock(&s->lock);
+    while (!w.fired) {
+        pthread_cond_wait(&s->done, &s->lock);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return w.status;
+}
+
+int sw_store_close_all_open(struct sw_store *s, int64_t t)
+{
+    /* Through the queue, so it is ordered with the writes before and after it and the
+     * writer stays the only connection that writes. */
+    queue_time(s, SW_OP_CLOSE_ALL, t);
+    return sw_store_flush(s);
+}
+
+size_t sw_store_queue_len(struct sw_store *s)
+{
+    size_t n;
+
+    pthread_mutex_lock(&s->lock);
+    n = s->queued + s->in_flight;
+    pthread_mutex_unlock(&s->lock);
+    return n;
+}
+
+void sw_store_stats(struct sw_store *s, struct sw_store_stats *ret)
+{
+    pthread_mutex_lock(&s->lock);
+    *ret = s->stats;
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* ---- the writer thread ---- */
+
+static void deadline_after(struct timespec *ts, int64_t ms)
+{
+    clock_gettime(CLOCK_MONOTONIC, ts);
+    ts->tv_sec += ms / 1000;
+    ts->tv_nsec += (ms % 1000) * 1000000L;
+    if (ts->tv_nsec >= 1000000000L) {
+        ts->tv_sec++;
+        ts->tv_nsec -= 1000000000L;
+    }
+}
+
+/* Takes up to BATCH_MAX data ops (and every sync marker among them) off the queue. Called
+ * with the lock held. */
+static struct sw_store_op *take_batch(struct sw_store *s)
+{
+    struct sw_store_op *first = s->head, *last = NULL, *op = s->head;
+    size_t n = 0;
+
+    while (op && (n < BATCH_MAX || op->type == SW_OP_SYNC)) {
+        if (op->type == SW_OP_SYNC) {
+            s->syncs--;
+        } else {
+            n++;
+        }
+        last = op;
+        op = op->next;
+    }
+    if (!last) {
+        return NULL;
+    }
+    s->head = last->next;
+    last->next = NULL;
+    if (!s->head) {
+        s->tail = NULL;
+    } else {
+        s->first_ms = sw_mono_ms();
+    }
+    s->queued -= n;
+    s->in_flight = n;
+    return first;
+}
+
+/* Removes the sync markers still queued (lock held) and returns them as a list: a failed
+ * commit fails them too, since what they wait for sits behind the batch that failed. */
+static struct sw_store_op *take_queued_syncs(struct sw_store *s)
+{
+    struct sw_store_op *syncs = NULL, **stail = &syncs, **pp = &s->head, *prev = NULL;
+
+    while (*pp) {
+        struct sw_store_op *op = *pp;
+        if (op->type == SW_OP_SYNC) {
+            *pp = op->next;
+            op->next = NULL;
+            *stail = op;
+            stail = &op->next;
+            s->syncs--;
+        } else {
+            prev = op;
+            pp = &op->next;
+        }
+    }
+    s->tail = prev;
+    return syncs;
+}
+
+static void fire_syncs(struct sw_store_op *list, int status)
+{
+    while (list) {
+        struct sw_store_op *next = list->next;
+        if (list->type == SW_OP_SYNC) {
+            list->u.sync.cb(list->u.sync.arg, status);
+        }
+        sw_store_op_free(list);
+        list = next;
+    }
+}
+
+/* Commits the batch (a list of ops, syncs included), retrying with back-off until it succeeds
+ * or, once stopping, STOP_ATTEMPTS were made. Frees the batch and fires its syncs. */
+static void commit_batch(struct sw_store *s, struct sw_store_op *batch)
+{
+    struct sw_store_op **ops = NULL, *syncs = NULL, **stail = &syncs, *op;
+    size_t n = 0, cap = 0;
+    int64_t backoff = RETRY_MIN_MS;
+    int attempts = 0, r = 0;
+
+    /* Split: data ops into an array for the backend, sync markers aside. */
+    for (op = batch; op; op = op->next) {
+        if (op->type != SW_OP_SYNC) {
+            sw_xgrow((void **)&ops, &cap, n + 1, sizeof(*ops));
+            ops[n++] = op;
+        }
+    }
+    for (struct sw_store_op **pp = &batch; *pp;) {
+        op = *pp;
+        if (op->type == SW_OP_SYNC) {
+            *pp = op->next;
+            op->next = NULL;
+            *stail = op;
+            stail = &op->next;
+        } else {
+            pp = &op->next;
+        }
+    }
+
+    while (n > 0) {
+        int64_t t0 = sw_mono_ns();
+        double secs;
+        bool stopping;
+
+        r = s->be->apply_batch(s->ctx, ops, n);
+        secs = (double)(sw_mono_ns() - t0) / 1e9;
+        attempts++;
+        pthread_mutex_lock(&s->lock);
+        if (r == 0) {
+            sw_histogram_add(&s->stats.commit_s, secs);
+            s->stats.rows += n;
+            s->in_flight = 0;
+            pthread_mutex_unlock(&s->lock);
+            break;
+        }
+        s->stats.failures++;
+        stopping = s->stop;
+        /* Everyone waiting hears now; the data stays and is tried again. */
+        *stail = take_queued_syncs(s);
+        pthread_mutex_unlock(&s->lock);
+        sw_debug("store: commit of %zu ops failed (attempt %d): %s", n, attempts, strerror(-r));
+        fire_syncs(syncs, -EIO);
+        syncs = NULL;
+        stail = &syncs;
+        if (stopping && attempts >= STOP_ATTEMPTS) {
+            sw_debug("store: giving up on %zu ops at shutdown", n);
+            pthread_mutex_lock(&s->lock);
+            s->stats.dropped += n;
+            s->in_flight = 0;
+            pthread_mutex_unlock(&s->lock);
+            break;
+        }
+        /* Back off; a stop request cuts the wait short but not the attempts. */
+        {
+            struct timespec ts;
+            int rc = 0;
+            deadline_after(&ts, backoff);
+            pthread_mutex_lock(&s->lock);
+            while (!s->stop && rc != ETIMEDOUT) {
+                rc = pthread_cond_timedwait(&s->wake, &s->lock, &ts);
+            }
+            pthread_mutex_unlock(&s->lock);
+        }
+        backoff = backoff * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : backoff * 2;
+    }
+    fire_syncs(syncs, 0);
+    free(ops);
+    while (batch) {
+        op = batch->next;
+        sw_store_op_free(batch);
+        batch = op;
+    }
+}
+
+static void *writer_main(void *arg)
+{
+    struct sw_store *s = arg;
+
+    pthread_mutex_lock(&s->lock);
+    for (;;) {
+        struct sw_store_op *batch;
+
+        while (!s->stop && !s->head) {
+            pthread_cond_wait(&s->wake, &s->lock);
+        }
+        if (!s->head) {
+            break; /* stopping and nothing left */
+        }
+        /* Let ops gather for up to BATCH_WAIT_MS, unless someone waits or the batch is full. */
+        while (!s->stop && s->syncs == 0 && s->queued < BATCH_MAX) {
+            int64_t left = s->first_ms + BATCH_WAIT_MS - sw_mono_ms();
+            struct timespec ts;
+            if (left <= 0) {
+                break;
+            }
+            deadline_after(&ts, left);
+            pthread_cond_timedwait(&s->wake, &s->lock, &ts);
+        }
+        batch = take_batch(s);
+        pthread_mutex_unlock(&s->lock);
+        commit_batch(s, batch);
+        pthread_mutex_lock(&s->lock);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return NULL;
+}
+
+/* ---- open, free ---- */
+
+int sw_store_open_backend(const struct sw_store_backend *be, const char *target, struct sw_buf *err,
+                          struct sw_store **ret_store)
+{
+    struct sw_store *s = sw_xcalloc(1, sizeof(*s));
+    pthread_condattr_t ca;
+    sigset_t all, old;
+    int r;
+
+    s->be = be;
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&s->wake, &ca);
+    pthread_cond_init(&s->done, &ca);
+    pthread_condattr_destroy(&ca);
+    sw_histogram_init(&s->stats.commit_s, commit_bounds,
+                      (int)(sizeof(commit_bounds) / sizeof(commit_bounds[0])));
+
+    r = be->open(target, err, &s->ctx);
+    if (r < 0) {
+        s->be = NULL; /* nothing to close */
+        goto out;
+    }
+    /* The writer takes no signals: they belong to the event loop's thread. */
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    r = -pthread_create(&s->thread, NULL, writer_main, s);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (r < 0) {
+        if (err) {
+            sw_buf_printf(err, "cannot start the store writer thread: %s", strerror(-r));
+        }
+        goto out;
+    }
+    s->thread_started = true;
+    *ret_store = s;
+    s = NULL;
+out:
+    sw_store_free(s);
+    return r;
+}
+
+int sw_store_open(const char *uri, struct sw_buf *err, struct sw_store **ret_store)
+{
+    const struct sw_store_backend *be = NULL;
+    const char *target = NULL;
+    int r;
+
+    r = backend_for_uri(uri, err, &be, &target);
+    if (r < 0) {
+        sw_debug("store: %s: refused", uri ? uri : "(null)");
+        return r;
+    }
+    return sw_store_open_backend(be, target, err, ret_store);
+}
+
+void sw_store_free(struct sw_store *s)
+{
+    if (!s) {
+        return;
+    }
+    if (s->thread_started) {
+        pthread_mutex_lock(&s->lock);
+        s->stop = true;
+        pthread_cond_signal(&s->wake);
+        pthread_mutex_unlock(&s->lock);
+        pthread_join(s->thread, NULL);
+    }
+    /* Only left when the writer never ran. */
+    while (s->head) {
+        struct sw_store_op *next = s->head->next;
+        sw_store_op_free(s->head);
+        s->head = next;
+    }
+    if (s->be && s->ctx) {
+        s->be->close(s->ctx);
+    }
+    pthread_cond_destroy(&s->wake);
+    pthread_cond_destroy(&s->done);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+}
+
+/* ---- reads ---- */
+
+int sw_store_load_states(struct sw_store *s, struct sw_check_snapshot **ret, size_t *ret_n)
+{
+    return s->be->load_states(s->ctx, ret, ret_n);
+}
+
+int sw_store_history(struct sw_store *s, enum sw_object_kind kind, const char *path, int64_t from,
+                     int64_t to, struct sw_interval **ret, size_t *ret_n)
+{
+    if (!path) {
+        return -EINVAL;
+    }
+    if (from >= to) {
+        /* An empty range overlaps nothing. */
+        *ret = NULL;
+        *ret_n = 0;
+        return 0;
+    }
+    return s->be->history(s->ctx, kind, path, from, to, ret, ret_n);
+}
+
+int sw_store_results(struct sw_store *s, const char *path, int64_t from_ms, int64_t to_ms,
+                     size_t limit, struct sw_store_result **ret, size_t *ret_n)
+{
+    if (!path || limit == 0 || limit > SW_STORE_RESULTS_MAX) {
+        return -EINVAL;
+    }
+    return s->be->results(s->ctx, path, from_ms, to_ms, limit, ret, ret_n);
+}
+
+int sw_store_last_alive(struct sw_store *s, int64_t *ret_t)
+{
+    return s->be->last_alive(s->ctx, ret_t);
+}
+
+int sw_store_count(struct sw_store *s, int64_t *ret_results, int64_t *ret_intervals)
+{
+    return s->be->count(s->ctx, ret_results, ret_intervals);
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* store_int.h: what store.c (the backend-neutral queue and writer thread) and the backends
+ * (sqlite.c, later postgres.c) share. Not part of the public interface: only src/store/ and
+ * its unit tests include it. See docs/internals/store.md. */
+#ifndef SW_STORE_INT_H
+#define SW_STORE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/core.h"
+#include "store/store.h"
+
+/* One queued write. Strings are owned by the op (copies of the caller's). */
+enum sw_store_op_type {
+    SW_OP_RESULT = 0,    /* u.result */
+    SW_OP_STATE = 1,     /* u.snap */
+    SW_OP_CHANGE = 2,    /* u.iv: close the open interval at t, open one with state */
+    SW_OP_CLOSE = 3,     /* u.iv: close the open interval at t */
+    SW_OP_ALIVE = 4,     /* u.t: last_alive = t (s) */
+    SW_OP_PRUNE = 5,     /* u.t: delete results with t_ms < t (ms) */
+    SW_OP_CLOSE_ALL = 6, /* u.t: close every open interval at t (s) */
+    SW_OP_SYNC = 7,      /* u.sync: a marker, never handed to a backend */
+};
+
+struct sw_store_op {
+    struct sw_store_op *next; /* queue link */
+    enum sw_store_op_type type;
+    union {
+        struct sw_store_result result;
+        struct sw_check_snapshot snap;
+        struct {
+            enum sw_object_kind kind;
+            char *path;
+            int64_t t; /* s */
+            enum sw_state state;
+        } iv;
+        int64_t t;
+        struct {
+            sw_store_sync_cb cb;
+            void *arg;
+        } sync;
+    } u;
+};
+
+/* A backend: one table per kind of database. ctx is the backend's own state, made by open()
+ * and freed by close(). apply_batch() runs on the writer thread only; the reads may run on
+ * any thread at the same time as apply_batch() and as each other. */
+struct sw_store_backend {
+    const char *name;
+    /* target is what follows the scheme (for SQLite: the file path). On failure, puts a
+     * one-line message into err (when not NULL) and returns a negative errno. */
+    int (*open)(const char *target, struct sw_buf *err, void **ret_ctx);
+    void (*close)(void *ctx); /* NULL-safe */
+    /* Applies ops[0..n) (never SW_OP_SYNC) in one transaction: all or nothing. 0 or -EIO. */
+    int (*apply_batch)(void *ctx, struct sw_store_op *const *ops, size_t n);
+    int (*load_states)(void *ctx, struct sw_check_snapshot **ret, size_t *ret_n);
+    int (*history)(void *ctx, enum sw_object_kind kind, const char *path, int64_t from, int64_t to,
+                   struct sw_interval **ret, size_t *ret_n);
+    int (*results)(void *ctx, const char *path, int64_t from_ms, int64_t to_ms, size_t limit,
+                   struct sw_store_result **ret, size_t *ret_n);
+    int (*last_alive)(void *ctx, int64_t *ret_t);
+    int (*count)(void *ctx, int64_t *ret_results, int64_t *ret_intervals);
+};
+
+extern const struct sw_store_backend sw_store_sqlite_backend;
+
+/* The SQLite schema, one migration per entry, oldest first (migrations/sqlite.c). */
+struct sw_store_migration {
+    int version; /* 1, 2, 3, ... without gaps */
+    const char *name;
+    const char *sql; /* one or more statements */
+};
+const struct sw_store_migration *sw_store_sqlite_migrations(size_t *ret_n);
+
+/* sw_store_open() with the backend given rather than chosen from a URI (tests use a fake
+ * backend to exercise failures and retries). */
+int sw_store_open_backend(const struct sw_store_backend *be, const char *target, struct sw_buf *err,
+                          struct sw_store **ret_store);
+
+/* Frees what an op owns, then the op. NULL-safe. */
+void sw_store_op_free(struct sw_store_op *op);
+
+#endif
