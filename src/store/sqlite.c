@@ -354,7 +354,7 @@ static int sq_open(const char *target, struct sw_buf *err, void **ret_ctx)
     st = NULL;
     /* FULL: a commit is on disk (WAL synced) before it is reported, so an acknowledged
      * result survives kill -9 and power loss. */
-    if (sqlite3_exec(q->db, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536", NULL, NULL,
+    if (sqlite3_exec(q->db, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 10000", NULL, NULL,
                      NULL) != SQLITE_OK) {
         set_err(err, target, sqlite3_errmsg(q->db));
         goto out;

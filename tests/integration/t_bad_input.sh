@@ -18,13 +18,13 @@ head='customers:
           - id: identity
             checks:'
 printf '%s\n%s\n' "$head" '              - {id: a, type: http, url: "http://127.0.0.1/", colour: red}' >"$T/unknown_key.yaml"
-bad_config unknown_key 8:64 "colour"
+bad_config unknown_key 8:63 "colour"
 printf '%s\n%s\n%s\n' "$head" '              - {id: a, type: passive}' '              - {id: a, type: passive}' >"$T/duplicate.yaml"
-bad_config duplicate 9:21 "duplicate"
+bad_config duplicate 9:22 "duplicate"
 printf '%s\n%s\n' "$head" '              - {id: a, type: passive, freshness: 5 minutes}' >"$T/duration.yaml"
-bad_config duration 8:53 "duration"
+bad_config duration 8:51 "duration"
 printf '%s\n%s\n' "$head" '              - {id: a, type: http, url: "htp:/nope"}' >"$T/url.yaml"
-bad_config url 8:46 "URL"
+bad_config url 8:42 "URL"
 sed 's/      - id: fra1/      - id: fra1\n        timezone: Mars\/Olympus/' <<<"$head" >"$T/tz.yaml"
 printf '%s\n' '              - {id: a, type: passive}' >>"$T/tz.yaml"
 bad_config tz 5:19 "time ?zone"

@@ -1,0 +1,890 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* test_config.c: unit tests of src/config: the issue's example loads with exact values,
+ * every class of error gives its exact "FILE:LINE:COL: message", relative paths, secrets,
+ * fingerprints and lookups. */
+#include <errno.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "config/config.h"
+
+static const char example[] =
+    "listen: 127.0.0.1:8080\n"
+    "database: /var/lib/stackward/stackward.db\n"
+    "retention: {results: 14d}\n"
+    "defaults: {interval: 60s, retry_interval: 15s, max_attempts: 3, timeout: 10s}\n"
+    "customers:\n"
+    "  - id: acme\n"
+    "    name: ACME Corporation\n"
+    "    deployments:\n"
+    "      - id: fra1\n"
+    "        kind: openstack            # openstack | kubernetes | ceph | other\n"
+    "        region: eu-central\n"
+    "        timezone: Europe/Berlin\n"
+    "        max_concurrent_checks: 20\n"
+    "        services:\n"
+    "          - id: identity\n"
+    "            name: Keystone public API\n"
+    "            aggregate: all           # all | any | quorum: N\n"
+    "            checks:\n"
+    "              - id: keystone-http\n"
+    "                type: http\n"
+    "                url: https://keystone.acme.example:5000/v3\n"
+    "                expect_status: [200, 300]\n"
+    "                expect_body: '\"version\"'      # PCRE2\n"
+    "                warn_latency: 500ms\n"
+    "                crit_latency: 2s\n"
+    "                cert_warn_days: 21\n"
+    "                cert_crit_days: 7\n"
+    "              - id: keystone-port\n"
+    "                type: exec\n"
+    "                command: [/usr/lib/nagios/plugins/check_tcp, -H, keystone.acme.example, "
+    "-p, \"5000\"]\n"
+    "          - id: compute-api\n"
+    "            checks:\n"
+    "              - {id: nova-push, type: passive, freshness: 5m}\n"
+    "              - {id: nova-tcp, type: tcp, host: nova.acme.example, port: 8774, "
+    "interval: 30s}\n";
+
+/* Lines 1-7; the first check's "- " is on line 8, its keys in column 17. */
+#define HEAD                                                                                       \
+    "customers:\n"                                                                                 \
+    "  - id: acme\n"                                                                               \
+    "    deployments:\n"                                                                           \
+    "      - id: fra1\n"                                                                           \
+    "        services:\n"                                                                          \
+    "          - id: web\n"                                                                        \
+    "            checks:\n"
+
+#define TCP_C1                                                                                     \
+    "              - id: c1\n"                                                                     \
+    "                type: tcp\n"                                                                  \
+    "                host: h\n"                                                                    \
+    "                port: 80\n"
+
+static struct sw_config *parse_ok(const char *yaml)
+{
+    struct sw_config *c = NULL;
+    struct sw_buf b;
+    int r;
+
+    sw_buf_init(&b);
+    r = sw_config_parse("t.yaml", yaml, strlen(yaml), &b, &c);
+    if (r != 0) {
+        print_error("%s", b.data ? b.data : "(no message)");
+    }
+    assert_int_equal(r, 0);
+    assert_non_null(c);
+    assert_null(b.data);
+    sw_buf_release(&b);
+    return c;
+}
+
+static void check_errors(const char *yaml, const char *expected)
+{
+    struct sw_config *c = NULL;
+    struct sw_buf b;
+    int r;
+
+    sw_buf_init(&b);
+    r = sw_config_parse("t.yaml", yaml, strlen(yaml), &b, &c);
+    assert_int_equal(r, -EINVAL);
+    assert_null(c);
+    assert_string_equal(b.data ? b.data : "", expected);
+    sw_buf_release(&b);
+}
+
+static void test_example(void **state)
+{
+    struct sw_config *c = parse_ok(example);
+    struct sw_check_conf *ck;
+    struct sw_service_conf *sv;
+    struct sw_deployment_conf *d;
+
+    (void)state;
+    assert_string_equal(c->file, "t.yaml");
+    assert_string_equal(c->listen, "127.0.0.1:8080");
+    assert_string_equal(c->database, "/var/lib/stackward/stackward.db");
+    assert_int_equal(c->retention_results_s, 14 * 86400);
+    assert_int_equal(c->max_concurrent_checks, 10000);
+    assert_int_equal(c->max_concurrent_exec, 32);
+    assert_int_equal(c->max_request_body, 1024 * 1024);
+    assert_int_equal(c->max_output, 4096);
+    assert_int_equal(c->log_level, SW_LOG_INFO);
+    assert_int_equal(c->refs, 1);
+
+    assert_int_equal(c->n_customers, 1);
+    assert_string_equal(c->customers[0].id, "acme");
+    assert_string_equal(c->customers[0].name, "ACME Corporation");
+    assert_int_equal(c->customers[0].n_deployments, 1);
+    d = &c->customers[0].deployments[0];
+    assert_string_equal(d->id, "fra1");
+    assert_string_equal(d->path, "acme/fra1");
+    assert_int_equal(d->kind, SW_KIND_OPENSTACK);
+    assert_string_equal(sw_deployment_kind_name(d->kind), "openstack");
+    assert_string_equal(d->region, "eu-central");
+    assert_string_equal(d->timezone, "Europe/Berlin");
+    assert_int_equal(d->max_concurrent_checks, 20);
+    assert_ptr_equal(d->customer, &c->customers[0]);
+    assert_int_equal(d->n_services, 2);
+
+    assert_int_equal(c->n_services, 2);
+    assert_int_equal(c->n_checks, 4);
+    sv = c->services[0];
+    assert_string_equal(sv->path, "acme/fra1/identity");
+    assert_string_equal(sv->name, "Keystone public API");
+    assert_int_equal(sv->aggregate, SW_AGG_ALL);
+    assert_int_equal(sv->n_checks, 2);
+    assert_int_equal(sv->line, 15);
+    assert_int_equal(sv->col, 13);
+    sv = c->services[1];
+    assert_string_equal(sv->path, "acme/fra1/compute-api");
+    assert_string_equal(sv->name, "compute-api");
+    assert_int_equal(sv->aggregate, SW_AGG_ALL);
+
+    ck = c->checks[0];
+    assert_string_equal(ck->id, "keystone-http");
+    assert_string_equal(ck->path, "acme/fra1/identity/keystone-http");
+    assert_int_equal(ck->type, SW_CHECK_HTTP);
+    assert_string_equal(sw_check_type_name(ck->type), "http");
+    assert_int_equal(ck->line, 19);
+    assert_int_equal(ck->col, 17);
+    assert_int_equal(ck->interval_ms, 60000);
+    assert_int_equal(ck->retry_interval_ms, 15000);
+    assert_int_equal(ck->timeout_ms, 10000);
+    assert_int_equal(ck->max_attempts, 3);
+    assert_true(ck->flap.enabled);
+    assert_int_equal(ck->flap.low_pct, 5);
+    assert_int_equal(ck->flap.high_pct, 20);
+    assert_string_equal(ck->url, "https://keystone.acme.example:5000/v3");
+    assert_string_equal(ck->method, "GET");
+    assert_int_equal(ck->n_headers, 0);
+    assert_null(ck->body);
+    assert_int_equal(ck->n_expect_status, 2);
+    assert_int_equal(ck->expect_status[0], 200);
+    assert_int_equal(ck->expect_status[1], 300);
+    assert_string_equal(ck->expect_body, "\"version\"");
+    assert_non_null(ck->expect_body_re);
+    assert_int_equal(ck->warn_latency_ms, 500);
+    assert_int_equal(ck->crit_latency_ms, 2000);
+    assert_int_equal(ck->cert_warn_days, 21);
+    assert_int_equal(ck->cert_crit_days, 7);
+    assert_false(ck->follow_redirects);
+    assert_true(ck->tls_verify);
+    assert_null(ck->ca_file);
+    assert_null(ck->username);
+    assert_null(ck->password);
+    assert_null(ck->bearer_token);
+    assert_int_equal(ck->max_body, 64 * 1024);
+    assert_ptr_equal(ck->service, c->services[0]);
+    assert_ptr_equal(ck->deployment, d);
+    assert_ptr_equal(ck->customer, &c->customers[0]);
+
+    ck = c->checks[1];
+    assert_string_equal(ck->path, "acme/fra1/identity/keystone-port");
+    assert_int_equal(ck->type, SW_CHECK_EXEC);
+    assert_int_equal(ck->argc, 5);
+    assert_string_equal(ck->argv[0], "/usr/lib/nagios/plugins/check_tcp");
+    assert_string_equal(ck->argv[1], "-H");
+    assert_string_equal(ck->argv[2], "keystone.acme.example");
+    assert_string_equal(ck->argv[3], "-p");
+    assert_string_equal(ck->argv[4], "5000");
+    assert_null(ck->argv[5]);
+    assert_int_equal(ck->cert_warn_days, -1);
+    assert_int_equal(ck->max_attempts, 3);
+
+    ck = c->checks[2];
+    assert_string_equal(ck->path, "acme/fra1/compute-api/nova-push");
+    assert_int_equal(ck->type, SW_CHECK_PASSIVE);
+    assert_int_equal(ck->freshness_ms, 300000);
+    assert_int_equal(ck->max_attempts, 1);
+    assert_int_equal(ck->interval_ms, 60000);
+    assert_ptr_equal(ck->service, c->services[1]);
+
+    ck = c->checks[3];
+    assert_string_equal(ck->path, "acme/fra1/compute-api/nova-tcp");
+    assert_int_equal(ck->type, SW_CHECK_TCP);
+    assert_string_equal(ck->host, "nova.acme.example");
+    assert_int_equal(ck->port, 8774);
+    assert_int_equal(ck->interval_ms, 30000);
+    assert_int_equal(ck->retry_interval_ms, 15000);
+    assert_null(ck->send);
+    assert_null(ck->expect);
+    assert_int_equal(ck->max_attempts, 3);
+
+    sw_config_unref(c);
+}
+
+static void test_defaults_and_options(void **state)
+{
+    struct sw_config *c;
+    struct sw_check_conf *ck;
+
+    (void)state;
+    c = parse_ok("");
+    assert_string_equal(c->listen, "127.0.0.1:8080");
+    assert_string_equal(c->database, "/var/lib/stackward/stackward.db");
+    assert_int_equal(c->retention_results_s, 14 * 86400);
+    assert_int_equal(c->n_customers, 0);
+    assert_int_equal(c->n_checks, 0);
+    assert_null(sw_config_find_check(c, "a/b/c/d"));
+    sw_config_unref(c);
+
+    c = parse_ok("listen: '[::1]:9090'\n"
+                 "database: postgres://db.example/sw\n"
+                 "retention: {results: 2w}\n"
+                 "defaults: {interval: 5m, retry_interval: 1m, max_attempts: 5, timeout: 3s}\n"
+                 "max_concurrent_checks: 500\n"
+                 "max_concurrent_exec: 4\n"
+                 "max_request_body: 2MiB\n"
+                 "max_output: 8 KiB\n"
+                 "log_level: debug\n" HEAD "              - id: h\n"
+                 "                type: http\n"
+                 "                url: http://127.0.0.1:8081/health\n"
+                 "                method: post\n"
+                 "                headers: {X-Tenant: acme, Accept: application/json}\n"
+                 "                body: '{}'\n"
+                 "                expect_status: 204\n"
+                 "                follow_redirects: true\n"
+                 "                tls_verify: false\n"
+                 "                max_body: 1048576\n"
+                 "                max_attempts: 2\n"
+                 "                flap_detection: {enabled: false, low: 10, high: 30}\n"
+                 "              - id: t\n"
+                 "                type: tcp\n"
+                 "                host: '[::1]'\n"
+                 "                port: 6379\n"
+                 "                send: 'PING\\r\\n'\n"
+                 "                expect: \"+PONG\"\n"
+                 "              - {id: p, type: passive, max_attempts: 4}\n"
+                 "              - {id: p0, type: passive, freshness: 0}\n");
+    assert_string_equal(c->listen, "[::1]:9090");
+    assert_string_equal(c->database, "postgres://db.example/sw");
+    assert_int_equal(c->retention_results_s, 14 * 86400);
+    assert_int_equal(c->max_concurrent_checks, 500);
+    assert_int_equal(c->max_concurrent_exec, 4);
+    assert_int_equal(c->max_request_body, 2 * 1024 * 1024);
+    assert_int_equal(c->max_output, 8192);
+    assert_int_equal(c->log_level, SW_LOG_DEBUG);
+    assert_string_equal(c->customers[0].deployments[0].timezone, "UTC");
+    assert_int_equal(c->customers[0].deployments[0].kind, SW_KIND_OTHER);
+    assert_null(c->customers[0].deployments[0].region);
+    assert_string_equal(c->customers[0].name, "acme");
+    ck = c->checks[0];
+    assert_string_equal(ck->method, "POST");
+    assert_int_equal(ck->n_headers, 2);
+    assert_string_equal(ck->headers[0], "X-Tenant: acme");
+    assert_string_equal(ck->headers[1], "Accept: application/json");
+    assert_string_equal(ck->body, "{}");
+    assert_int_equal(ck->n_expect_status, 1);
+    assert_int_equal(ck->expect_status[0], 204);
+    assert_true(ck->follow_redirects);
+    assert_false(ck->tls_verify);
+    assert_int_equal(ck->max_body, 1048576);
+    assert_int_equal(ck->interval_ms, 300000);
+    assert_int_equal(ck->retry_interval_ms, 60000);
+    assert_int_equal(ck->timeout_ms, 3000);
+    assert_int_equal(ck->max_attempts, 2);
+    assert_false(ck->flap.enabled);
+    assert_int_equal(ck->flap.low_pct, 10);
+    assert_int_equal(ck->flap.high_pct, 30);
+    assert_int_equal(ck->cert_warn_days, -1);
+    assert_int_equal(ck->warn_latency_ms, 0);
+    ck = c->checks[1];
+    assert_string_equal(ck->host, "::1");
+    assert_string_equal(ck->send, "PING\r\n");
+    assert_string_equal(ck->expect, "+PONG");
+    assert_int_equal(ck->max_attempts, 5);
+    assert_int_equal(c->checks[2]->max_attempts, 4);
+    assert_int_equal(c->checks[2]->freshness_ms, 0);
+    assert_int_equal(c->checks[3]->max_attempts, 1);
+    assert_int_equal(c->checks[3]->freshness_ms, 0);
+    sw_config_unref(c);
+
+    c = parse_ok("retention: {results: 90d}\n" HEAD
+                 "              - id: q1\n"
+                 "                type: tcp\n"
+                 "                host: 10.0.0.1\n"
+                 "                port: 22\n"
+                 "              - {id: q2, type: tcp, host: 10.0.0.2, port: 22}\n"
+                 "              - {id: q3, type: tcp, host: 10.0.0.3, port: 22}\n"
+                 "            aggregate: {quorum: 2}\n"
+                 "          - id: any\n"
+                 "            aggregate: any\n"
+                 "            checks: [{id: a, type: passive}]\n");
+    assert_int_equal(c->retention_results_s, 90 * 86400);
+    assert_int_equal(c->services[0]->aggregate, SW_AGG_QUORUM);
+    assert_int_equal(c->services[0]->quorum, 2);
+    assert_int_equal(c->services[1]->aggregate, SW_AGG_ANY);
+    sw_config_unref(c);
+}
+
+static void test_err_unknown_key(void **state)
+{
+    (void)state;
+    check_errors(HEAD TCP_C1 "                hots: x\n",
+                 "t.yaml:12:17: unknown key 'hots' in a check\n");
+    check_errors("lisen: 1.2.3.4:80\n", "t.yaml:1:1: unknown key 'lisen' at the top level\n");
+    check_errors("defaults: {interval: 1m, jitter: 5s}\n",
+                 "t.yaml:1:26: unknown key 'jitter' in 'defaults'\n");
+    check_errors("listen: 1.2.3.4:80\nlisten: 1.2.3.4:81\n",
+                 "t.yaml:2:1: duplicate key 'listen' (first at t.yaml:1:1)\n");
+}
+
+static void test_err_duplicate_id(void **state)
+{
+    (void)state;
+    check_errors(HEAD TCP_C1 "              - id: c1\n"
+                             "                type: tcp\n"
+                             "                host: h\n"
+                             "                port: 81\n",
+                 "t.yaml:12:21: duplicate check id 'c1' (first at t.yaml:8:21)\n");
+    check_errors("customers:\n"
+                 "  - id: a\n"
+                 "  - id: b\n"
+                 "  - id: a\n",
+                 "t.yaml:4:9: duplicate customer id 'a' (first at t.yaml:2:9)\n");
+    check_errors("customers:\n"
+                 "  - id: a\n"
+                 "    deployments: [{id: x}, {id: x}]\n",
+                 "t.yaml:3:33: duplicate deployment id 'x' (first at t.yaml:3:24)\n");
+    /* the same id in different services is fine */
+    sw_config_unref(parse_ok(HEAD TCP_C1 "          - id: web2\n"
+                                         "            checks:\n" TCP_C1));
+}
+
+static void test_err_bad_duration(void **state)
+{
+    (void)state;
+    check_errors(HEAD TCP_C1 "                interval: 5x\n",
+                 "t.yaml:12:27: bad duration '5x' for 'interval' (a number with a unit: ms, s, "
+                 "m, h, d, w; e.g. 30s or 1h30m)\n");
+    check_errors("defaults: {timeout: 60}\n",
+                 "t.yaml:1:21: bad duration '60' for 'timeout' (a number with a unit: ms, s, m, "
+                 "h, d, w; e.g. 30s or 1h30m)\n");
+    check_errors("defaults: {interval: 0s}\n", "t.yaml:1:22: 'interval' must be greater than 0\n");
+    check_errors("defaults: {interval: 99999d}\n",
+                 "t.yaml:1:22: 'interval' is too long (at most 3650d)\n");
+}
+
+static void test_err_bad_url(void **state)
+{
+    (void)state;
+    check_errors(HEAD "              - id: u\n"
+                      "                type: http\n"
+                      "                url: 'http://exa mple/'\n"
+                      "              - {id: v, type: http, url: 'ftp://example/'}\n"
+                      "              - {id: w, type: http, url: 'https://me:pw@example/'}\n",
+                 "t.yaml:10:22: bad URL: Bad hostname\n"
+                 "t.yaml:11:42: bad URL: the scheme must be http or https\n"
+                 "t.yaml:12:42: bad URL: credentials in the URL are not allowed (use username "
+                 "with password_file or password_env)\n");
+}
+
+static void test_err_timezone(void **state)
+{
+    (void)state;
+    check_errors("customers:\n"
+                 "  - id: a\n"
+                 "    deployments:\n"
+                 "      - id: d\n"
+                 "        timezone: Europe/Berln\n",
+                 "t.yaml:5:19: unknown timezone 'Europe/Berln'\n");
+    check_errors("customers: [{id: a, deployments: [{id: d, timezone: ../../etc/passwd}]}]\n",
+                 "t.yaml:1:54: unknown timezone '../../etc/passwd'\n");
+}
+
+static void test_err_bad_regex(void **state)
+{
+    (void)state;
+    check_errors(HEAD "              - id: u\n"
+                      "                type: http\n"
+                      "                url: http://example/\n"
+                      "                expect_body: 'a(b'\n",
+                 "t.yaml:11:30: bad expect_body pattern at offset 3: missing closing "
+                 "parenthesis\n");
+}
+
+static void test_err_missing_key(void **state)
+{
+    (void)state;
+    check_errors(HEAD "              - id: c1\n"
+                      "                type: tcp\n"
+                      "                host: h\n",
+                 "t.yaml:8:17: missing required key 'port'\n");
+    check_errors(HEAD "              - id: c1\n",
+                 "t.yaml:8:17: missing required key 'type'\n");
+    check_errors(HEAD "              - type: http\n"
+                      "                url: http://x/\n",
+                 "t.yaml:8:17: missing required key 'id'\n");
+    check_errors("customers: [{id: a, deployments: [{id: d, services: [{id: s}]}]}]\n",
+                 "t.yaml:1:55: missing required key 'checks'\n");
+    check_errors("customers: [{id: a, deployments: [{id: d, services: [{id: s, checks: []}]}]}]\n",
+                 "t.yaml:1:71: a service needs at least one check\n");
+}
+
+static void test_err_key_for_type(void **state)
+{
+    (void)state;
+    check_errors(HEAD TCP_C1 "                url: http://x/\n",
+                 "t.yaml:12:17: key 'url' does not apply to a tcp check\n");
+    check_errors(HEAD "              - {id: p, type: passive, command: [/bin/true], port: 1}\n",
+                 "t.yaml:8:42: key 'command' does not apply to a passive check\n"
+                 "t.yaml:8:61: key 'port' does not apply to a passive check\n");
+    check_errors(HEAD "              - {id: p, type: ping}\n",
+                 "t.yaml:8:31: unknown check type 'ping' (http, tcp, exec or passive)\n");
+}
+
+static void test_err_secrets(void **state)
+{
+    (void)state;
+    unsetenv("SW_TEST_UNSET_VAR");
+    setenv("SW_TEST_EMPTY_VAR", "", 1);
+    check_errors(HEAD "              - id: u\n"
+                      "                type: http\n"
+                      "                url: http://example/\n"
+                      "                username: admin\n"
+                      "                password_file: /nonexistent/stackward/pw\n",
+                 "t.yaml:12:32: cannot read password_file '/nonexistent/stackward/pw': No such "
+                 "file or directory\n");
+    check_errors(HEAD "              - id: u\n"
+                      "                type: http\n"
+                      "                url: http://example/\n"
+                      "                username: admin\n"
+                      "                password_env: SW_TEST_UNSET_VAR\n"
+                      "              - id: v\n"
+                      "                type: http\n"
+                      "                url: http://example/\n"
+                      "                token_env: SW_TEST_EMPTY_VAR\n",
+                 "t.yaml:12:31: environment variable 'SW_TEST_UNSET_VAR' (password_env) is not "
+                 "set\n"
+                 "t.yaml:16:28: environment variable 'SW_TEST_EMPTY_VAR' (token_env) is empty\n");
+    check_errors(HEAD "              - id: u\n"
+                      "                type: http\n"
+                      "                url: http://example/\n"
+                      "                password_env: SW_TEST_UNSET_VAR\n"
+                      "                token_file: /nonexistent/t\n"
+                      "                headers: {authorization: Basic abc}\n",
+                 "t.yaml:11:17: 'password_env' needs 'username'\n"
+                 "t.yaml:11:31: environment variable 'SW_TEST_UNSET_VAR' (password_env) is not "
+                 "set\n"
+                 "t.yaml:12:17: 'token_file' cannot be combined with basic auth (username and "
+                 "password)\n"
+                 "t.yaml:12:29: cannot read token_file '/nonexistent/t': No such file or "
+                 "directory\n"
+                 "t.yaml:13:27: header 'authorization' is not allowed: secrets are never inline "
+                 "(use username with password_file/password_env, or token_file/token_env)\n");
+    unsetenv("SW_TEST_EMPTY_VAR");
+}
+
+static void test_err_syntax(void **state)
+{
+    (void)state;
+    check_errors("listen: [1, 2\n", "t.yaml:2:1: YAML syntax error: did not find expected ',' or "
+                                    "']' (while parsing a flow sequence at line 1, column 9)\n");
+    check_errors("a: b: c\n",
+                 "t.yaml:1:5: YAML syntax error: mapping values are not allowed in this context\n");
+    check_errors("defaults: &d {interval: 1m}\n",
+                 "t.yaml:1:11: YAML anchors are not supported: write the value out\n");
+    check_errors("listen: 1.2.3.4:80\n---\nlisten: 1.2.3.4:81\n",
+                 "t.yaml:2:1: only one YAML document is allowed\n");
+}
+
+static void test_err_wrong_type(void **state)
+{
+    (void)state;
+    check_errors("defaults: [1, 2]\n", "t.yaml:1:11: 'defaults' must be a mapping, found a list\n");
+    check_errors("max_concurrent_checks: many\n",
+                 "t.yaml:1:24: 'max_concurrent_checks' must be an integer, found 'many'\n");
+    check_errors("max_concurrent_exec: '8'\n",
+                 "t.yaml:1:22: 'max_concurrent_exec' must be an integer, found the string '8' "
+                 "(drop the quotes)\n");
+    check_errors("customers: {id: a}\n",
+                 "t.yaml:1:12: 'customers' must be a list, found a mapping\n");
+    check_errors("customers: [acme]\n", "t.yaml:1:13: a customer must be a mapping, found 'acme'\n");
+    check_errors(HEAD TCP_C1 "                port: 70000\n",
+                 "t.yaml:12:17: duplicate key 'port' (first at t.yaml:11:17)\n");
+    check_errors(HEAD "              - {id: t, type: tcp, host: h, port: 70000}\n",
+                 "t.yaml:8:52: 'port' must be between 1 and 65535, found '70000'\n");
+    check_errors(HEAD "              - {id: t, type: http, url: 'http://x/', tls_verify: yes}\n",
+                 "t.yaml:8:67: 'tls_verify' must be true or false, found 'yes'\n");
+    check_errors("max_request_body: 1MB\n",
+                 "t.yaml:1:19: bad size '1MB' for 'max_request_body' (bytes, or a number with "
+                 "KiB, MiB or GiB; e.g. 1MiB)\n");
+    check_errors("[1, 2]\n", "t.yaml:1:1: the top level must be a mapping, found a list\n");
+}
+
+static void test_err_quorum(void **state)
+{
+    (void)state;
+    check_errors(HEAD TCP_C1 "            aggregate: {quorum: 3}\n",
+                 "t.yaml:12:33: quorum must be between 1 and 1 (the number of checks), found 3\n");
+    check_errors(HEAD TCP_C1 "            aggregate: {quorum: 0}\n",
+                 "t.yaml:12:33: 'quorum' must be between 1 and 2147483647, found '0'\n");
+    check_errors(HEAD TCP_C1 "            aggregate: most\n",
+                 "t.yaml:12:24: bad aggregate 'most' (all, any or {quorum: N})\n");
+}
+
+static void test_err_checks_misc(void **state)
+{
+    (void)state;
+    check_errors(HEAD "              - id: h\n"
+                      "                type: http\n"
+                      "                url: http://x/\n"
+                      "                warn_latency: 2s\n"
+                      "                crit_latency: 1s\n"
+                      "                cert_warn_days: 7\n"
+                      "                expect_status: [200, 600]\n",
+                 "t.yaml:11:31: warn_latency (2s) must not be longer than crit_latency (1s)\n"
+                 "t.yaml:13:17: 'cert_warn_days' needs an https URL\n"
+                 "t.yaml:14:38: 'expect_status' must be between 100 and 599, found '600'\n");
+    check_errors(HEAD "              - {id: e, type: exec, command: [check_tcp, -H, x]}\n"
+                      "              - {id: f, type: exec, command: [/nonexistent/check]}\n"
+                      "              - {id: g, type: exec, command: [/etc/hostname]}\n",
+                 "t.yaml:8:47: the command must start with an absolute path, found 'check_tcp'\n"
+                 "t.yaml:9:47: cannot run '/nonexistent/check': No such file or directory\n"
+                 "t.yaml:10:47: cannot run '/etc/hostname': not an executable file\n");
+    check_errors(HEAD "              - {id: 'bad id', type: passive}\n"
+                      "              - {id: t, type: tcp, host: h, port: 1, send: 'a\\qb'}\n"
+                      "              - {id: p, type: passive, flap_detection: {low: 30, high: 20}}\n",
+                 "t.yaml:8:23: bad id 'bad id' (1 to 64 letters, digits, '_', '.' or '-', "
+                 "starting with a letter or digit)\n"
+                 "t.yaml:9:59: unknown escape in 'send' at byte 2 (known: \\r \\n \\t \\\\)\n"
+                 "t.yaml:10:62: flap_detection low (30) must be below high (20)\n");
+}
+
+static void test_err_many(void **state)
+{
+    (void)state;
+    check_errors("log_level: loud\n"
+                 "defaults: {interval: soon}\n"
+                 "customers:\n"
+                 "  - id: acme\n"
+                 "    colour: red\n"
+                 "    deployments:\n"
+                 "      - id: fra1\n"
+                 "        timezone: Mars/Olympus\n"
+                 "        kind: vmware\n"
+                 "        services:\n"
+                 "          - id: web\n"
+                 "            checks:\n"
+                 "              - {id: a, type: tcp, host: h}\n"
+                 "              - {id: b, type: http, url: 'http://x/', expect_body: '[', port: 1}\n"
+                 "listen: nowhere\n",
+                 "t.yaml:1:12: unknown log_level 'loud' (debug, info, warn or error)\n"
+                 "t.yaml:2:22: bad duration 'soon' for 'interval' (a number with a unit: ms, s, "
+                 "m, h, d, w; e.g. 30s or 1h30m)\n"
+                 "t.yaml:5:5: unknown key 'colour' in a customer\n"
+                 "t.yaml:8:19: unknown timezone 'Mars/Olympus'\n"
+                 "t.yaml:9:15: unknown kind 'vmware' (openstack, kubernetes, ceph or other)\n"
+                 "t.yaml:13:17: missing required key 'port'\n"
+                 "t.yaml:14:61: bad expect_body pattern at offset 1: missing terminating ] for "
+                 "character class\n"
+                 "t.yaml:14:74: key 'port' does not apply to an http check\n"
+                 "t.yaml:15:9: bad listen address 'nowhere' (HOST:PORT, e.g. 127.0.0.1:8080 or "
+                 "[::1]:8080)\n");
+}
+
+static void test_err_limits(void **state)
+{
+    size_t n = 16u * 1024 * 1024 + 1;
+    char *big = malloc(n + 1);
+    struct sw_config *c = NULL;
+    struct sw_buf b;
+
+    (void)state;
+    assert_non_null(big);
+    memset(big, ' ', n);
+    big[n] = '\0';
+    sw_buf_init(&b);
+    assert_int_equal(sw_config_parse("big.yaml", big, n, &b, &c), -EINVAL);
+    assert_null(c);
+    assert_string_equal(b.data, "big.yaml:1:1: the document is larger than 16 MiB\n");
+    sw_buf_release(&b);
+    free(big);
+
+    /* deep nesting stops at the cap instead of recursing */
+    char deep[300];
+    memset(deep, '[', 200);
+    deep[200] = '\0';
+    check_errors(deep, "t.yaml:1:65: nesting deeper than 64 levels\n");
+}
+
+static char *write_file(const char *dir, const char *name, const char *text, mode_t mode)
+{
+    char *path = sw_xasprintf("%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+
+    assert_non_null(f);
+    assert_int_equal(fputs(text, f) >= 0, 1);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(chmod(path, mode), 0);
+    return path;
+}
+
+static void test_files_and_paths(void **state)
+{
+    char tmpl[] = "/tmp/sw-config-XXXXXX";
+    char *dir, *real, *cfgfile, *files[6], *want;
+    struct sw_config *c = NULL;
+    struct sw_check_conf *ck;
+    struct sw_buf b;
+
+    (void)state;
+    dir = mkdtemp(tmpl);
+    assert_non_null(dir);
+    real = realpath(dir, NULL);
+    assert_non_null(real);
+    files[0] = write_file(dir, "ca.pem", "CA\n", 0644);
+    files[1] = write_file(dir, "pw", "s3cret\n", 0600);
+    files[2] = write_file(dir, "token", "tok\n\n", 0600);
+    files[3] = write_file(dir, "empty", "", 0600);
+    files[4] = write_file(dir, "plugin", "#!/bin/sh\nexit 0\n", 0755);
+    setenv("SW_TEST_TOKEN", "envtok", 1);
+    files[5] = write_file(dir, "sw.yaml",
+                          "database: data/sw.db\n" HEAD "              - id: a\n"
+                          "                type: http\n"
+                          "                url: https://x.example/\n"
+                          "                ca_file: ca.pem\n"
+                          "                client_cert: ./ca.pem\n"
+                          "                username: admin\n"
+                          "                password_file: pw\n"
+                          "              - {id: b, type: http, url: 'http://x/', token_env: "
+                          "SW_TEST_TOKEN}\n"
+                          "              - {id: c, type: exec, command: [plugin]}\n",
+                          0644);
+    cfgfile = files[5];
+
+    /* a relative plugin path is refused: no search path, no guessing */
+    sw_buf_init(&b);
+    assert_int_equal(sw_config_load(cfgfile, &b, &c), -EINVAL);
+    want = sw_xasprintf("%s:17:54: the command must start with an absolute path, found 'plugin'\n",
+                        cfgfile);
+    assert_string_equal(b.data, want);
+    free(want);
+    sw_buf_release(&b);
+
+    char *plugin = sw_xasprintf("%s/plugin", real);
+    char *text = sw_xasprintf("database: sqlite:data/sw.db\n" HEAD "              - id: a\n"
+                              "                type: http\n"
+                              "                url: https://x.example/\n"
+                              "                ca_file: ca.pem\n"
+                              "                client_cert: ./ca.pem\n"
+                              "                username: admin\n"
+                              "                password_file: pw\n"
+                              "              - {id: b, type: http, url: 'http://x/', token_env: "
+                              "SW_TEST_TOKEN}\n"
+                              "              - {id: c, type: exec, command: [%s, -v]}\n",
+                              plugin);
+    free(write_file(dir, "sw.yaml", text, 0644));
+    free(text);
+    sw_buf_init(&b);
+    assert_int_equal(sw_config_load(cfgfile, &b, &c), 0);
+    assert_null(b.data);
+    want = sw_xasprintf("sqlite:%s/data/sw.db", real);
+    assert_string_equal(c->database, want);
+    free(want);
+    ck = sw_config_find_check(c, "acme/fra1/web/a");
+    assert_non_null(ck);
+    want = sw_xasprintf("%s/ca.pem", real);
+    assert_string_equal(ck->ca_file, want);
+    free(want);
+    want = sw_xasprintf("%s/./ca.pem", real);
+    assert_string_equal(ck->client_cert, want);
+    free(want);
+    assert_string_equal(ck->username, "admin");
+    assert_string_equal(ck->password, "s3cret");
+    assert_string_equal(c->checks[1]->bearer_token, "envtok");
+    assert_string_equal(c->checks[2]->argv[0], plugin);
+    assert_string_equal(c->checks[2]->argv[1], "-v");
+    sw_config_unref(c);
+    c = NULL;
+    free(plugin);
+    sw_buf_release(&b);
+
+    /* only one trailing newline is stripped: "tok\n\n" keeps one, a control character */
+    /* secret problems name the file, never the content */
+    text = sw_xasprintf("customers: [{id: a, deployments: [{id: d, services: [{id: s, checks: "
+                        "[{id: x, type: http, url: 'http://x/', token_file: empty}, "
+                        "{id: y, type: http, url: 'http://x/', token_file: %s/token}]}]}]}]\n",
+                        dir);
+    free(write_file(dir, "bad.yaml", text, 0644));
+    free(text);
+    char *badfile = sw_xasprintf("%s/bad.yaml", dir);
+    sw_buf_init(&b);
+    assert_int_equal(sw_config_load(badfile, &b, &c), -EINVAL);
+    assert_null(c);
+    want = sw_xasprintf("%s:1:122: token_file '%s/empty' is empty\n"
+                        "%s:1:183: token_file '%s/token' contains control characters\n",
+                        badfile, real, badfile, dir);
+    assert_string_equal(b.data, want);
+    assert_null(strstr(b.data, "tok\n"));
+    free(want);
+    sw_buf_release(&b);
+
+    /* an unreadable file */
+    char *missing = sw_xasprintf("%s/missing.yaml", dir);
+    sw_buf_init(&b);
+    assert_int_equal(sw_config_load(missing, &b, &c), -ENOENT);
+    want = sw_xasprintf("%s: cannot read: No such file or directory\n", missing);
+    assert_string_equal(b.data, want);
+    free(want);
+    sw_buf_release(&b);
+
+    unsetenv("SW_TEST_TOKEN");
+    for (int i = 0; i < 6; i++) {
+        unlink(files[i]);
+        free(files[i]);
+    }
+    unlink(badfile);
+    free(badfile);
+    free(missing);
+    assert_int_equal(rmdir(dir), 0);
+    free(real);
+}
+
+static void test_fingerprint(void **state)
+{
+    const char *twin = HEAD "              - {id: a, type: tcp, host: h, port: 80, timeout: 5s}\n"
+                            "              - {id: b, type: tcp, host: h, port: 80, timeout: 5s}\n"
+                            "              - {id: c, type: tcp, host: h, port: 80, timeout: 6s}\n"
+                            "              - {id: d, type: tcp, host: h, port: 81, timeout: 5s}\n"
+                            "              - {id: e, type: tcp, host: h, port: 80, timeout: 5s, "
+                            "send: x}\n"
+                            "              - {id: f, type: tcp, host: h, port: 80, timeout: 5s, "
+                            "expect: x}\n";
+    struct sw_config *c1 = parse_ok(twin), *c2 = parse_ok(twin), *c3;
+
+    (void)state;
+    assert_int_equal(c1->n_checks, 6);
+    assert_true(c1->checks[0]->fingerprint == c1->checks[1]->fingerprint);
+    for (size_t i = 0; i < 6; i++) {
+        assert_true(c1->checks[i]->fingerprint == c2->checks[i]->fingerprint);
+    }
+    for (size_t i = 2; i < 6; i++) {
+        assert_true(c1->checks[0]->fingerprint != c1->checks[i]->fingerprint);
+    }
+    assert_true(c1->checks[4]->fingerprint != c1->checks[5]->fingerprint);
+
+    /* a changed default changes every check that inherits it */
+    c3 = parse_ok("defaults: {interval: 2m}\n" HEAD
+                  "              - {id: a, type: tcp, host: h, port: 80, timeout: 5s}\n");
+    assert_true(c3->checks[0]->fingerprint != c1->checks[0]->fingerprint);
+    sw_config_unref(c3);
+    c3 = parse_ok("defaults: {interval: 1m}\n" HEAD
+                  "              - {id: a, type: tcp, host: h, port: 80, timeout: 5s}\n");
+    assert_true(c3->checks[0]->fingerprint == c1->checks[0]->fingerprint);
+    sw_config_unref(c3);
+    sw_config_unref(c1);
+    sw_config_unref(c2);
+
+    /* http settings count too */
+    c1 = parse_ok(HEAD "              - {id: a, type: http, url: 'http://x/', expect_status: 200}\n"
+                       "              - {id: b, type: http, url: 'http://x/', expect_status: 201}\n"
+                       "              - {id: c, type: http, url: 'http://x/', expect_body: 'ok'}\n"
+                       "              - {id: d, type: http, url: 'http://x/', headers: {A: b}}\n"
+                       "              - {id: e, type: http, url: 'http://x/', expect_status: 200}\n");
+    assert_true(c1->checks[0]->fingerprint != c1->checks[1]->fingerprint);
+    assert_true(c1->checks[0]->fingerprint != c1->checks[2]->fingerprint);
+    assert_true(c1->checks[0]->fingerprint != c1->checks[3]->fingerprint);
+    assert_true(c1->checks[0]->fingerprint == c1->checks[4]->fingerprint);
+    sw_config_unref(c1);
+}
+
+static void test_lookups_and_refs(void **state)
+{
+    struct sw_config *c = parse_ok(example), *r;
+    struct sw_buf yaml;
+    char path[128];
+
+    (void)state;
+    assert_ptr_equal(sw_config_find_check(c, "acme/fra1/identity/keystone-http"), c->checks[0]);
+    assert_ptr_equal(sw_config_find_check(c, "acme/fra1/compute-api/nova-tcp"), c->checks[3]);
+    assert_null(sw_config_find_check(c, "acme/fra1/identity"));
+    assert_null(sw_config_find_check(c, "acme/fra1/identity/keystone"));
+    assert_null(sw_config_find_check(c, NULL));
+    assert_ptr_equal(sw_config_find_service(c, "acme/fra1/compute-api"), c->services[1]);
+    assert_null(sw_config_find_service(c, "acme/fra1"));
+    assert_ptr_equal(sw_config_find_customer(c, "acme"), &c->customers[0]);
+    assert_null(sw_config_find_customer(c, "acm"));
+
+    r = sw_config_ref(c);
+    assert_ptr_equal(r, c);
+    assert_int_equal(c->refs, 2);
+    sw_config_unref(c);
+    assert_int_equal(c->refs, 1);
+    sw_config_unref(c);
+    sw_config_unref(NULL);
+
+    /* a fleet of 3 customers x 20 services x 50 checks, in an unsorted order */
+    sw_buf_init(&yaml);
+    sw_buf_puts(&yaml, "customers:\n");
+    for (int cu = 3; cu-- > 0;) {
+        sw_buf_printf(&yaml, "  - id: cust%d\n    deployments:\n      - id: dc\n"
+                             "        services:\n",
+                      cu);
+        for (int s = 0; s < 20; s++) {
+            sw_buf_printf(&yaml, "          - id: svc%02d\n            checks:\n", 19 - s);
+            for (int k = 0; k < 50; k++) {
+                sw_buf_printf(&yaml, "              - {id: chk%d, type: passive}\n", (k * 7) % 50);
+            }
+        }
+    }
+    c = parse_ok(yaml.data);
+    assert_int_equal(c->n_checks, 3000);
+    assert_int_equal(c->n_services, 60);
+    for (int cu = 0; cu < 3; cu++) {
+        snprintf(path, sizeof(path), "cust%d", cu);
+        assert_string_equal(sw_config_find_customer(c, path)->id, path);
+        for (int s = 0; s < 20; s++) {
+            snprintf(path, sizeof(path), "cust%d/dc/svc%02d", cu, s);
+            assert_string_equal(sw_config_find_service(c, path)->path, path);
+            for (int k = 0; k < 50; k++) {
+                snprintf(path, sizeof(path), "cust%d/dc/svc%02d/chk%d", cu, s, k);
+                assert_string_equal(sw_config_find_check(c, path)->path, path);
+            }
+        }
+    }
+    assert_null(sw_config_find_check(c, "cust0/dc/svc00/chk50"));
+    assert_string_equal(c->checks[0]->path, "cust2/dc/svc19/chk0");
+    assert_string_equal(c->checks[1]->path, "cust2/dc/svc19/chk7");
+    sw_config_unref(c);
+    sw_buf_release(&yaml);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_example),
+        cmocka_unit_test(test_defaults_and_options),
+        cmocka_unit_test(test_err_unknown_key),
+        cmocka_unit_test(test_err_duplicate_id),
+        cmocka_unit_test(test_err_bad_duration),
+        cmocka_unit_test(test_err_bad_url),
+        cmocka_unit_test(test_err_timezone),
+        cmocka_unit_test(test_err_bad_regex),
+        cmocka_unit_test(test_err_missing_key),
+        cmocka_unit_test(test_err_key_for_type),
+        cmocka_unit_test(test_err_secrets),
+        cmocka_unit_test(test_err_syntax),
+        cmocka_unit_test(test_err_wrong_type),
+        cmocka_unit_test(test_err_quorum),
+        cmocka_unit_test(test_err_checks_misc),
+        cmocka_unit_test(test_err_many),
+        cmocka_unit_test(test_err_limits),
+        cmocka_unit_test(test_files_and_paths),
+        cmocka_unit_test(test_fingerprint),
+        cmocka_unit_test(test_lookups_and_refs),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
