@@ -99,6 +99,9 @@ void sw_api_metrics(struct sw_engine *e, struct sw_store *store, struct sw_buf *
     sw_buf_printf(out, "stackward_store_rows_total %" PRIu64 "\n", ss.rows);
     head(out, "stackward_store_failures_total", "counter", "Store batches that failed to commit.");
     sw_buf_printf(out, "stackward_store_failures_total %" PRIu64 "\n", ss.failures);
+    head(out, "stackward_store_dropped_total", "counter",
+         "Queued writes given up after repeated commit failures.");
+    sw_buf_printf(out, "stackward_store_dropped_total %" PRIu64 "\n", ss.dropped);
     head(out, "stackward_store_queue_length", "gauge", "Writes queued, not yet committed.");
     sw_buf_printf(out, "stackward_store_queue_length %zu\n", sw_store_queue_len(store));
 

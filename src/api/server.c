@@ -4,6 +4,7 @@
  * store, and submits passive results, blocking the handler until the engine reports them
  * durable. Owns the listening socket and a small context per request. */
 #include <errno.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -59,6 +61,7 @@ struct req {
     struct sw_buf body;
     size_t received;
     bool too_big;
+    bool responded; /* answered before the body: drop what still comes */
 };
 
 /* ---- waiting for the engine ---- */
@@ -305,6 +308,12 @@ static enum MHD_Result get_history(struct sw_api *api, struct MHD_Connection *co
                              "'from' must be before 'to'");
     }
     r = sw_store_history(api->store, kind, path, from, to, &v, &n);
+    if (r == -E2BIG) {
+        return respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                             "more than %d intervals of '%s' in that range: ask for a shorter "
+                             "one",
+                             SW_STORE_HISTORY_MAX, path);
+    }
     if (r < 0) {
         return respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "store_failed", NULL,
                              "cannot read the history of '%s' (%s)", path, strerror(-r));
@@ -560,6 +569,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
         q = sw_xcalloc(1, sizeof(*q));
         sw_buf_init(&q->body);
         *con_cls = q;
+        q->responded = true; /* unless the body is awaited below */
         q->route = route_of(url, &q->rest);
         if (q->route == R_NONE) {
             return respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL,
@@ -588,13 +598,31 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
         }
         cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl && (strlen(cl) > 19 || strtoull(cl, NULL, 10) > api->max_body)) {
-            return respond_error(conn, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large", NULL,
-                                 "the body is larger than %zu bytes", api->max_body);
+            const char *expect =
+                MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
+            unsigned long long len = strlen(cl) > 19 ? ULLONG_MAX : strtoull(cl, NULL, 10);
+
+            /* A client waiting for "100 Continue" sends nothing more, and one sending a
+             * body far too big is cut off: answer now. Otherwise read and drop the body,
+             * or the client, still sending, would never see the answer. */
+            if ((expect && strcasecmp(expect, "100-continue") == 0) ||
+                len / DISCARD_FACTOR > api->max_body || !route_is_post(q->route)) {
+                return respond_error(conn, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large", NULL,
+                                     "the body is larger than %zu bytes", api->max_body);
+            }
+            q->too_big = true;
+            q->responded = false;
+            return MHD_YES;
         }
         if (!route_is_post(q->route)) {
             return handle_get(api, conn, q,
                               MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "customer"));
         }
+        q->responded = false;
+        return MHD_YES;
+    }
+    if (q->responded) {
+        *upload_data_size = 0;
         return MHD_YES;
     }
 

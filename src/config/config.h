@@ -168,12 +168,15 @@ struct sw_config {
 };
 
 /* Loads and validates file. On success *ret_config owns a new config (release with
- * sw_config_unref()). On failure every problem found is appended to errors as one
- * "FILE:LINE:COL: message\n" line each, and -EINVAL (bad content) or -errno (unreadable
- * file) is returned. Unknown keys, duplicate ids, bad durations, URLs, timezones, missing
- * secrets are all errors. */
+ * sw_config_unref()). On failure *ret_config is untouched, every problem found is appended
+ * to errors (may be NULL) as one "FILE:LINE:COL: message\n" line each, sorted by position,
+ * and -EINVAL (bad content) is returned; an unreadable file gives "FILE: cannot read:
+ * REASON\n" and -errno. Unknown keys, duplicate ids, bad durations, URLs, timezones,
+ * missing secrets are all errors. Relative paths in the file resolve against its directory;
+ * secret files and variables are read here. docs/configuration.md lists every key. */
 int sw_config_load(const char *file, struct sw_buf *errors, struct sw_config **ret_config);
-/* The same from a string in memory; name is used in messages. */
+/* The same from len bytes of text in memory (at most 16 MiB); name is used in messages and
+ * its directory (the current one when name has none) anchors relative paths. */
 int sw_config_parse(const char *name, const char *text, size_t len, struct sw_buf *errors,
                     struct sw_config **ret_config);
 

@@ -26,9 +26,9 @@
 #define MAX_ARG_LEN 4096
 #define MAX_PATH_LEN 4096
 #define MAX_URL_LEN 8192
-#define MAX_TEXT 65536    /* request body, tcp send and expect */
-#define MAX_PATTERN 4096  /* expect_body */
-#define MAX_NAME 256      /* display names, region, username */
+#define MAX_TEXT 65536   /* request body, tcp send and expect */
+#define MAX_PATTERN 4096 /* expect_body */
+#define MAX_NAME 256     /* display names, region, username */
 #define KIB 1024ULL
 #define MIB (1024ULL * 1024)
 #define GIB (1024ULL * 1024 * 1024)
@@ -146,8 +146,8 @@ static bool take_keys(struct ctx *c, cnode *map, const char *what, const char *w
         if (j == count) {
             ERR(c, k, "unknown key '%s' %s", shown(k, b, sizeof(b)), where);
         } else if (keys[j]) {
-            ERR(c, k, "duplicate key '%s' (first at %s:%d:%d)", names[j], c->e->file,
-                keys[j]->line, keys[j]->col);
+            ERR(c, k, "duplicate key '%s' (first at %s:%d:%d)", names[j], c->e->file, keys[j]->line,
+                keys[j]->col);
         } else {
             keys[j] = k;
             vals[j] = map->kids[i + 1];
@@ -284,8 +284,7 @@ static bool get_bool(struct ctx *c, const char *key, cnode *v, bool *ret)
     return false;
 }
 
-static bool get_duration(struct ctx *c, const char *key, cnode *v, bool allow_zero,
-                         int64_t *ret_ms)
+static bool get_duration(struct ctx *c, const char *key, cnode *v, bool allow_zero, int64_t *ret_ms)
 {
     int64_t ms = 0;
     char b[80];
@@ -615,8 +614,7 @@ static bool read_secret_env(struct ctx *c, const char *key, cnode *v, char **ret
         return false;
     }
     if (!(isalpha((unsigned char)s[0]) || s[0] == '_') ||
-        strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") !=
-            strlen(s)) {
+        strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") != strlen(s)) {
         char b[80];
         ERR(c, v, "bad environment variable name %s for '%s'", found(v, b, sizeof(b)), key);
         return false;
@@ -677,8 +675,7 @@ static bool get_escaped(struct ctx *c, const char *key, cnode *v, char **ret)
 
 /* ---- the top level ---- */
 
-static void load_customer(struct ctx *c, cnode *n, struct sw_customer_conf *cu,
-                          struct idpos *ip);
+static void load_customer(struct ctx *c, cnode *n, struct sw_customer_conf *cu, struct idpos *ip);
 
 static void load_defaults(struct ctx *c, cnode *n)
 {
@@ -730,8 +727,7 @@ static void load_database(struct ctx *c, cnode *v)
             return;
         }
         /* the URI may hold a password: name only its scheme */
-        ERR(c, v,
-            "unsupported database URI scheme '%.*s' (a path, sqlite:PATH or postgres://...)",
+        ERR(c, v, "unsupported database URI scheme '%.*s' (a path, sqlite:PATH or postgres://...)",
             (int)(sep - s > 32 ? 32 : sep - s), s);
         return;
     }
@@ -861,13 +857,11 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
 
 static void load_service(struct ctx *c, cnode *n, struct sw_service_conf *sv, struct idpos *ip);
 
-static void load_deployment(struct ctx *c, cnode *n, struct sw_deployment_conf *d,
-                            struct idpos *ip)
+static void load_deployment(struct ctx *c, cnode *n, struct sw_deployment_conf *d, struct idpos *ip)
 {
     enum { DK_ID, DK_KIND, DK_REGION, DK_TZ, DK_MAXCC, DK_SERVICES, DK_N };
-    static const char *const names[] = {"id",       "kind",
-                                        "region",   "timezone",
-                                        "max_concurrent_checks", "services"};
+    static const char *const names[] = {
+        "id", "kind", "region", "timezone", "max_concurrent_checks", "services"};
     static const char *const kinds[] = {"openstack", "kubernetes", "ceph", "other"};
     cnode *k[DK_N], *v[DK_N];
     const char *s;
@@ -924,8 +918,7 @@ static void load_deployment(struct ctx *c, cnode *n, struct sw_deployment_conf *
     }
 }
 
-static void load_customer(struct ctx *c, cnode *n, struct sw_customer_conf *cu,
-                          struct idpos *ip)
+static void load_customer(struct ctx *c, cnode *n, struct sw_customer_conf *cu, struct idpos *ip)
 {
     enum { CK_ID, CK_NAME, CK_DEPLOYMENTS, CK_N };
     static const char *const names[] = {"id", "name", "deployments"};
@@ -1075,32 +1068,81 @@ enum {
 #define T_PASSIVE (1u << SW_CHECK_PASSIVE)
 
 static const char *const check_keys[K_N] = {
-    "id",          "type",           "interval",       "retry_interval", "max_attempts",
-    "timeout",     "flap_detection", "url",            "method",         "headers",
-    "body",        "expect_status",  "expect_body",    "warn_latency",   "crit_latency",
-    "cert_warn_days", "cert_crit_days", "follow_redirects", "tls_verify", "ca_file",
-    "client_cert", "client_key",     "username",       "password_file",  "password_env",
-    "token_file",  "token_env",      "max_body",       "host",           "port",
-    "send",        "expect",         "command",        "freshness",
+    "id",
+    "type",
+    "interval",
+    "retry_interval",
+    "max_attempts",
+    "timeout",
+    "flap_detection",
+    "url",
+    "method",
+    "headers",
+    "body",
+    "expect_status",
+    "expect_body",
+    "warn_latency",
+    "crit_latency",
+    "cert_warn_days",
+    "cert_crit_days",
+    "follow_redirects",
+    "tls_verify",
+    "ca_file",
+    "client_cert",
+    "client_key",
+    "username",
+    "password_file",
+    "password_env",
+    "token_file",
+    "token_env",
+    "max_body",
+    "host",
+    "port",
+    "send",
+    "expect",
+    "command",
+    "freshness",
 };
 
 static const unsigned check_key_types[K_N] = {
-    [K_ID] = T_ALL,           [K_TYPE] = T_ALL,          [K_INTERVAL] = T_ALL,
-    [K_RETRY] = T_ALL,        [K_ATTEMPTS] = T_ALL,      [K_TIMEOUT] = T_ALL,
-    [K_FLAP] = T_ALL,         [K_URL] = T_HTTP,          [K_METHOD] = T_HTTP,
-    [K_HEADERS] = T_HTTP,     [K_BODY] = T_HTTP,         [K_EXPECT_STATUS] = T_HTTP,
-    [K_EXPECT_BODY] = T_HTTP, [K_WARN_LATENCY] = T_HTTP, [K_CRIT_LATENCY] = T_HTTP,
-    [K_CERT_WARN] = T_HTTP,   [K_CERT_CRIT] = T_HTTP,    [K_FOLLOW] = T_HTTP,
-    [K_TLS_VERIFY] = T_HTTP,  [K_CA_FILE] = T_HTTP,      [K_CLIENT_CERT] = T_HTTP,
-    [K_CLIENT_KEY] = T_HTTP,  [K_USERNAME] = T_HTTP,     [K_PASSWORD_FILE] = T_HTTP,
-    [K_PASSWORD_ENV] = T_HTTP, [K_TOKEN_FILE] = T_HTTP,  [K_TOKEN_ENV] = T_HTTP,
-    [K_MAX_BODY] = T_HTTP,    [K_HOST] = T_TCP,          [K_PORT] = T_TCP,
-    [K_SEND] = T_TCP,         [K_EXPECT] = T_TCP,        [K_COMMAND] = T_EXEC,
+    [K_ID] = T_ALL,
+    [K_TYPE] = T_ALL,
+    [K_INTERVAL] = T_ALL,
+    [K_RETRY] = T_ALL,
+    [K_ATTEMPTS] = T_ALL,
+    [K_TIMEOUT] = T_ALL,
+    [K_FLAP] = T_ALL,
+    [K_URL] = T_HTTP,
+    [K_METHOD] = T_HTTP,
+    [K_HEADERS] = T_HTTP,
+    [K_BODY] = T_HTTP,
+    [K_EXPECT_STATUS] = T_HTTP,
+    [K_EXPECT_BODY] = T_HTTP,
+    [K_WARN_LATENCY] = T_HTTP,
+    [K_CRIT_LATENCY] = T_HTTP,
+    [K_CERT_WARN] = T_HTTP,
+    [K_CERT_CRIT] = T_HTTP,
+    [K_FOLLOW] = T_HTTP,
+    [K_TLS_VERIFY] = T_HTTP,
+    [K_CA_FILE] = T_HTTP,
+    [K_CLIENT_CERT] = T_HTTP,
+    [K_CLIENT_KEY] = T_HTTP,
+    [K_USERNAME] = T_HTTP,
+    [K_PASSWORD_FILE] = T_HTTP,
+    [K_PASSWORD_ENV] = T_HTTP,
+    [K_TOKEN_FILE] = T_HTTP,
+    [K_TOKEN_ENV] = T_HTTP,
+    [K_MAX_BODY] = T_HTTP,
+    [K_HOST] = T_TCP,
+    [K_PORT] = T_TCP,
+    [K_SEND] = T_TCP,
+    [K_EXPECT] = T_TCP,
+    [K_COMMAND] = T_EXEC,
     [K_FRESHNESS] = T_PASSIVE,
 };
 
-static const char *const type_phrase[SW_CHECK_TYPE_COUNT] = {
-    "an http check", "a tcp check", "an exec check", "a passive check"};
+static const char *const type_phrase[SW_CHECK_TYPE_COUNT] = {"an http check", "a tcp check",
+                                                             "an exec check", "a passive check"};
 
 static void load_flap(struct ctx *c, cnode *n, struct sw_flap_conf *f)
 {
@@ -1268,8 +1310,8 @@ static void load_expect_body(struct ctx *c, cnode *v, struct sw_check_conf *ck)
 
 static void load_method(struct ctx *c, cnode *v, struct sw_check_conf *ck)
 {
-    static const char *const methods[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
-                                          "OPTIONS"};
+    static const char *const methods[] = {"GET",   "HEAD",   "POST",   "PUT",
+                                          "PATCH", "DELETE", "OPTIONS"};
     const char *s;
     char b[80];
 

@@ -123,8 +123,8 @@ static void syntax_error(const yaml_parser_t *p, const char *text, size_t len,
     line = (int)p->problem_mark.line + 1;
     col = (int)p->problem_mark.column + 1;
     if (p->context) {
-        sw_cfg_errors_add(e, line, col, "YAML syntax error: %s (%s at line %d, column %d)",
-                          problem, p->context, (int)p->context_mark.line + 1,
+        sw_cfg_errors_add(e, line, col, "YAML syntax error: %s (%s at line %d, column %d)", problem,
+                          p->context, (int)p->context_mark.line + 1,
                           (int)p->context_mark.column + 1);
     } else {
         sw_cfg_errors_add(e, line, col, "YAML syntax error: %s", problem);
@@ -275,8 +275,7 @@ int sw_cfg_tree_parse(const char *text, size_t len, struct sw_cfg_errors *e,
         }
         if (node->type != SW_CFG_SCALAR) {
             if (depth == SW_CFG_MAX_DEPTH) {
-                sw_cfg_errors_add(e, line, col, "nesting deeper than %d levels",
-                                  SW_CFG_MAX_DEPTH);
+                sw_cfg_errors_add(e, line, col, "nesting deeper than %d levels", SW_CFG_MAX_DEPTH);
                 r = -EINVAL;
                 goto out;
             }

@@ -71,7 +71,10 @@ char *sw_xstrdup(const char *s)
 
 char *sw_xstrndup(const char *s, size_t n)
 {
-    char *p = sw_xmalloc(n + 1);
+    char *p;
+
+    n = strnlen(s, n); /* as strndup(3): stops at a NUL within n */
+    p = sw_xmalloc(n + 1);
     memcpy(p, s, n);
     p[n] = '\0';
     return p;

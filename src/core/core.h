@@ -18,7 +18,7 @@ void *sw_xrealloc(void *p, size_t n);
 /* Grows *p (an array of *cap elements of size size) so it holds at least need elements. */
 void sw_xgrow(void **p, size_t *cap, size_t need, size_t size);
 char *sw_xstrdup(const char *s); /* NULL-safe: NULL gives NULL */
-char *sw_xstrndup(const char *s, size_t n);
+char *sw_xstrndup(const char *s, size_t n); /* at most n bytes, as strndup(3) */
 char *sw_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* ---- growable byte buffer, always NUL-terminated once anything was added ---- */

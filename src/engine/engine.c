@@ -12,7 +12,7 @@
 #include "engine/engine.h"
 
 #define ALIVE_EVERY_MS 1000
-#define PRUNE_EVERY_MS 3600000
+#define PRUNE_EVERY_MS 60000 /* small, frequent prunes keep each one cheap */
 #define FUTURE_SLACK_MS 300000
 #define WAIT_SCAN_MAX 256
 

@@ -207,9 +207,16 @@ static void on_timeout(uv_timer_t *t)
 {
     struct sw_probes *p = t->data;
     int running;
+    long ms = -1;
 
     curl_multi_socket_action(p->http->multi, CURL_SOCKET_TIMEOUT, 0, &running);
     check_done(p);
+    /* curl 7.88 skips the timer callback when the new expiry equals the one it last
+     * reported; a transfer would then wait forever. Re-arm from curl_multi_timeout(). */
+    if (p->http && running > 0 && !uv_is_active((uv_handle_t *)t) &&
+        curl_multi_timeout(p->http->multi, &ms) == CURLM_OK && ms >= 0) {
+        uv_timer_start(t, on_timeout, (uint64_t)ms, 0);
+    }
 }
 
 static int on_timer_set(CURLM *multi, long timeout_ms, void *userp)
@@ -568,6 +575,8 @@ int sw_http_start(struct sw_probes *p, const struct sw_check_conf *c, sw_probe_d
         return 0;
     }
     h->in_multi = true;
+    /* see on_timeout: do not rely on curl calling on_timer_set for this handle */
+    uv_timer_start(&x->timer, on_timeout, 0, 0);
     return 0;
 }
 

@@ -2,8 +2,10 @@
 /* store.h: the history. One interface, backends behind a table of functions (sqlite.c,
  * later postgres.c). Writes are queued and committed in batches on the store's own thread,
  * so the probe loop never waits on disk; sw_store_sync() tells when what was queued is
- * durable. Reads are synchronous and may be called from any thread (each opens its own
- * read connection), which is what the CLI and the API handlers do.
+ * durable. Reads are synchronous and may be called from any thread, also while the writer
+ * commits (they use read connections of their own), which is what the CLI and the API
+ * handlers do. Reads see what is committed, not what is still queued. Internals:
+ * docs/internals/store.md.
  *
  * Objects (checks and services) are named by path. A state interval is [start, end) with
  * end = 0 while it is still open; at most one interval per object is open. */

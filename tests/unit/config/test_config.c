@@ -310,8 +310,7 @@ static void test_defaults_and_options(void **state)
     assert_int_equal(c->checks[3]->freshness_ms, 0);
     sw_config_unref(c);
 
-    c = parse_ok("retention: {results: 90d}\n" HEAD
-                 "              - id: q1\n"
+    c = parse_ok("retention: {results: 90d}\n" HEAD "              - id: q1\n"
                  "                type: tcp\n"
                  "                host: 10.0.0.1\n"
                  "                port: 22\n"
@@ -421,8 +420,7 @@ static void test_err_missing_key(void **state)
                       "                type: tcp\n"
                       "                host: h\n",
                  "t.yaml:8:17: missing required key 'port'\n");
-    check_errors(HEAD "              - id: c1\n",
-                 "t.yaml:8:17: missing required key 'type'\n");
+    check_errors(HEAD "              - id: c1\n", "t.yaml:8:17: missing required key 'type'\n");
     check_errors(HEAD "              - type: http\n"
                       "                url: http://x/\n",
                  "t.yaml:8:17: missing required key 'id'\n");
@@ -510,7 +508,8 @@ static void test_err_wrong_type(void **state)
                  "(drop the quotes)\n");
     check_errors("customers: {id: a}\n",
                  "t.yaml:1:12: 'customers' must be a list, found a mapping\n");
-    check_errors("customers: [acme]\n", "t.yaml:1:13: a customer must be a mapping, found 'acme'\n");
+    check_errors("customers: [acme]\n",
+                 "t.yaml:1:13: a customer must be a mapping, found 'acme'\n");
     check_errors(HEAD TCP_C1 "                port: 70000\n",
                  "t.yaml:12:17: duplicate key 'port' (first at t.yaml:11:17)\n");
     check_errors(HEAD "              - {id: t, type: tcp, host: h, port: 70000}\n",
@@ -521,6 +520,10 @@ static void test_err_wrong_type(void **state)
                  "t.yaml:1:19: bad size '1MB' for 'max_request_body' (bytes, or a number with "
                  "KiB, MiB or GiB; e.g. 1MiB)\n");
     check_errors("[1, 2]\n", "t.yaml:1:1: the top level must be a mapping, found a list\n");
+    check_errors("customers: [{id: a, name: [x]}]\n",
+                 "t.yaml:1:27: 'name' must be a string, found a list\n");
+    check_errors("customers: [{id: a, name: }]\n",
+                 "t.yaml:1:27: 'name' must be a string, found nothing\n");
 }
 
 static void test_err_quorum(void **state)
@@ -553,9 +556,10 @@ static void test_err_checks_misc(void **state)
                  "t.yaml:8:47: the command must start with an absolute path, found 'check_tcp'\n"
                  "t.yaml:9:47: cannot run '/nonexistent/check': No such file or directory\n"
                  "t.yaml:10:47: cannot run '/usr': not an executable file\n");
-    check_errors(HEAD "              - {id: 'bad id', type: passive}\n"
-                      "              - {id: t, type: tcp, host: h, port: 1, send: 'a\\qb'}\n"
-                      "              - {id: p, type: passive, flap_detection: {low: 30, high: 20}}\n",
+    check_errors(HEAD
+                 "              - {id: 'bad id', type: passive}\n"
+                 "              - {id: t, type: tcp, host: h, port: 1, send: 'a\\qb'}\n"
+                 "              - {id: p, type: passive, flap_detection: {low: 30, high: 20}}\n",
                  "t.yaml:8:22: bad id 'bad id' (1 to 64 letters, digits, '_', '.' or '-', "
                  "starting with a letter or digit)\n"
                  "t.yaml:9:60: unknown escape in 'send' at byte 2 (known: \\r \\n \\t \\\\)\n"
@@ -565,33 +569,34 @@ static void test_err_checks_misc(void **state)
 static void test_err_many(void **state)
 {
     (void)state;
-    check_errors("log_level: loud\n"
-                 "defaults: {interval: soon}\n"
-                 "customers:\n"
-                 "  - id: acme\n"
-                 "    colour: red\n"
-                 "    deployments:\n"
-                 "      - id: fra1\n"
-                 "        timezone: Mars/Olympus\n"
-                 "        kind: vmware\n"
-                 "        services:\n"
-                 "          - id: web\n"
-                 "            checks:\n"
-                 "              - {id: a, type: tcp, host: h}\n"
-                 "              - {id: b, type: http, url: 'http://x/', expect_body: '[', port: 1}\n"
-                 "listen: nowhere\n",
-                 "t.yaml:1:12: unknown log_level 'loud' (debug, info, warn or error)\n"
-                 "t.yaml:2:22: bad duration 'soon' for 'interval' (a number with a unit: ms, s, "
-                 "m, h, d, w; e.g. 30s or 1h30m)\n"
-                 "t.yaml:5:5: unknown key 'colour' in a customer\n"
-                 "t.yaml:8:19: unknown timezone 'Mars/Olympus'\n"
-                 "t.yaml:9:15: unknown kind 'vmware' (openstack, kubernetes, ceph or other)\n"
-                 "t.yaml:13:17: missing required key 'port'\n"
-                 "t.yaml:14:68: bad expect_body pattern at offset 1: missing terminating ] for "
-                 "character class\n"
-                 "t.yaml:14:73: key 'port' does not apply to an http check\n"
-                 "t.yaml:15:9: bad listen address 'nowhere' (HOST:PORT, e.g. 127.0.0.1:8080 or "
-                 "[::1]:8080)\n");
+    check_errors(
+        "log_level: loud\n"
+        "defaults: {interval: soon}\n"
+        "customers:\n"
+        "  - id: acme\n"
+        "    colour: red\n"
+        "    deployments:\n"
+        "      - id: fra1\n"
+        "        timezone: Mars/Olympus\n"
+        "        kind: vmware\n"
+        "        services:\n"
+        "          - id: web\n"
+        "            checks:\n"
+        "              - {id: a, type: tcp, host: h}\n"
+        "              - {id: b, type: http, url: 'http://x/', expect_body: '[', port: 1}\n"
+        "listen: nowhere\n",
+        "t.yaml:1:12: unknown log_level 'loud' (debug, info, warn or error)\n"
+        "t.yaml:2:22: bad duration 'soon' for 'interval' (a number with a unit: ms, s, "
+        "m, h, d, w; e.g. 30s or 1h30m)\n"
+        "t.yaml:5:5: unknown key 'colour' in a customer\n"
+        "t.yaml:8:19: unknown timezone 'Mars/Olympus'\n"
+        "t.yaml:9:15: unknown kind 'vmware' (openstack, kubernetes, ceph or other)\n"
+        "t.yaml:13:17: missing required key 'port'\n"
+        "t.yaml:14:68: bad expect_body pattern at offset 1: missing terminating ] for "
+        "character class\n"
+        "t.yaml:14:73: key 'port' does not apply to an http check\n"
+        "t.yaml:15:9: bad listen address 'nowhere' (HOST:PORT, e.g. 127.0.0.1:8080 or "
+        "[::1]:8080)\n");
 }
 
 static void test_err_limits(void **state)
@@ -611,6 +616,21 @@ static void test_err_limits(void **state)
     assert_string_equal(b.data, "big.yaml:1:1: the document is larger than 16 MiB\n");
     sw_buf_release(&b);
     free(big);
+
+    /* at most 1000 errors are listed, the rest counted */
+    struct sw_buf yaml, want;
+    sw_buf_init(&yaml);
+    sw_buf_init(&want);
+    for (int i = 0; i < 1003; i++) {
+        sw_buf_printf(&yaml, "k%d: 1\n", i);
+        if (i < 1000) {
+            sw_buf_printf(&want, "t.yaml:%d:1: unknown key 'k%d' at the top level\n", i + 1, i);
+        }
+    }
+    sw_buf_puts(&want, "t.yaml: 3 more errors not shown\n");
+    check_errors(yaml.data, want.data);
+    sw_buf_release(&yaml);
+    sw_buf_release(&want);
 
     /* deep nesting stops at the cap instead of recursing */
     char deep[300];
@@ -788,11 +808,12 @@ static void test_fingerprint(void **state)
     sw_config_unref(c2);
 
     /* http settings count too */
-    c1 = parse_ok(HEAD "              - {id: a, type: http, url: 'http://x/', expect_status: 200}\n"
-                       "              - {id: b, type: http, url: 'http://x/', expect_status: 201}\n"
-                       "              - {id: c, type: http, url: 'http://x/', expect_body: 'ok'}\n"
-                       "              - {id: d, type: http, url: 'http://x/', headers: {A: b}}\n"
-                       "              - {id: e, type: http, url: 'http://x/', expect_status: 200}\n");
+    c1 = parse_ok(HEAD
+                  "              - {id: a, type: http, url: 'http://x/', expect_status: 200}\n"
+                  "              - {id: b, type: http, url: 'http://x/', expect_status: 201}\n"
+                  "              - {id: c, type: http, url: 'http://x/', expect_body: 'ok'}\n"
+                  "              - {id: d, type: http, url: 'http://x/', headers: {A: b}}\n"
+                  "              - {id: e, type: http, url: 'http://x/', expect_status: 200}\n");
     assert_true(c1->checks[0]->fingerprint != c1->checks[1]->fingerprint);
     assert_true(c1->checks[0]->fingerprint != c1->checks[2]->fingerprint);
     assert_true(c1->checks[0]->fingerprint != c1->checks[3]->fingerprint);
@@ -829,8 +850,9 @@ static void test_lookups_and_refs(void **state)
     sw_buf_init(&yaml);
     sw_buf_puts(&yaml, "customers:\n");
     for (int cu = 3; cu-- > 0;) {
-        sw_buf_printf(&yaml, "  - id: cust%d\n    deployments:\n      - id: dc\n"
-                             "        services:\n",
+        sw_buf_printf(&yaml,
+                      "  - id: cust%d\n    deployments:\n      - id: dc\n"
+                      "        services:\n",
                       cu);
         for (int s = 0; s < 20; s++) {
             sw_buf_printf(&yaml, "          - id: svc%02d\n            checks:\n", 19 - s);
@@ -864,26 +886,16 @@ static void test_lookups_and_refs(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_example),
-        cmocka_unit_test(test_defaults_and_options),
-        cmocka_unit_test(test_err_unknown_key),
-        cmocka_unit_test(test_err_duplicate_id),
-        cmocka_unit_test(test_err_bad_duration),
-        cmocka_unit_test(test_err_bad_url),
-        cmocka_unit_test(test_err_timezone),
-        cmocka_unit_test(test_err_bad_regex),
-        cmocka_unit_test(test_err_missing_key),
-        cmocka_unit_test(test_err_key_for_type),
-        cmocka_unit_test(test_err_secrets),
-        cmocka_unit_test(test_err_syntax),
-        cmocka_unit_test(test_err_wrong_type),
-        cmocka_unit_test(test_err_quorum),
-        cmocka_unit_test(test_err_checks_misc),
-        cmocka_unit_test(test_err_many),
-        cmocka_unit_test(test_err_limits),
-        cmocka_unit_test(test_files_and_paths),
-        cmocka_unit_test(test_fingerprint),
-        cmocka_unit_test(test_lookups_and_refs),
+        cmocka_unit_test(test_example),          cmocka_unit_test(test_defaults_and_options),
+        cmocka_unit_test(test_err_unknown_key),  cmocka_unit_test(test_err_duplicate_id),
+        cmocka_unit_test(test_err_bad_duration), cmocka_unit_test(test_err_bad_url),
+        cmocka_unit_test(test_err_timezone),     cmocka_unit_test(test_err_bad_regex),
+        cmocka_unit_test(test_err_missing_key),  cmocka_unit_test(test_err_key_for_type),
+        cmocka_unit_test(test_err_secrets),      cmocka_unit_test(test_err_syntax),
+        cmocka_unit_test(test_err_wrong_type),   cmocka_unit_test(test_err_quorum),
+        cmocka_unit_test(test_err_checks_misc),  cmocka_unit_test(test_err_many),
+        cmocka_unit_test(test_err_limits),       cmocka_unit_test(test_files_and_paths),
+        cmocka_unit_test(test_fingerprint),      cmocka_unit_test(test_lookups_and_refs),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -32,10 +32,16 @@ struct env {
     bool guard_fired;
 };
 
+/* The loop of the current test: a result stops it, so a UV_RUN_ONCE never blocks on. */
+static uv_loop_t *test_loop;
+
 static inline void got_done(void *arg, struct sw_probe_result *r)
 {
     struct got *g = arg;
 
+    if (test_loop) {
+        uv_stop(test_loop);
+    }
     g->n++;
     g->state = r->state;
     g->latency_us = r->latency_us;
@@ -67,6 +73,7 @@ static inline struct env *env_new(int max_exec, size_t max_output)
     assert_non_null(e);
     assert_int_equal(uv_loop_init(&e->loop), 0);
     assert_int_equal(sw_probes_new(&e->loop, &lim, &e->p), 0);
+    test_loop = &e->loop;
     return e;
 }
 
@@ -97,6 +104,7 @@ static inline void env_free(struct env *e)
     sw_probes_free(e->p);
     uv_run(&e->loop, UV_RUN_DEFAULT);
     assert_int_equal(uv_loop_close(&e->loop), 0); /* every handle was closed */
+    test_loop = NULL;
     free(e);
 }
 

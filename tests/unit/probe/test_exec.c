@@ -357,6 +357,7 @@ static void test_cancel_on_free(void **state)
     }
     uv_run(&e->loop, UV_RUN_DEFAULT);
     assert_int_equal(uv_loop_close(&e->loop), 0);
+    test_loop = NULL;
     free(e);
 }
 

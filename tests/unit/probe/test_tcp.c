@@ -331,6 +331,7 @@ static void test_cancel(void **state)
     got_release(&g);
     uv_run(&e->loop, UV_RUN_DEFAULT);
     assert_int_equal(uv_loop_close(&e->loop), 0);
+    test_loop = NULL;
     free(e);
     close(fd);
 }
