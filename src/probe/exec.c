@@ -76,8 +76,8 @@ static void on_close(uv_handle_t *h)
 
 static void close_all(struct exec_run *e)
 {
-    uv_handle_t *hs[] = {(uv_handle_t *)&e->proc, (uv_handle_t *)&e->out,
-                         (uv_handle_t *)&e->err, (uv_handle_t *)&e->timer};
+    uv_handle_t *hs[] = {(uv_handle_t *)&e->proc, (uv_handle_t *)&e->out, (uv_handle_t *)&e->err,
+                         (uv_handle_t *)&e->timer};
 
     if (e->closing) {
         return;
@@ -160,8 +160,8 @@ static void report(struct exec_run *e)
     } else if (e->exit_status >= 0 && e->exit_status <= 3) {
         r.state = (enum sw_state)e->exit_status;
     } else {
-        char *o = sw_xasprintf("plugin exited with code %lld: %s", (long long)e->exit_status,
-                               r.output);
+        char *o =
+            sw_xasprintf("plugin exited with code %lld: %s", (long long)e->exit_status, r.output);
         free(r.output);
         r.output = o;
         r.state = SW_UNKNOWN;

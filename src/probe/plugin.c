@@ -11,6 +11,19 @@
 
 #include "probe/probe.h"
 
+void sw_probe_result_release(struct sw_probe_result *r)
+{
+    if (!r) {
+        return;
+    }
+    free(r->output);
+    free(r->long_output);
+    free(r->perfdata);
+    r->output = NULL;
+    r->long_output = NULL;
+    r->perfdata = NULL;
+}
+
 /* Items kept from one plugin output; more is an error, not a silent cut. */
 #define MAX_ITEMS 256
 
@@ -114,8 +127,8 @@ static bool valid_range(const char *s, size_t n)
     return !(has_start && has_end && start > end);
 }
 
-static const char *const uoms[] = {"",   "s",   "ms",  "us",  "%",   "B",   "KB", "MB",
-                                   "GB", "TB",  "KiB", "MiB", "GiB", "TiB", "c",  NULL};
+static const char *const uoms[] = {"",   "s",  "ms",  "us",  "%",   "B",   "KB", "MB",
+                                   "GB", "TB", "KiB", "MiB", "GiB", "TiB", "c",  NULL};
 
 static bool valid_uom(const char *s, size_t n)
 {

@@ -9,19 +9,6 @@
 
 #include "probe/probe_int.h"
 
-void sw_probe_result_release(struct sw_probe_result *r)
-{
-    if (!r) {
-        return;
-    }
-    free(r->output);
-    free(r->long_output);
-    free(r->perfdata);
-    r->output = NULL;
-    r->long_output = NULL;
-    r->perfdata = NULL;
-}
-
 int sw_probes_new(uv_loop_t *loop, const struct sw_probe_limits *limits,
                   struct sw_probes **ret_probes)
 {
@@ -57,7 +44,7 @@ void sw_probes_free(struct sw_probes *p)
         return;
     }
     p->freeing = true;
-    p->pending++; /* held until the end: nothing below may free p under our feet */
+    p->pending++;        /* held until the end: nothing below may free p under our feet */
     sw_exec_shutdown(p); /* queued plugins are cancelled first: no slot opens for them */
     while (p->runs.next != &p->runs) {
         struct sw_run *run = p->runs.next;

@@ -18,14 +18,14 @@ struct tcp_run {
     uv_connect_t creq;
     uv_write_t wreq;
     uv_getaddrinfo_t gai;
-    int open;          /* handles and requests whose callback is still to come */
+    int open; /* handles and requests whose callback is still to come */
     bool tcp_init;
     bool connected;
-    bool gai_pending;  /* a lookup runs; its callback comes even when cancelled */
+    bool gai_pending; /* a lookup runs; its callback comes even when cancelled */
     size_t expect_len;
-    size_t received;   /* reply bytes in all */
-    size_t len;        /* bytes in buf */
-    char where[300];   /* "host:port" for messages */
+    size_t received; /* reply bytes in all */
+    size_t len;      /* bytes in buf */
+    char where[300]; /* "host:port" for messages */
     char buf[WINDOW];
 };
 
@@ -232,8 +232,7 @@ static void cancel(struct sw_run *run)
     finish(t, SW_UNKNOWN, "cancelled");
 }
 
-int sw_tcp_start(struct sw_probes *p, const struct sw_check_conf *c, sw_probe_done_cb cb,
-                 void *arg)
+int sw_tcp_start(struct sw_probes *p, const struct sw_check_conf *c, sw_probe_done_cb cb, void *arg)
 {
     struct tcp_run *t;
     union {
@@ -244,8 +243,7 @@ int sw_tcp_start(struct sw_probes *p, const struct sw_check_conf *c, sw_probe_do
     int64_t timeout = c->timeout_ms > 0 ? c->timeout_ms : 10000;
     char port[16];
 
-    if (!c->host || !c->host[0] || c->port < 1 || c->port > 65535 ||
-        (c->expect && !c->expect[0])) {
+    if (!c->host || !c->host[0] || c->port < 1 || c->port > 65535 || (c->expect && !c->expect[0])) {
         return -EINVAL;
     }
     t = sw_xcalloc(1, sizeof(*t));

@@ -67,9 +67,16 @@ start_daemon() {
     echo "the daemon did not start" >&2; cat "$T/daemon.log" >&2; exit 1
 }
 
+# stop_daemon: SIGTERM; the daemon must exit 0 with no sanitizer report in its log.
 stop_daemon() {
     kill -TERM "$PID" 2>/dev/null || true
-    wait "$PID" 2>/dev/null || true
+    rc=0
+    wait "$PID" 2>/dev/null || rc=$?
+    assert_eq "daemon exit status" 0 "$rc"
+    if grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error' "$T/daemon.log"; then
+        fail "sanitizer report in the daemon log"
+        grep -E -A20 'AddressSanitizer|LeakSanitizer|runtime error' "$T/daemon.log" | head -60 >&2
+    fi
 }
 
 # wait_for WHAT SECONDS COMMAND...: retries COMMAND until it succeeds.

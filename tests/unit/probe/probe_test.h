@@ -30,6 +30,7 @@ struct env {
     struct sw_probes *p;
     uv_timer_t guard;
     bool guard_fired;
+    bool guard_closed;
 };
 
 /* The loop of the current test: a result stops it, so a UV_RUN_ONCE never blocks on. */
@@ -83,6 +84,19 @@ static inline void on_guard(uv_timer_t *t)
     e->guard_fired = true;
 }
 
+static inline void on_guard_closed(uv_handle_t *h)
+{
+    struct env *e = h->data;
+    e->guard_closed = true;
+}
+
+/* Runs the loop until nothing is left on it (a result may have stopped it early). */
+static inline void env_drain(uv_loop_t *loop)
+{
+    while (uv_run(loop, UV_RUN_DEFAULT) != 0) {
+    }
+}
+
 /* Runs the loop until *counter reaches target; fails the test after guard_ms (a hang). */
 static inline void env_run_until(struct env *e, const int *counter, int target, int guard_ms)
 {
@@ -93,8 +107,11 @@ static inline void env_run_until(struct env *e, const int *counter, int target, 
     while (*counter < target && !e->guard_fired) {
         uv_run(&e->loop, UV_RUN_ONCE);
     }
-    uv_close((uv_handle_t *)&e->guard, NULL);
-    uv_run(&e->loop, UV_RUN_NOWAIT);
+    e->guard_closed = false;
+    uv_close((uv_handle_t *)&e->guard, on_guard_closed);
+    while (!e->guard_closed) {
+        uv_run(&e->loop, UV_RUN_NOWAIT);
+    }
     assert_false(e->guard_fired);
     assert_int_equal(*counter, target);
 }
@@ -102,7 +119,7 @@ static inline void env_run_until(struct env *e, const int *counter, int target, 
 static inline void env_free(struct env *e)
 {
     sw_probes_free(e->p);
-    uv_run(&e->loop, UV_RUN_DEFAULT);
+    env_drain(&e->loop);
     assert_int_equal(uv_loop_close(&e->loop), 0); /* every handle was closed */
     test_loop = NULL;
     free(e);

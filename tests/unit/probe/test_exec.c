@@ -101,8 +101,7 @@ static void test_check_tcp(void **state)
     uv_tcp_getsockname(&server, (struct sockaddr *)&bound, &len);
     snprintf(port, sizeof(port), "%d", ntohs(((struct sockaddr_in *)&bound)->sin_port));
 
-    exec_run(e, &r, 5000, "/usr/lib/nagios/plugins/check_tcp", "-H", "127.0.0.1", "-p", port,
-             NULL);
+    exec_run(e, &r, 5000, "/usr/lib/nagios/plugins/check_tcp", "-H", "127.0.0.1", "-p", port, NULL);
     assert_int_equal(r.g.state, SW_OK);
     assert_true(sw_str_has_prefix(r.g.output, "TCP OK - "));
     assert_non_null(strstr(r.g.output, "response time on 127.0.0.1 port"));
@@ -113,8 +112,7 @@ static void test_check_tcp(void **state)
     uv_close((uv_handle_t *)&server, NULL);
     uv_run(&e->loop, UV_RUN_NOWAIT);
     /* now nothing listens there */
-    exec_run(e, &r, 5000, "/usr/lib/nagios/plugins/check_tcp", "-H", "127.0.0.1", "-p", port,
-             NULL);
+    exec_run(e, &r, 5000, "/usr/lib/nagios/plugins/check_tcp", "-H", "127.0.0.1", "-p", port, NULL);
     assert_int_equal(r.g.state, SW_CRITICAL);
     assert_non_null(strstr(r.g.output, "Connection refused"));
     got_release(&r.g);
@@ -355,7 +353,7 @@ static void test_cancel_on_free(void **state)
         assert_string_equal(r[i].g.output, "cancelled");
         got_release(&r[i].g);
     }
-    uv_run(&e->loop, UV_RUN_DEFAULT);
+    env_drain(&e->loop);
     assert_int_equal(uv_loop_close(&e->loop), 0);
     test_loop = NULL;
     free(e);

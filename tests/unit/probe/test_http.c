@@ -510,7 +510,7 @@ static void test_many_and_cancel(void **state)
     assert_int_equal(g[0].n, 1);
     assert_string_equal(g[0].output, "cancelled");
     got_release(&g[0]);
-    uv_run(&e->loop, UV_RUN_DEFAULT);
+    env_drain(&e->loop);
     assert_int_equal(uv_loop_close(&e->loop), 0);
     test_loop = NULL;
     free(e);
@@ -546,8 +546,8 @@ static void test_cert_expiry(void **state)
         dup2(null, 0);
         dup2(null, 1);
         dup2(null, 2);
-        execlp("openssl", "openssl", "s_server", "-www", "-accept", port_s, "-cert", cert,
-               "-key", key, (char *)NULL);
+        execlp("openssl", "openssl", "s_server", "-www", "-accept", port_s, "-cert", cert, "-key",
+               key, (char *)NULL);
         _exit(127);
     }
     /* wait until it listens (a hang guard, not a timing assertion) */
@@ -623,14 +623,10 @@ static void test_cert_expiry(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ok_and_body),
-        cmocka_unit_test(test_status),
-        cmocka_unit_test(test_latency_and_timeout),
-        cmocka_unit_test(test_redirect),
-        cmocka_unit_test(test_auth_headers_methods),
-        cmocka_unit_test(test_refused_and_bad),
-        cmocka_unit_test(test_many_and_cancel),
-        cmocka_unit_test(test_cert_expiry),
+        cmocka_unit_test(test_ok_and_body),          cmocka_unit_test(test_status),
+        cmocka_unit_test(test_latency_and_timeout),  cmocka_unit_test(test_redirect),
+        cmocka_unit_test(test_auth_headers_methods), cmocka_unit_test(test_refused_and_bad),
+        cmocka_unit_test(test_many_and_cancel),      cmocka_unit_test(test_cert_expiry),
     };
     signal(SIGPIPE, SIG_IGN);
     return cmocka_run_group_tests(tests, server_setup, server_teardown);

@@ -274,10 +274,10 @@ static void test_output_caps(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_perf_simple),      cmocka_unit_test(test_perf_quoted_and_unknown),
-        cmocka_unit_test(test_perf_ranges),      cmocka_unit_test(test_perf_errors),
+        cmocka_unit_test(test_perf_simple),       cmocka_unit_test(test_perf_quoted_and_unknown),
+        cmocka_unit_test(test_perf_ranges),       cmocka_unit_test(test_perf_errors),
         cmocka_unit_test(test_output_first_line), cmocka_unit_test(test_output_multiline),
-        cmocka_unit_test(test_output_bad),       cmocka_unit_test(test_output_caps),
+        cmocka_unit_test(test_output_bad),        cmocka_unit_test(test_output_caps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

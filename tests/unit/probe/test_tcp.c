@@ -88,15 +88,13 @@ static void on_read(uv_stream_t *st, ssize_t n, const uv_buf_t *b)
     }
     uv_read_stop(st);
     switch (c->s->mode) {
-    case ECHO_PONG:
-        {
-            /* two writes: the expected text arrives split */
-            uv_buf_t b = uv_buf_init("+PO", 3);
-            c->w2.data = c;
-            uv_write(&c->w2, (uv_stream_t *)&c->tcp, &b, 1, on_first_written);
-            reply(c, "NG\r\n");
-        }
-        break;
+    case ECHO_PONG: {
+        /* two writes: the expected text arrives split */
+        uv_buf_t b = uv_buf_init("+PO", 3);
+        c->w2.data = c;
+        uv_write(&c->w2, (uv_stream_t *)&c->tcp, &b, 1, on_first_written);
+        reply(c, "NG\r\n");
+    } break;
     case SAY_NOPE:
         reply(c, "+NOPE\r\n");
         break;
@@ -156,8 +154,8 @@ static void expect_ok(const struct got *g, const char *host, int port)
     char want[256], perf[128];
 
     assert_int_equal(g->state, SW_OK);
-    snprintf(want, sizeof(want), "TCP OK - %.1f ms to %s:%d", (double)g->latency_us / 1000.0,
-             host, port);
+    snprintf(want, sizeof(want), "TCP OK - %.1f ms to %s:%d", (double)g->latency_us / 1000.0, host,
+             port);
     assert_string_equal(g->output, want);
     snprintf(perf, sizeof(perf), "time=%.6fs;;;0", (double)g->latency_us / 1e6);
     assert_string_equal(g->perfdata, perf);
@@ -227,7 +225,8 @@ static void test_latency_threshold(void **state)
     tcp_run(e, &c, &g);
     assert_int_equal(g.state, SW_WARNING);
     assert_true(g.latency_us >= 100000);
-    snprintf(want, sizeof(want), "TCP WARNING - %.1f ms to 127.0.0.1:%d, latency %d ms >= warning 20 ms",
+    snprintf(want, sizeof(want),
+             "TCP WARNING - %.1f ms to 127.0.0.1:%d, latency %d ms >= warning 20 ms",
              (double)g.latency_us / 1000.0, s.port, (int)(g.latency_us / 1000));
     assert_string_equal(g.output, want);
     snprintf(want, sizeof(want), "time=%.6fs;0.020000;60.000000;0", (double)g.latency_us / 1e6);
@@ -329,7 +328,7 @@ static void test_cancel(void **state)
     assert_int_equal(g.state, SW_UNKNOWN);
     assert_string_equal(g.output, "TCP UNKNOWN - cancelled");
     got_release(&g);
-    uv_run(&e->loop, UV_RUN_DEFAULT);
+    env_drain(&e->loop);
     assert_int_equal(uv_loop_close(&e->loop), 0);
     test_loop = NULL;
     free(e);
