@@ -254,9 +254,11 @@ static void index_config(struct sw_config *c)
             struct sw_deployment_conf *d = &c->customers[i].deployments[j];
             for (size_t k = 0; k < d->n_services; k++) {
                 struct sw_service_conf *sv = &d->services[k];
+                sv->index = c->n_services;
                 c->services[c->n_services++] = sv;
                 for (size_t m = 0; m < sv->n_checks; m++) {
                     sv->checks[m].fingerprint = sw_cfg_check_fingerprint(&sv->checks[m]);
+                    sv->checks[m].index = c->n_checks;
                     c->checks[c->n_checks++] = &sv->checks[m];
                 }
             }

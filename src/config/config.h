@@ -100,6 +100,7 @@ struct sw_check_conf {
     int64_t freshness_ms; /* 0: never stale */
 
     uint64_t fingerprint; /* hash of every setting above: equal means unchanged on reload */
+    size_t index;         /* position in the config's flat checks array */
 
     struct sw_service_conf *service; /* back pointers, owned by the config */
     struct sw_deployment_conf *deployment;
@@ -110,6 +111,7 @@ struct sw_service_conf {
     char *id;
     char *path; /* "acme/fra1/identity" */
     char *name; /* display name, defaults to id */
+    size_t index; /* position in the config's flat services array */
     enum sw_aggregate aggregate;
     int quorum; /* for SW_AGG_QUORUM, 1..n_checks */
     struct sw_check_conf *checks;

@@ -1084,16 +1084,8 @@ const struct sw_check_status *sw_status_find_check(const struct sw_status *st, c
 {
     const struct sw_check_conf *c = sw_config_find_check(st->cfg, path);
 
-    if (!c) {
-        return NULL;
-    }
-    /* status arrays follow cfg->checks order; find c's index */
-    for (size_t i = 0; i < st->n_checks; i++) {
-        if (st->checks[i].conf == c) {
-            return &st->checks[i];
-        }
-    }
-    return NULL;
+    /* status arrays follow cfg->checks order */
+    return c && c->index < st->n_checks ? &st->checks[c->index] : NULL;
 }
 
 void sw_engine_stats(struct sw_engine *e, struct sw_engine_stats *ret)
