@@ -124,7 +124,7 @@ lateness_buckets() {
 quantile() {
     awk 'FNR == NR { a[$1] = $2; next } { print $1, $2 - ($1 in a ? a[$1] : 0) }' "$2" "$3" |
         sed 's/^+Inf /1e999 /' | sort -g |
-        awk -v q="$1" '{ le[n] = $1; c[n] = $2; n++ }
+        awk -v q="$1" '{ n = NR; le[n - 1] = $1; c[n - 1] = $2 }
         END {
             if (n == 0 || c[n - 1] <= 0) { print "n/a"; exit }
             rank = q * c[n - 1]

@@ -81,6 +81,23 @@ char *sw_duration_format(int64_t ms, char *out);
 /* True when name is an IANA zone found in the system tz database. */
 bool sw_tz_valid(const char *name);
 
+/* Zone arithmetic (tz.c) through the system tz database. glibc has no per-call zone, so each
+ * call sets TZ under one global mutex (setenv + tzset) and restores it before returning: other
+ * threads must not read TZ or use localtime() meanwhile; the daemon itself keeps time in UTC.
+ * tz is an IANA name accepted by sw_tz_valid(); years 1..9999. */
+struct tm;
+/* Local wall time y-mon-day h:min:s (mon 1..12, day 1..31, h 0..23, min and s 0..59) in tz to
+ * UTC. A time that does not exist (spring-forward gap) moves forward by the gap (02:30 ->
+ * 03:30 on the March change in Europe/Berlin); an ambiguous one (fall back) takes the first
+ * occurrence, the earlier instant. -EINVAL for an unknown zone or a bad date. */
+int sw_tz_to_utc(const char *tz, int y, int mon, int day, int h, int min, int s, int64_t *ret_t);
+/* t as local time in tz, with tm_gmtoff (s east of UTC) and tm_isdst set. -EINVAL for an
+ * unknown zone or t outside years 1..9999. */
+int sw_tz_from_utc(const char *tz, int64_t t, struct tm *ret_local);
+/* The calendar month y-mon in tz: [local y-mon-01 00:00, local next month 01 00:00) in UTC
+ * (October 2026 in Europe/Berlin is 2,682,000 s long). -EINVAL as sw_tz_to_utc(). */
+int sw_tz_month(const char *tz, int y, int mon, int64_t *ret_start, int64_t *ret_end);
+
 /* ---- hashing ---- */
 
 uint64_t sw_hash64(const void *p, size_t n, uint64_t seed); /* FNV-1a 64 */
