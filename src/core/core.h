@@ -98,6 +98,18 @@ int sw_tz_from_utc(const char *tz, int64_t t, struct tm *ret_local);
  * (October 2026 in Europe/Berlin is 2,682,000 s long). -EINVAL as sw_tz_to_utc(). */
 int sw_tz_month(const char *tz, int y, int mon, int64_t *ret_start, int64_t *ret_end);
 
+/* ---- exact decimal ratios and amounts ---- */
+
+/* Parses a percentage written as a plain decimal ("99.95", "100", "0.5") with at most 4
+ * decimals into parts per million (99.95 -> 999500), exactly, without floating point.
+ * 0..100 only. Returns 0 or -EINVAL. */
+int sw_ppm_parse(const char *s, uint32_t *ret_ppm);
+/* Writes ppm as a percentage with up to 4 decimals, trailing zeros dropped ("99.95"). */
+char *sw_ppm_format(uint32_t ppm, char *out); /* out: at least 16 bytes */
+/* Parses a money amount with at most 2 decimals ("12000", "12000.5", "12000.00") into minor
+ * units (cents): 1200000. Non-negative, below 1e15. Returns 0 or -EINVAL. */
+int sw_amount_parse(const char *s, int64_t *ret_minor);
+
 /* ---- hashing ---- */
 
 uint64_t sw_hash64(const void *p, size_t n, uint64_t seed); /* FNV-1a 64 */

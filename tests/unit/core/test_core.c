@@ -531,6 +531,48 @@ static void test_histogram_limits(void **unused)
     assert_int_equal(h.count, 1);
 }
 
+static void test_ppm(void **state)
+{
+    static const struct {
+        const char *s;
+        uint32_t ppm;
+    } ok[] = {{"99.95", 999500},   {"99.9", 999000}, {"100", 1000000}, {"0", 0},
+              {"99.9999", 999999}, {"0.5", 5000},    {"95.0", 950000}, {"100.0000", 1000000}};
+    static const char *const bad[] = {"99.99999", "100.0001", "101", "-1",     "",    ".5",
+                                      "5.",       "99,9",     "1e2", "99.95%", " 99", NULL};
+    uint32_t v;
+    char out[16];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        assert_int_equal(sw_ppm_parse(ok[i].s, &v), 0);
+        assert_int_equal(v, ok[i].ppm);
+    }
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(sw_ppm_parse(bad[i], &v), -EINVAL);
+    }
+    assert_string_equal(sw_ppm_format(999500, out), "99.95");
+    assert_string_equal(sw_ppm_format(1000000, out), "100");
+    assert_string_equal(sw_ppm_format(999071, out), "99.9071");
+    assert_string_equal(sw_ppm_format(0, out), "0");
+}
+
+static void test_amount(void **state)
+{
+    int64_t v;
+
+    (void)state;
+    assert_int_equal(sw_amount_parse("12000.00", &v), 0);
+    assert_int_equal(v, 1200000);
+    assert_int_equal(sw_amount_parse("12000.5", &v), 0);
+    assert_int_equal(v, 1200050);
+    assert_int_equal(sw_amount_parse("7", &v), 0);
+    assert_int_equal(v, 700);
+    assert_int_equal(sw_amount_parse("1.001", &v), -EINVAL);
+    assert_int_equal(sw_amount_parse("-3", &v), -EINVAL);
+    assert_int_equal(sw_amount_parse("1000000000000000", &v), -EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -549,6 +591,8 @@ int main(void)
         cmocka_unit_test(test_hash),
         cmocka_unit_test(test_histogram),
         cmocka_unit_test(test_histogram_limits),
+        cmocka_unit_test(test_ppm),
+        cmocka_unit_test(test_amount),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
