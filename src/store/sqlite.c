@@ -879,6 +879,275 @@ out:
     return r;
 }
 
+static int sq_first_seen(void *ctx, enum sw_object_kind kind, const char *path, int64_t *ret_t)
+{
+    struct sq *q = ctx;
+    sqlite3_stmt *st = NULL;
+    sqlite3 *db;
+    int rc, r = reader_get(q, &db);
+
+    if (r < 0) {
+        return r;
+    }
+    r = -EIO;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT min(i.start_s) FROM intervals i JOIN objects o "
+                           "ON o.id = i.object_id WHERE o.kind = ?1 AND o.path = ?2",
+                           -1, &st, NULL) != SQLITE_OK) {
+        db_fail(db, "first seen");
+        goto out;
+    }
+    sqlite3_bind_int(st, 1, (int)kind);
+    sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        db_fail(db, "first seen");
+        goto out;
+    }
+    *ret_t = sqlite3_column_type(st, 0) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 0);
+    r = 0;
+out:
+    sqlite3_finalize(st);
+    reader_put(q, db, r == 0);
+    return r;
+}
+
+/* ---- synchronous writes on a connection of their own ---- */
+
+static int direct_open(struct sq *q, sqlite3 **ret_db)
+{
+    sqlite3 *db = NULL;
+
+    if (sqlite3_open_v2(q->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+        SQLITE_OK) {
+        int r = db_fail(db, "open for writing");
+        sqlite3_close(db);
+        return r;
+    }
+    sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+    if (sqlite3_exec(db, "PRAGMA synchronous = FULL", NULL, NULL, NULL) != SQLITE_OK) {
+        int r = db_fail(db, "synchronous");
+        sqlite3_close(db);
+        return r;
+    }
+    *ret_db = db;
+    return 0;
+}
+
+static int sq_maint_add(void *ctx, const struct sw_maint_row *m, int64_t *ret_id)
+{
+    struct sq *q = ctx;
+    sqlite3_stmt *st = NULL;
+    sqlite3 *db;
+    int r = direct_open(q, &db);
+
+    if (r < 0) {
+        return r;
+    }
+    r = -EIO;
+    if (sqlite3_prepare_v2(db,
+                           "INSERT INTO maintenance (scope, start_s, end_s, reason, excluded, "
+                           "created_s) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                           -1, &st, NULL) != SQLITE_OK) {
+        db_fail(db, "maintenance insert");
+        goto out;
+    }
+    sqlite3_bind_text(st, 1, m->scope, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, m->start);
+    sqlite3_bind_int64(st, 3, m->end);
+    bind_text(st, 4, m->reason);
+    sqlite3_bind_int(st, 5, m->excluded);
+    sqlite3_bind_int64(st, 6, m->created);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        db_fail(db, "maintenance insert");
+        goto out;
+    }
+    *ret_id = sqlite3_last_insert_rowid(db);
+    r = 0;
+out:
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return r;
+}
+
+static int sq_maint_list(void *ctx, struct sw_maint_row **ret, size_t *ret_n)
+{
+    struct sq *q = ctx;
+    struct sw_maint_row *v = NULL;
+    size_t n = 0, cap = 0;
+    sqlite3_stmt *st = NULL;
+    sqlite3 *db;
+    int rc, r = reader_get(q, &db);
+
+    if (r < 0) {
+        return r;
+    }
+    r = -EIO;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT id, scope, start_s, end_s, reason, excluded, created_s "
+                           "FROM maintenance ORDER BY start_s, id",
+                           -1, &st, NULL) != SQLITE_OK) {
+        db_fail(db, "maintenance list");
+        goto out;
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct sw_maint_row *m;
+        sw_xgrow((void **)&v, &cap, n + 1, sizeof(*v));
+        m = &v[n++];
+        m->id = sqlite3_column_int64(st, 0);
+        m->scope = col_text(st, 1);
+        m->start = sqlite3_column_int64(st, 2);
+        m->end = sqlite3_column_int64(st, 3);
+        m->reason = col_text(st, 4);
+        m->excluded = sqlite3_column_int(st, 5) != 0;
+        m->created = sqlite3_column_int64(st, 6);
+    }
+    if (rc != SQLITE_DONE) {
+        db_fail(db, "maintenance list");
+        goto out;
+    }
+    *ret = v;
+    *ret_n = n;
+    v = NULL;
+    r = 0;
+out:
+    sqlite3_finalize(st);
+    reader_put(q, db, r == 0);
+    sw_maint_rows_free(v, n);
+    return r;
+}
+
+static int sq_maint_remove(void *ctx, int64_t id)
+{
+    struct sq *q = ctx;
+    sqlite3_stmt *st = NULL;
+    sqlite3 *db;
+    int r = direct_open(q, &db);
+
+    if (r < 0) {
+        return r;
+    }
+    r = -EIO;
+    if (sqlite3_prepare_v2(db, "DELETE FROM maintenance WHERE id = ?1", -1, &st, NULL) !=
+        SQLITE_OK) {
+        db_fail(db, "maintenance delete");
+        goto out;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        db_fail(db, "maintenance delete");
+        goto out;
+    }
+    r = sqlite3_changes(db) ? 0 : -ENOENT;
+out:
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return r;
+}
+
+static int sq_alerts_replace(void *ctx, const struct sw_alert_row *v, size_t n)
+{
+    struct sq *q = ctx;
+    sqlite3_stmt *st = NULL;
+    sqlite3 *db;
+    int r = direct_open(q, &db);
+
+    if (r < 0) {
+        return r;
+    }
+    r = -EIO;
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE; DELETE FROM slo_alerts", NULL, NULL, NULL) !=
+            SQLITE_OK ||
+        sqlite3_prepare_v2(db,
+                           "INSERT OR REPLACE INTO slo_alerts (service, page, long_s, short_s, "
+                           "factor_milli, burn_long, burn_short, exhaustion_s, since_s, no_data) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                           -1, &st, NULL) != SQLITE_OK) {
+        db_fail(db, "alerts replace");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_bind_text(st, 1, v[i].service, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, v[i].page);
+        sqlite3_bind_int64(st, 3, v[i].long_s);
+        sqlite3_bind_int64(st, 4, v[i].short_s);
+        sqlite3_bind_int64(st, 5, v[i].factor_milli);
+        sqlite3_bind_double(st, 6, v[i].burn_long);
+        sqlite3_bind_double(st, 7, v[i].burn_short);
+        sqlite3_bind_int64(st, 8, v[i].exhaustion_s);
+        sqlite3_bind_int64(st, 9, v[i].since);
+        sqlite3_bind_int(st, 10, v[i].no_data);
+        if (sqlite3_step(st) != SQLITE_DONE) {
+            db_fail(db, "alerts insert");
+            goto out;
+        }
+        sqlite3_reset(st);
+    }
+    if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        db_fail(db, "alerts commit");
+        goto out;
+    }
+    r = 0;
+out:
+    sqlite3_finalize(st);
+    if (r < 0) {
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    sqlite3_close(db);
+    return r;
+}
+
+static int sq_alerts_list(void *ctx, struct sw_alert_row **ret, size_t *ret_n)
+{
+    struct sq *q = ctx;
+    struct sw_alert_row *v = NULL;
+    size_t n = 0, cap = 0;
+    sqlite3_stmt *st = NULL;
+    sqlite3 *db;
+    int rc, r = reader_get(q, &db);
+
+    if (r < 0) {
+        return r;
+    }
+    r = -EIO;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT service, page, long_s, short_s, factor_milli, burn_long, "
+                           "burn_short, exhaustion_s, since_s, no_data FROM slo_alerts "
+                           "ORDER BY service, long_s",
+                           -1, &st, NULL) != SQLITE_OK) {
+        db_fail(db, "alerts list");
+        goto out;
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct sw_alert_row *a;
+        sw_xgrow((void **)&v, &cap, n + 1, sizeof(*v));
+        a = &v[n++];
+        a->service = col_text(st, 0);
+        a->page = sqlite3_column_int(st, 1) != 0;
+        a->long_s = sqlite3_column_int64(st, 2);
+        a->short_s = sqlite3_column_int64(st, 3);
+        a->factor_milli = (uint32_t)sqlite3_column_int64(st, 4);
+        a->burn_long = sqlite3_column_double(st, 5);
+        a->burn_short = sqlite3_column_double(st, 6);
+        a->exhaustion_s = sqlite3_column_int64(st, 7);
+        a->since = sqlite3_column_int64(st, 8);
+        a->no_data = sqlite3_column_int(st, 9) != 0;
+    }
+    if (rc != SQLITE_DONE) {
+        db_fail(db, "alerts list");
+        goto out;
+    }
+    *ret = v;
+    *ret_n = n;
+    v = NULL;
+    r = 0;
+out:
+    sqlite3_finalize(st);
+    reader_put(q, db, r == 0);
+    sw_alert_rows_free(v, n);
+    return r;
+}
+
 const struct sw_store_backend sw_store_sqlite_backend = {
     .name = "sqlite",
     .open = sq_open,
@@ -889,4 +1158,10 @@ const struct sw_store_backend sw_store_sqlite_backend = {
     .results = sq_results,
     .last_alive = sq_last_alive,
     .count = sq_count,
+    .first_seen = sq_first_seen,
+    .maint_add = sq_maint_add,
+    .maint_list = sq_maint_list,
+    .maint_remove = sq_maint_remove,
+    .alerts_replace = sq_alerts_replace,
+    .alerts_list = sq_alerts_list,
 };

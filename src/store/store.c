@@ -654,3 +654,54 @@ int sw_store_count(struct sw_store *s, int64_t *ret_results, int64_t *ret_interv
 {
     return s->be->count(s->ctx, ret_results, ret_intervals);
 }
+
+int sw_store_first_seen(struct sw_store *s, enum sw_object_kind kind, const char *path,
+                        int64_t *ret_t)
+{
+    return s->be->first_seen(s->ctx, kind, path, ret_t);
+}
+
+int sw_store_maint_add(struct sw_store *s, const struct sw_maint_row *m, int64_t *ret_id)
+{
+    if (!m->scope || !*m->scope || m->end <= m->start) {
+        return -EINVAL;
+    }
+    return s->be->maint_add(s->ctx, m, ret_id);
+}
+
+int sw_store_maint_list(struct sw_store *s, struct sw_maint_row **ret, size_t *ret_n)
+{
+    return s->be->maint_list(s->ctx, ret, ret_n);
+}
+
+int sw_store_maint_remove(struct sw_store *s, int64_t id)
+{
+    return s->be->maint_remove(s->ctx, id);
+}
+
+void sw_maint_rows_free(struct sw_maint_row *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) {
+        free(v[i].scope);
+        free(v[i].reason);
+    }
+    free(v);
+}
+
+int sw_store_alerts_replace(struct sw_store *s, const struct sw_alert_row *v, size_t n)
+{
+    return s->be->alerts_replace(s->ctx, v, n);
+}
+
+int sw_store_alerts_list(struct sw_store *s, struct sw_alert_row **ret, size_t *ret_n)
+{
+    return s->be->alerts_list(s->ctx, ret, ret_n);
+}
+
+void sw_alert_rows_free(struct sw_alert_row *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) {
+        free(v[i].service);
+    }
+    free(v);
+}

@@ -145,6 +145,54 @@ int sw_store_last_alive(struct sw_store *s, int64_t *ret_t);
  * for its commit: 0 or -EIO. */
 int sw_store_close_all_open(struct sw_store *s, int64_t t);
 
+/* The start of the first interval ever recorded for path (when it was first observed), or 0
+ * in *ret_t when there is none. */
+int sw_store_first_seen(struct sw_store *s, enum sw_object_kind kind, const char *path,
+                        int64_t *ret_t);
+
+/* ---- maintenance windows added at run time (`stackward maint`, the API) ----
+ * These are synchronous and durable when they return: they go straight to the database on a
+ * connection of their own (another process may be the daemon), not through the queue. */
+
+struct sw_maint_row {
+    int64_t id;      /* assigned by the store */
+    char *scope;     /* customer, customer/deployment or customer/deployment/service */
+    int64_t start;   /* s */
+    int64_t end;     /* s, > start */
+    char *reason;    /* or NULL */
+    bool excluded;   /* excluded from the SLA (true), or shown but counted */
+    int64_t created; /* s */
+};
+
+/* Adds m (its id is ignored); *ret_id gets the new id. 0, -EINVAL (end <= start), -EIO. */
+int sw_store_maint_add(struct sw_store *s, const struct sw_maint_row *m, int64_t *ret_id);
+/* All windows, oldest start first. Free with sw_maint_rows_free(). */
+int sw_store_maint_list(struct sw_store *s, struct sw_maint_row **ret, size_t *ret_n);
+/* Removes window id: 0, -ENOENT when there is none, -EIO. */
+int sw_store_maint_remove(struct sw_store *s, int64_t id);
+void sw_maint_rows_free(struct sw_maint_row *v, size_t n);
+
+/* ---- SLO burn-rate alerts: the evaluator's current view, replaced as a whole ---- */
+
+struct sw_alert_row {
+    char *service;  /* service path */
+    bool page;      /* page (true) or ticket */
+    int64_t long_s; /* the rule's windows */
+    int64_t short_s;
+    uint32_t factor_milli; /* burn-rate threshold x 1000 */
+    double burn_long;      /* measured burn rates */
+    double burn_short;
+    int64_t exhaustion_s; /* period / burn_long: time left to spend the budget at this rate */
+    int64_t since;        /* s: firing since */
+    bool no_data;         /* no eligible data in the long window (not a burn) */
+};
+
+/* Replaces the stored alerts with v[0..n). Synchronous. 0 or -EIO. */
+int sw_store_alerts_replace(struct sw_store *s, const struct sw_alert_row *v, size_t n);
+/* The stored alerts, by service then rule. Free with sw_alert_rows_free(). */
+int sw_store_alerts_list(struct sw_store *s, struct sw_alert_row **ret, size_t *ret_n);
+void sw_alert_rows_free(struct sw_alert_row *v, size_t n);
+
 /* Counts for tests and `migrate`: rows in results and in intervals. */
 int sw_store_count(struct sw_store *s, int64_t *ret_results, int64_t *ret_intervals);
 

@@ -61,6 +61,13 @@ struct sw_store_backend {
                    struct sw_store_result **ret, size_t *ret_n);
     int (*last_alive)(void *ctx, int64_t *ret_t);
     int (*count)(void *ctx, int64_t *ret_results, int64_t *ret_intervals);
+    int (*first_seen)(void *ctx, enum sw_object_kind kind, const char *path, int64_t *ret_t);
+    /* Synchronous writes on a connection of their own (any thread, any process). */
+    int (*maint_add)(void *ctx, const struct sw_maint_row *m, int64_t *ret_id);
+    int (*maint_list)(void *ctx, struct sw_maint_row **ret, size_t *ret_n);
+    int (*maint_remove)(void *ctx, int64_t id);
+    int (*alerts_replace)(void *ctx, const struct sw_alert_row *v, size_t n);
+    int (*alerts_list)(void *ctx, struct sw_alert_row **ret, size_t *ret_n);
 };
 
 extern const struct sw_store_backend sw_store_sqlite_backend;

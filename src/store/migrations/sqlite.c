@@ -61,6 +61,33 @@ static const struct sw_store_migration migrations[] = {
         "  value"
         ");",
     },
+    {
+        2,
+        "maintenance windows and SLO alerts",
+        "CREATE TABLE maintenance ("
+        "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        "  scope TEXT NOT NULL,"
+        "  start_s INTEGER NOT NULL,"
+        "  end_s INTEGER NOT NULL CHECK (end_s > start_s),"
+        "  reason TEXT,"
+        "  excluded INTEGER NOT NULL,"
+        "  created_s INTEGER NOT NULL"
+        ");"
+        "CREATE INDEX maintenance_start ON maintenance (start_s);"
+        "CREATE TABLE slo_alerts ("
+        "  service TEXT NOT NULL,"
+        "  page INTEGER NOT NULL,"
+        "  long_s INTEGER NOT NULL,"
+        "  short_s INTEGER NOT NULL,"
+        "  factor_milli INTEGER NOT NULL,"
+        "  burn_long REAL NOT NULL,"
+        "  burn_short REAL NOT NULL,"
+        "  exhaustion_s INTEGER NOT NULL,"
+        "  since_s INTEGER NOT NULL,"
+        "  no_data INTEGER NOT NULL,"
+        "  PRIMARY KEY (service, long_s, short_s)"
+        ");",
+    },
 };
 
 const struct sw_store_migration *sw_store_sqlite_migrations(size_t *ret_n)

@@ -122,9 +122,9 @@ static void test_open_migrates(void **state)
     struct fx *f = *state;
 
     f->s = open_ok(f);
-    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM schema_migrations"), 1);
-    assert_int_equal(sql_int(f->path, "SELECT max(version) FROM schema_migrations"), 1);
-    assert_true(sql_int(f->path, "SELECT applied_at FROM schema_migrations") > 1700000000);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM schema_migrations"), 2);
+    assert_int_equal(sql_int(f->path, "SELECT max(version) FROM schema_migrations"), 2);
+    assert_true(sql_int(f->path, "SELECT min(applied_at) FROM schema_migrations") > 1700000000);
     assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
                                       "('objects', 'results', 'intervals', 'check_state', "
                                       "'meta', 'intervals_one_open')"),
@@ -140,7 +140,7 @@ static void test_open_migrates(void **state)
         assert_int_equal(sw_store_open(uri, NULL, &s), 0);
         f->s = s;
     }
-    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM schema_migrations"), 1);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM schema_migrations"), 2);
     {
         sqlite3 *db = NULL;
         sqlite3_stmt *st = NULL;
@@ -724,9 +724,9 @@ static void test_newer_schema(void **state)
     sql_exec(f->path, "INSERT INTO schema_migrations (version, applied_at) VALUES (999, 1)");
     expect_refused(f->path, -EIO,
                    "database schema version 999 is newer than this stackward "
-                   "supports (1)");
+                   "supports (2)");
     /* refusing changed nothing */
-    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM schema_migrations"), 2);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM schema_migrations"), 3);
 }
 
 static void test_durable_across_reopen(void **state)
@@ -879,6 +879,108 @@ static void test_free_gives_up_on_failures(void **state)
     assert_int_equal(fake_db.applied, 0);
 }
 
+static void test_maintenance_rows(void **state)
+{
+    struct fx *f = *state;
+    struct sw_maint_row m = {.scope = "acme/fra1",
+                             .start = 1000,
+                             .end = 4600,
+                             .reason = "upgrade",
+                             .excluded = true,
+                             .created = 900};
+    struct sw_maint_row *v = NULL;
+    size_t n = 0;
+    int64_t id1, id2;
+
+    f->s = open_ok(f);
+    assert_int_equal(sw_store_maint_add(f->s, &m, &id1), 0);
+    m.scope = "acme";
+    m.start = 500;
+    m.end = 700;
+    m.reason = NULL;
+    m.excluded = false;
+    assert_int_equal(sw_store_maint_add(f->s, &m, &id2), 0);
+    assert_int_not_equal(id1, id2);
+    m.end = 500;
+    assert_int_equal(sw_store_maint_add(f->s, &m, &id2), -EINVAL);
+    assert_int_equal(sw_store_maint_list(f->s, &v, &n), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[0].scope, "acme"); /* oldest start first */
+    assert_int_equal(v[0].start, 500);
+    assert_int_equal(v[0].end, 700);
+    assert_null(v[0].reason);
+    assert_false(v[0].excluded);
+    assert_string_equal(v[1].scope, "acme/fra1");
+    assert_string_equal(v[1].reason, "upgrade");
+    assert_true(v[1].excluded);
+    assert_int_equal(v[1].created, 900);
+    assert_int_equal(v[1].id, id1);
+    sw_maint_rows_free(v, n);
+    assert_int_equal(sw_store_maint_remove(f->s, id1), 0);
+    assert_int_equal(sw_store_maint_remove(f->s, id1), -ENOENT);
+    assert_int_equal(sw_store_maint_list(f->s, &v, &n), 0);
+    assert_int_equal(n, 1);
+    sw_maint_rows_free(v, n);
+}
+
+static void test_alert_rows(void **state)
+{
+    struct fx *f = *state;
+    struct sw_alert_row a[2] = {
+        {.service = "acme/fra1/identity",
+         .page = true,
+         .long_s = 3600,
+         .short_s = 300,
+         .factor_milli = 14400,
+         .burn_long = 30,
+         .burn_short = 50,
+         .exhaustion_s = 86400,
+         .since = 1234},
+        {.service = "acme/fra1/compute",
+         .page = false,
+         .long_s = 86400,
+         .short_s = 7200,
+         .factor_milli = 3000,
+         .no_data = true},
+    };
+    struct sw_alert_row *v = NULL;
+    size_t n = 0;
+
+    f->s = open_ok(f);
+    assert_int_equal(sw_store_alerts_replace(f->s, a, 2), 0);
+    assert_int_equal(sw_store_alerts_list(f->s, &v, &n), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[0].service, "acme/fra1/compute");
+    assert_true(v[0].no_data);
+    assert_string_equal(v[1].service, "acme/fra1/identity");
+    assert_true(v[1].page);
+    assert_int_equal(v[1].factor_milli, 14400);
+    assert_true(v[1].burn_long == 30.0 && v[1].burn_short == 50.0);
+    assert_int_equal(v[1].exhaustion_s, 86400);
+    assert_int_equal(v[1].since, 1234);
+    sw_alert_rows_free(v, n);
+    assert_int_equal(sw_store_alerts_replace(f->s, a, 1), 0);
+    assert_int_equal(sw_store_alerts_list(f->s, &v, &n), 0);
+    assert_int_equal(n, 1);
+    sw_alert_rows_free(v, n);
+}
+
+static void test_first_seen(void **state)
+{
+    struct fx *f = *state;
+    int64_t t = -1;
+
+    f->s = open_ok(f);
+    assert_int_equal(sw_store_first_seen(f->s, SW_OBJ_SERVICE, "a/b/c", &t), 0);
+    assert_int_equal(t, 0);
+    sw_store_state_change(f->s, SW_OBJ_SERVICE, "a/b/c", 5000, SW_OK);
+    sw_store_state_change(f->s, SW_OBJ_SERVICE, "a/b/c", 6000, SW_CRITICAL);
+    sw_store_state_change(f->s, SW_OBJ_CHECK, "a/b/c", 100, SW_CRITICAL);
+    assert_int_equal(sw_store_flush(f->s), 0);
+    assert_int_equal(sw_store_first_seen(f->s, SW_OBJ_SERVICE, "a/b/c", &t), 0);
+    assert_int_equal(t, 5000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -895,6 +997,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_newer_schema, setup, teardown),
         cmocka_unit_test_setup_teardown(test_durable_across_reopen, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_maintenance_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_alert_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_first_seen, setup, teardown),
         cmocka_unit_test(test_failed_commit_retried),
         cmocka_unit_test(test_free_gives_up_on_failures),
     };
