@@ -34,5 +34,6 @@ int sw_cmd_validate(int argc, char **argv);
 int sw_cmd_status(int argc, char **argv);
 int sw_cmd_history(int argc, char **argv);
 int sw_cmd_check(int argc, char **argv);
+int sw_cmd_ingest(int argc, char **argv);
 
 #endif

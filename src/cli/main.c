@@ -19,6 +19,7 @@ static const char usage[] =
     "  status     show customers, deployments, services and checks with their state\n"
     "  check run  run one check now and print its result\n"
     "  history    print the state intervals of a service or check\n"
+    "  ingest     load timestamped results (JSON Lines) through the state engine\n"
     "\n"
     "Every command takes -c FILE (default " SW_DEFAULT_CONFIG ") and --help.\n"
     "Options: -h, --help  this text;  -V, --version  the version.\n"
@@ -90,7 +91,7 @@ int main(int argc, char **argv)
         int (*fn)(int, char **);
     } cmds[] = {
         {"serve", sw_cmd_serve},     {"validate", sw_cmd_validate}, {"status", sw_cmd_status},
-        {"history", sw_cmd_history}, {"check", sw_cmd_check},
+        {"history", sw_cmd_history}, {"check", sw_cmd_check},       {"ingest", sw_cmd_ingest},
     };
 
     if (argc < 2) {

@@ -84,6 +84,7 @@ struct sw_engine {
     uv_async_t async;
     bool started;
     bool stopping;
+    bool offline; /* ingesting history: no schedule, no timers, history continues */
 
     pthread_mutex_t mu; /* guards state read by other threads, stats, cfg pointer */
     struct sw_engine_stats stats;
@@ -350,7 +351,8 @@ static void start_freshness(struct check_rt *rt, int64_t now_ms)
     int64_t last = rt->st.last_check_ms ? rt->st.last_check_ms : now_ms;
     int64_t left = last + rt->conf->freshness_ms - now_ms;
 
-    if (rt->conf->type != SW_CHECK_PASSIVE || !rt->conf->freshness_ms || rt->e->stopping) {
+    if (rt->conf->type != SW_CHECK_PASSIVE || !rt->conf->freshness_ms || rt->e->stopping ||
+        rt->e->offline) {
         return;
     }
     if (rt->st.last_check_ms && left <= 0) {
@@ -592,6 +594,18 @@ static void run_results(struct sw_engine *e, struct job *j)
         struct sw_probe_result r = {0};
         const char *out = j->v[i].output ? j->v[i].output : "";
 
+        if (rt->conf->freshness_ms && rt->st.last_check_ms && !rt->stale &&
+            j->v[i].t_ms - rt->st.last_check_ms > rt->conf->freshness_ms) {
+            /* silent for longer than its freshness in between: UNKNOWN from then on, as the
+             * freshness timer would have said live */
+            struct sw_probe_result u = {0};
+            char d[32];
+            u.state = SW_UNKNOWN;
+            u.t_ms = rt->st.last_check_ms + rt->conf->freshness_ms;
+            u.output = sw_xasprintf("no result within freshness %s",
+                                    sw_duration_format(rt->conf->freshness_ms, d));
+            process(rt, &u, true);
+        }
         sw_plugin_output_parse(out, strlen(out), e->cfg->max_output, &r);
         r.state = j->v[i].state;
         r.t_ms = j->v[i].t_ms;
@@ -749,21 +763,25 @@ int sw_engine_new(uv_loop_t *loop, struct sw_config *cfg, struct sw_store *store
     return 0;
 }
 
-int sw_engine_start(struct sw_engine *e)
+/* Loads the saved states into the run-time objects. When close_open is set, intervals left
+ * open by an unclean stop are closed at the last sign of life first. */
+static int resume(struct sw_engine *e, bool close_open, int64_t now)
 {
     struct sw_check_snapshot *snaps = NULL;
     size_t n = 0;
-    int64_t alive = 0, now = sw_now_ms();
+    int64_t alive = 0;
     int r;
 
-    r = sw_store_last_alive(e->store, &alive);
-    if (r < 0) {
-        return r;
-    }
-    /* What happened between the last sign of life and now was not observed. */
-    r = sw_store_close_all_open(e->store, alive ? alive : now / 1000);
-    if (r < 0) {
-        return r;
+    if (close_open) {
+        r = sw_store_last_alive(e->store, &alive);
+        if (r < 0) {
+            return r;
+        }
+        /* What happened between the last sign of life and now was not observed. */
+        r = sw_store_close_all_open(e->store, alive ? alive : now / 1000);
+        if (r < 0) {
+            return r;
+        }
     }
     r = sw_store_load_states(e->store, &snaps, &n);
     if (r < 0) {
@@ -773,15 +791,30 @@ int sw_engine_start(struct sw_engine *e)
         struct check_rt *rt = sw_map_get(&e->by_path, snaps[i].path);
         if (rt) {
             take_snapshot(rt, &snaps[i]);
+            /* offline, the history continues where it stopped */
+            rt->interval_open = !close_open && rt->st.has_state;
         }
     }
     sw_check_snapshots_free(snaps, n);
     for (size_t i = 0; i < e->n_svcs; i++) {
         resume_service(&e->svcs[i]);
+        e->svcs[i].interval_open = !close_open && e->svcs[i].has_state;
     }
-    sw_store_mark_alive(e->store, now / 1000);
     e->stats.started_ms = now;
     e->started = true;
+    return 0;
+}
+
+int sw_engine_start(struct sw_engine *e)
+{
+    int64_t now = sw_now_ms();
+    int r;
+
+    r = resume(e, true, now);
+    if (r < 0) {
+        return r;
+    }
+    sw_store_mark_alive(e->store, now / 1000);
     for (size_t i = 0; i < e->n_checks; i++) {
         struct check_rt *rt = e->checks[i];
         if (rt->conf->type == SW_CHECK_PASSIVE) {
@@ -794,6 +827,12 @@ int sw_engine_start(struct sw_engine *e)
     uv_timer_start(&e->prune_timer, on_prune, 1000, PRUNE_EVERY_MS);
     sw_info("engine started: %zu checks, %zu services", e->n_checks, e->n_svcs);
     return 0;
+}
+
+int sw_engine_start_offline(struct sw_engine *e)
+{
+    e->offline = true;
+    return resume(e, false, sw_now_ms());
 }
 
 int sw_engine_reload(struct sw_engine *e, struct sw_config *cfg)
@@ -897,10 +936,12 @@ void sw_engine_stop(struct sw_engine *e)
     }
     sw_probes_free(e->probes); /* running probes report "cancelled": dropped while stopping */
     e->probes = NULL;
-    if (e->started) {
+    if (e->started && !e->offline) {
         sw_store_mark_alive(e->store, now);
         sw_store_flush(e->store);
         sw_store_close_all_open(e->store, now);
+    } else if (e->started) {
+        sw_store_flush(e->store);
     }
     uv_close((uv_handle_t *)&e->alive_timer, close_noop);
     uv_close((uv_handle_t *)&e->prune_timer, close_noop);
@@ -1036,7 +1077,8 @@ int sw_status_from_store(struct sw_config *cfg, struct sw_store *store,
     for (size_t i = 0; i < cfg->n_services; i++) {
         const struct sw_service_conf *sc = cfg->services[i];
         struct sw_service_status *ss = &st->services[i];
-        enum sw_state v[64] = {0}, *vp = sc->n_checks > 64 ? sw_xmalloc(sc->n_checks * sizeof(*vp)) : v;
+        enum sw_state v[64] = {0},
+                      *vp = sc->n_checks > 64 ? sw_xmalloc(sc->n_checks * sizeof(*vp)) : v;
         struct sw_interval *iv = NULL;
         size_t niv = 0;
 

@@ -68,6 +68,11 @@ int sw_engine_new(uv_loop_t *loop, struct sw_config *cfg, struct sw_store *store
 /* Resumes saved states, closes intervals left open by an unclean stop at the last sign of
  * life, and schedules every check. */
 int sw_engine_start(struct sw_engine *e);
+/* For `stackward ingest`: resumes saved states without scheduling anything, starting any
+ * timer or closing open intervals: results submitted then continue the history as if
+ * observed (each holds until the next; a passive check's freshness still turns a longer
+ * silence UNKNOWN). sw_engine_stop() then only flushes. */
+int sw_engine_start_offline(struct sw_engine *e);
 /* Swaps in a new configuration (a reference is taken). Checks whose path and settings are
  * unchanged keep their state and schedule; changed ones keep their state and are
  * rescheduled; removed ones have their open intervals closed. Loop thread. */
