@@ -89,7 +89,7 @@ static int64_t naive(int y, int mon, int day, int h, int min, int s)
 int sw_tz_to_utc(const char *tz, int y, int mon, int day, int h, int min, int s, int64_t *ret_t)
 {
     struct tz_saved saved;
-    long off_a, off_b, chk;
+    long off_a = 0, off_b = 0, chk;
     int64_t local, ta, tb, t;
     bool va, vb;
     int r;
