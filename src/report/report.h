@@ -88,11 +88,34 @@ struct sw_report {
     int64_t credit_minor; /* credit owed in minor units; -1 when the fee is unknown */
 };
 
+/* Caps: a model past them is refused by sw_report_check(). The HTML and PDF list at most
+ * SW_REPORT_EVENTS_SHOWN outages and as many maintenance windows, then say how many more there
+ * are (CSV and JSON are for machines: JSON lists all). */
+#define SW_REPORT_SERVICES_MAX 20000
+#define SW_REPORT_SEGMENTS_MAX 1000000 /* per service */
+#define SW_REPORT_TREND_MAX 24
+#define SW_REPORT_EVENTS_MAX 1000000 /* per list */
+#define SW_REPORT_EVENTS_SHOWN 1000
+#define SW_REPORT_TEXT_MAX 4096 /* bytes, any one string; the policy may be 16 times that */
+
+/* Checks a model before rendering: customer_id, contract_id, every service id and event
+ * service non-NULL, non-empty (names and notes may be NULL) and valid UTF-8 text within
+ * SW_REPORT_TEXT_MAX; timezone accepted by sw_tz_valid(); year 1..9998, month 1..12;
+ * period_start < period_end; targets and credits <= 1,000,000 ppm; segments with
+ * start < end, in order, not overlapping, kinds known; trend months 1..12; events with
+ * start <= end; fee_minor and credit_minor both -1 or both >= 0 and a currency of 3
+ * upper-case letters with a known fee; the caps above. Returns 0, or -EINVAL with the first
+ * problem in err (appended, one line, no newline). The renderers below expect a model that
+ * passed: given one that did not, they do not crash, but the output is unspecified. */
+int sw_report_check(const struct sw_report *r, struct sw_buf *err);
+
 /* Each appends the whole document to out. */
 void sw_report_html(const struct sw_report *r, struct sw_buf *out);
 void sw_report_csv(const struct sw_report *r, struct sw_buf *out);
 void sw_report_json(const struct sw_report *r, struct sw_buf *out);
-/* Writes a PDF (A4) to path. Returns 0, or -EIO with a reason in err. */
+/* Writes a PDF (A4 portrait, as many pages as needed) to path. Checks the model first
+ * (sw_report_check(): -EINVAL with the reason in err). Returns 0, or -EIO with a reason in
+ * err when the file cannot be written (nothing is left at path then). */
 int sw_report_pdf(const struct sw_report *r, const char *path, struct sw_buf *err);
 
 #endif
