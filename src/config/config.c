@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* config.c: the public face of config.h: reading the file, parsing (tree.c) and building
  * (load.c), the flat check and service arrays with their sorted lookup indexes, check
- * fingerprints, reference counting and freeing. */
+ * fingerprints, contract and objective lookups, reference counting and freeing. */
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -140,11 +142,37 @@ static void free_check(struct sw_check_conf *ck)
     free(ck->argv);
 }
 
+static void free_contract(struct sw_contract_conf *ct)
+{
+    for (size_t i = 0; i < ct->n_objectives; i++) {
+        struct sw_objective_conf *o = &ct->objectives[i];
+        for (size_t j = 0; j < o->n_services; j++) {
+            free(o->services[j]);
+        }
+        free(o->services);
+        free(o->rules);
+    }
+    free(ct->objectives);
+    free(ct->credits);
+    free(ct->id);
+    free(ct->timezone);
+}
+
 void sw_cfg_free(struct sw_config *c)
 {
     if (!c) {
         return;
     }
+    for (size_t i = 0; i < c->n_contracts; i++) {
+        free_contract(&c->contracts[i]);
+    }
+    free(c->contracts);
+    for (size_t i = 0; i < c->n_maintenance; i++) {
+        free(c->maintenance[i].scope);
+        free(c->maintenance[i].timezone);
+        free(c->maintenance[i].reason);
+    }
+    free(c->maintenance);
     for (size_t i = 0; i < c->n_customers; i++) {
         struct sw_customer_conf *cu = &c->customers[i];
         for (size_t j = 0; j < cu->n_deployments; j++) {
@@ -168,6 +196,8 @@ void sw_cfg_free(struct sw_config *c)
         free(cu->deployments);
         free(cu->id);
         free(cu->name);
+        free(cu->contract_id);
+        free(cu->timezone);
     }
     free(c->customers);
     free(c->checks);
@@ -304,6 +334,47 @@ struct sw_customer_conf *sw_config_find_customer(const struct sw_config *c, cons
     }
     p = bsearch(id, c->customer_index, c->n_customers, sizeof(*p), customer_key);
     return p ? *p : NULL;
+}
+
+struct sw_contract_conf *sw_config_find_contract(const struct sw_config *c, const char *id)
+{
+    if (!c || !id) {
+        return NULL;
+    }
+    /* a handful of contracts: a scan is enough */
+    for (size_t i = 0; i < c->n_contracts; i++) {
+        if (c->contracts[i].id && strcmp(c->contracts[i].id, id) == 0) {
+            return &c->contracts[i];
+        }
+    }
+    return NULL;
+}
+
+const struct sw_objective_conf *sw_config_objective_for(const struct sw_config *c,
+                                                        const struct sw_service_conf *s)
+{
+    const struct sw_contract_conf *ct;
+    char name[160];
+    int n;
+
+    (void)c; /* the service points to its customer, which points to its contract */
+    if (!s || !s->customer || !s->deployment || !s->customer->contract) {
+        return NULL;
+    }
+    ct = s->customer->contract;
+    n = snprintf(name, sizeof(name), "%s/%s", s->deployment->id, s->id);
+    if (n < 0 || (size_t)n >= sizeof(name)) {
+        return NULL; /* ids are at most 64 bytes each: cannot happen */
+    }
+    for (size_t i = 0; i < ct->n_objectives; i++) {
+        const struct sw_objective_conf *o = &ct->objectives[i];
+        for (size_t j = 0; j < o->n_services; j++) {
+            if (fnmatch(o->services[j], name, FNM_PATHNAME) == 0) {
+                return o;
+            }
+        }
+    }
+    return NULL;
 }
 
 /* ---- loading ---- */

@@ -109,8 +109,8 @@ struct sw_check_conf {
 
 struct sw_service_conf {
     char *id;
-    char *path; /* "acme/fra1/identity" */
-    char *name; /* display name, defaults to id */
+    char *path;   /* "acme/fra1/identity" */
+    char *name;   /* display name, defaults to id */
     size_t index; /* position in the config's flat services array */
     enum sw_aggregate aggregate;
     int quorum; /* for SW_AGG_QUORUM, 1..n_checks */
@@ -134,11 +134,88 @@ struct sw_deployment_conf {
     struct sw_customer_conf *customer;
 };
 
+/* ---- SLA: contracts and maintenance (none of it enters a check's fingerprint) ---- */
+
+/* How UNKNOWN time (and time without any result) counts towards availability. */
+enum sw_unknown_policy {
+    SW_UNKNOWN_EXCLUDED = 0, /* not eligible: neither up nor down (the default) */
+    SW_UNKNOWN_DOWN = 1,     /* eligible and down */
+    SW_UNKNOWN_UP = 2,       /* eligible and up */
+};
+
+/* One multi-window burn-rate rule: fires when the burn rate over both the long and the short
+ * window exceeds factor. */
+struct sw_burn_rule_conf {
+    int page;              /* 1: page, 0: ticket */
+    int64_t long_s;        /* long window, s (> short_s) */
+    int64_t short_s;       /* short window, s (> 0) */
+    uint32_t factor_milli; /* burn-rate threshold in thousandths: 14.4 -> 14400 */
+};
+
+/* One availability objective of a contract. */
+struct sw_objective_conf {
+    char **services;     /* fnmatch(3) globs (FNM_PATHNAME) over "deployment/service" */
+    size_t n_services;   /* >= 1 */
+    uint32_t target_ppm; /* 1 .. 1,000,000 (99.95 % = 999,500) */
+    /* The burn-rate rules; n_rules == 0 means the default table: page 1h/5m at 14.4, page
+     * 6h/30m at 6, ticket 1d/2h at 3, ticket 3d/6h at 1 (rules is then NULL). */
+    struct sw_burn_rule_conf *rules;
+    size_t n_rules;
+    int line; /* where the objective starts in the file, 1-based */
+    int col;
+};
+
+/* A service-credit tier: availability below below_ppm earns credit_ppm of the monthly fee.
+ * Tiers are sorted by below_ppm strictly descending, credit_ppm strictly ascending. */
+struct sw_credit_tier_conf {
+    uint32_t below_ppm;  /* 1 .. 1,000,000 */
+    uint32_t credit_ppm; /* 1 .. 1,000,000 (10 % = 100,000) */
+};
+
+struct sw_contract_conf {
+    char *id;
+    char *timezone;    /* IANA name for period boundaries; NULL: the customer's timezone */
+    int64_t rolling_s; /* rolling period, s (1d .. 400d); 0: the calendar month (default) */
+    struct sw_objective_conf *objectives;
+    size_t n_objectives;            /* >= 1 */
+    enum sw_unknown_policy unknown; /* default SW_UNKNOWN_EXCLUDED */
+    bool warning_is_down;           /* WARNING counts as down (default false: CRITICAL only) */
+    int64_t min_outage_s;           /* s; a down run shorter than this counts as up (default 0) */
+    struct sw_credit_tier_conf *credits;
+    size_t n_credits; /* 0: no credits */
+    int line;
+    int col;
+};
+
 struct sw_customer_conf {
     char *id;
     char *name; /* defaults to id */
     struct sw_deployment_conf *deployments;
     size_t n_deployments;
+    char *contract_id;                 /* or NULL */
+    struct sw_contract_conf *contract; /* the contract named by contract_id, or NULL */
+    char *timezone;                    /* IANA name, default "UTC" */
+    int64_t fee_minor;                 /* monthly fee in minor units (cents); -1: none */
+    char currency[4];                  /* ISO 4217 code ("EUR"), "" when no fee */
+};
+
+/* A maintenance window from the configuration: one-off (start, end) or weekly. */
+struct sw_maint_conf {
+    char *scope;   /* "acme", "acme/fra1" or "acme/fra1/identity"; it exists */
+    bool weekly;   /* false: one-off [start, end) */
+    int64_t start; /* one-off: Unix s, UTC */
+    int64_t end;   /* one-off: Unix s, UTC, > start */
+    int weekday;   /* weekly: 0 = sunday .. 6 = saturday */
+    int start_s;   /* weekly: local start, s after local midnight (0 .. 86340; "02:00" = 7200) */
+    int64_t duration_s; /* weekly: s, 1 .. 7 days */
+    /* IANA name. Weekly: never NULL: as written, else the scope's deployment's timezone (for
+     * a deployment or service scope), else the customer's. One-off: as written or NULL; it
+     * plays no part (start and end carry their zone). */
+    char *timezone;
+    char *reason;  /* or NULL */
+    bool excluded; /* default true: taken out of the SLA; false: shown but counted */
+    int line;
+    int col;
 };
 
 struct sw_config {
@@ -154,6 +231,11 @@ struct sw_config {
 
     struct sw_customer_conf *customers;
     size_t n_customers;
+
+    struct sw_contract_conf *contracts; /* in file order */
+    size_t n_contracts;
+    struct sw_maint_conf *maintenance; /* in file order */
+    size_t n_maintenance;
 
     /* Every check and service in file order, pointing into the tree above. */
     struct sw_check_conf **checks;
@@ -189,5 +271,12 @@ void sw_config_unref(struct sw_config *c); /* NULL-safe; frees at zero */
 struct sw_check_conf *sw_config_find_check(const struct sw_config *c, const char *path);
 struct sw_service_conf *sw_config_find_service(const struct sw_config *c, const char *path);
 struct sw_customer_conf *sw_config_find_customer(const struct sw_config *c, const char *id);
+struct sw_contract_conf *sw_config_find_contract(const struct sw_config *c, const char *id);
+
+/* The objective that covers service s: the first objective, in file order, of the contract of
+ * s's customer with a glob that matches "DEPLOYMENT/SERVICE" (fnmatch(3) with FNM_PATHNAME,
+ * so '*' does not cross '/'). NULL when the customer has no contract or nothing matches. */
+const struct sw_objective_conf *sw_config_objective_for(const struct sw_config *c,
+                                                        const struct sw_service_conf *s);
 
 #endif

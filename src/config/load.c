@@ -673,6 +673,666 @@ static bool get_escaped(struct ctx *c, const char *key, cnode *v, char **ret)
     return true;
 }
 
+/* ---- contracts and maintenance ---- */
+
+#define MAX_CONTRACTS 1000
+#define MAX_OBJECTIVES 256           /* per contract */
+#define MAX_GLOBS 256                /* per objective */
+#define MAX_GLOB_LEN 256             /* bytes in one service glob */
+#define MAX_BURN_RULES 16            /* per objective */
+#define MAX_CREDIT_TIERS 32          /* per contract */
+#define MAX_MAINTENANCE 10000        /* windows in the file */
+#define MAX_REASON 1024              /* bytes in a maintenance reason */
+#define MAX_FACTOR_MILLI 1000000000u /* a burn-rate factor of 1,000,000 */
+#define DAY_S 86400
+
+/* An IANA timezone found in the system's tz database; replaces *ret. */
+static bool get_tz(struct ctx *c, cnode *v, char **ret)
+{
+    const char *s;
+    char b[80];
+
+    if (!get_str(c, "timezone", v, 256, STR_NONEMPTY, &s)) {
+        return false;
+    }
+    if (!sw_tz_valid(s)) {
+        ERR(c, v, "unknown timezone %s", found(v, b, sizeof(b)));
+        return false;
+    }
+    free(*ret);
+    *ret = sw_xstrdup(s);
+    return true;
+}
+
+/* A duration in whole seconds (allow_zero: "0" and "0s" are accepted). */
+static bool get_seconds(struct ctx *c, const char *key, cnode *v, bool allow_zero, int64_t *ret_s)
+{
+    int64_t ms;
+
+    if (!get_duration(c, key, v, allow_zero, &ms)) {
+        return false;
+    }
+    if (ms % 1000 != 0) {
+        ERR(c, v, "'%s' must be a whole number of seconds", key);
+        return false;
+    }
+    *ret_s = ms / 1000;
+    return true;
+}
+
+/* The scalar's text, for values that are numbers read exactly from their digits: plain or
+ * quoted, never through a double. */
+static bool get_number_text(cnode *v, const char **ret)
+{
+    if (v->type != SW_CFG_SCALAR || is_null(v) || strlen(v->s) != v->n) {
+        return false;
+    }
+    *ret = v->s;
+    return true;
+}
+
+/* A percentage with at most 4 decimals, 0 to 100, to ppm exactly ("99.95" -> 999500). */
+static bool get_percent(struct ctx *c, const char *key, cnode *v, uint32_t *ret_ppm)
+{
+    const char *s;
+    char b[80];
+
+    if (!get_number_text(v, &s) || sw_ppm_parse(s, ret_ppm) < 0) {
+        ERR(c, v,
+            "bad percent %s for '%s' (a number from 0 to 100 with at most 4 decimals, e.g. "
+            "99.95)",
+            found(v, b, sizeof(b)), key);
+        return false;
+    }
+    return true;
+}
+
+/* A burn-rate factor with at most 3 decimals, > 0, in thousandths ("14.4" -> 14400). */
+static bool get_factor(struct ctx *c, cnode *v, uint32_t *ret_milli)
+{
+    const char *s, *p;
+    uint64_t x = 0;
+    int frac = -1;
+    char b[80];
+
+    if (!get_number_text(v, &s) || !isdigit((unsigned char)s[0])) {
+        goto bad;
+    }
+    for (p = s; *p; p++) {
+        if (*p == '.' && frac < 0 && isdigit((unsigned char)p[1])) {
+            frac = 0;
+            continue;
+        }
+        if (!isdigit((unsigned char)*p) || (frac >= 0 && ++frac > 3)) {
+            goto bad;
+        }
+        x = x * 10 + (uint64_t)(*p - '0');
+        if (x > MAX_FACTOR_MILLI) {
+            goto bad;
+        }
+    }
+    for (int i = frac < 0 ? 0 : frac; i < 3; i++) {
+        x *= 10;
+    }
+    if (x > MAX_FACTOR_MILLI) {
+        goto bad;
+    }
+    if (x == 0) {
+        ERR(c, v, "'factor' must be greater than 0");
+        return false;
+    }
+    *ret_milli = (uint32_t)x;
+    return true;
+bad:
+    ERR(c, v,
+        "bad factor %s (a number greater than 0 and at most 1000000 with at most 3 decimals, "
+        "e.g. 14.4)",
+        found(v, b, sizeof(b)));
+    return false;
+}
+
+static bool pick(struct ctx *c, const char *key, cnode *v, const char *const *words, size_t n,
+                 const char *hint, int *ret)
+{
+    const char *s;
+    char b[80];
+
+    if (!get_str(c, key, v, 64, 0, &s)) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(s, words[i]) == 0) {
+            *ret = (int)i;
+            return true;
+        }
+    }
+    ERR(c, v, "bad %s %s (%s)", key, found(v, b, sizeof(b)), hint);
+    return false;
+}
+
+static void load_burn_rule(struct ctx *c, cnode *n, struct sw_burn_rule_conf *br)
+{
+    enum { B_SEVERITY, B_LONG, B_SHORT, B_FACTOR, B_N };
+    static const char *const names[] = {"severity", "long", "short", "factor"};
+    static const char *const sevs[] = {"ticket", "page"};
+    cnode *k[B_N], *v[B_N];
+
+    if (!take_keys(c, n, "a burn rate", "in a burn rate", names, B_N, k, v)) {
+        return;
+    }
+    for (int i = 0; i < B_N; i++) {
+        need(c, n, v[i], names[i]);
+    }
+    if (v[B_SEVERITY]) {
+        pick(c, "severity", v[B_SEVERITY], sevs, 2, "page or ticket", &br->page);
+    }
+    bool lo = v[B_LONG] && get_seconds(c, "long", v[B_LONG], false, &br->long_s);
+    bool sh = v[B_SHORT] && get_seconds(c, "short", v[B_SHORT], false, &br->short_s);
+    if (lo && sh && br->short_s >= br->long_s) {
+        char a[32], b[32];
+        ERR(c, v[B_SHORT], "'short' (%s) must be shorter than 'long' (%s)",
+            sw_duration_format(br->short_s * 1000, a), sw_duration_format(br->long_s * 1000, b));
+    }
+    if (v[B_FACTOR]) {
+        get_factor(c, v[B_FACTOR], &br->factor_milli);
+    }
+}
+
+/* "DEPLOYMENT/SERVICE" with fnmatch(3) wildcards: exactly one '/'. */
+static bool valid_glob(const char *s)
+{
+    const char *slash = strchr(s, '/');
+
+    return slash && slash != s && slash[1] && !strchr(slash + 1, '/');
+}
+
+static void load_objective(struct ctx *c, cnode *n, struct sw_objective_conf *o)
+{
+    enum { O_SERVICES, O_TARGET, O_BURN, O_N };
+    static const char *const names[] = {"services", "target", "burn_rates"};
+    cnode *k[O_N], *v[O_N];
+
+    o->line = n->line;
+    o->col = n->col;
+    if (!take_keys(c, n, "an objective", "in an objective", names, O_N, k, v)) {
+        return;
+    }
+    need(c, n, v[O_SERVICES], "services");
+    if (v[O_SERVICES] && want_seq(c, v[O_SERVICES], "services")) {
+        cnode *seq = v[O_SERVICES];
+        if (seq->n == 0) {
+            ERR(c, seq, "'services' must not be empty");
+        } else if (seq->n > MAX_GLOBS) {
+            ERR(c, seq, "'services' has more than %d entries", MAX_GLOBS);
+        } else {
+            o->services = sw_xcalloc(seq->n + 1, sizeof(*o->services));
+            for (size_t i = 0; i < seq->n; i++) {
+                const char *s;
+                char b[80];
+                if (!get_str(c, "services", seq->kids[i], MAX_GLOB_LEN, STR_LINE, &s)) {
+                    continue;
+                }
+                if (!valid_glob(s)) {
+                    ERR(c, seq->kids[i],
+                        "bad service glob %s (DEPLOYMENT/SERVICE with fnmatch wildcards, e.g. "
+                        "*/identity)",
+                        found(seq->kids[i], b, sizeof(b)));
+                    continue;
+                }
+                o->services[o->n_services++] = sw_xstrdup(s);
+            }
+        }
+    }
+    need(c, n, v[O_TARGET], "target");
+    if (v[O_TARGET] && get_percent(c, "target", v[O_TARGET], &o->target_ppm) &&
+        o->target_ppm == 0) {
+        ERR(c, v[O_TARGET], "'target' must be greater than 0");
+    }
+    if (v[O_BURN] && want_seq(c, v[O_BURN], "burn_rates")) {
+        cnode *seq = v[O_BURN];
+        if (seq->n == 0) {
+            ERR(c, seq, "'burn_rates' must not be empty (leave it out for the default table)");
+        } else if (seq->n > MAX_BURN_RULES) {
+            ERR(c, seq, "'burn_rates' has more than %d entries", MAX_BURN_RULES);
+        } else {
+            o->rules = sw_xcalloc(seq->n, sizeof(*o->rules));
+            o->n_rules = seq->n;
+            for (size_t i = 0; i < seq->n; i++) {
+                load_burn_rule(c, seq->kids[i], &o->rules[i]);
+            }
+        }
+    }
+}
+
+static void load_period(struct ctx *c, cnode *v, struct sw_contract_conf *ct)
+{
+    static const char *const names[] = {"rolling"};
+    cnode *k[1], *r[1];
+    char b[80];
+
+    if (v->type == SW_CFG_SCALAR && strcmp(v->s, "month") == 0) {
+        ct->rolling_s = 0;
+        return;
+    }
+    if (v->type != SW_CFG_MAP) {
+        ERR(c, v, "bad period %s (month, or {rolling: DURATION} such as {rolling: 30d})",
+            found(v, b, sizeof(b)));
+        return;
+    }
+    if (!take_keys(c, v, "'period'", "in 'period'", names, 1, k, r)) {
+        return;
+    }
+    need(c, v, r[0], "rolling");
+    if (r[0] && get_seconds(c, "rolling", r[0], false, &ct->rolling_s) &&
+        (ct->rolling_s < DAY_S || ct->rolling_s > 400 * DAY_S)) {
+        ERR(c, r[0], "'rolling' must be between 1d and 400d, found %s", found(r[0], b, sizeof(b)));
+        ct->rolling_s = 0;
+    }
+}
+
+static void load_down_states(struct ctx *c, cnode *seq, struct sw_contract_conf *ct)
+{
+    static const char *const states[] = {"CRITICAL", "WARNING"};
+    cnode *seen[2] = {NULL, NULL};
+    bool ok = true;
+
+    if (!want_seq(c, seq, "down_states")) {
+        return;
+    }
+    for (size_t i = 0; i < seq->n; i++) {
+        int st;
+        if (!pick(c, "state", seq->kids[i], states, 2, "CRITICAL or WARNING", &st)) {
+            ok = false;
+        } else if (seen[st]) {
+            ERR(c, seq->kids[i], "duplicate state '%s' in 'down_states' (first at %s:%d:%d)",
+                states[st], c->e->file, seen[st]->line, seen[st]->col);
+            ok = false;
+        } else {
+            seen[st] = seq->kids[i];
+        }
+    }
+    if (ok && !seen[0]) {
+        ERR(c, seq, "'down_states' must include CRITICAL");
+    }
+    ct->warning_is_down = seen[1] != NULL;
+}
+
+static void load_credits(struct ctx *c, cnode *seq, struct sw_contract_conf *ct)
+{
+    static const char *const names[] = {"below", "credit"};
+    struct sw_credit_tier_conf prev = {0, 0};
+    bool have_prev = false;
+
+    if (!want_seq(c, seq, "credits")) {
+        return;
+    }
+    if (seq->n > MAX_CREDIT_TIERS) {
+        ERR(c, seq, "'credits' has more than %d tiers", MAX_CREDIT_TIERS);
+        return;
+    }
+    ct->credits = sw_xcalloc(seq->n + 1, sizeof(*ct->credits));
+    for (size_t i = 0; i < seq->n; i++) {
+        cnode *t = seq->kids[i], *k[2], *v[2];
+        struct sw_credit_tier_conf tier = {0, 0};
+        char a[16], b[16];
+        bool ok;
+
+        if (!take_keys(c, t, "a credit tier", "in a credit tier", names, 2, k, v)) {
+            have_prev = false;
+            continue;
+        }
+        need(c, t, v[0], "below");
+        need(c, t, v[1], "credit");
+        ok = v[0] && get_percent(c, "below", v[0], &tier.below_ppm);
+        ok = v[1] && get_percent(c, "credit", v[1], &tier.credit_ppm) && ok;
+        if (ok && tier.below_ppm == 0) {
+            ERR(c, t, "credits[%zu]: below must be greater than 0", i);
+            ok = false;
+        }
+        if (ok && tier.credit_ppm == 0) {
+            ERR(c, t, "credits[%zu]: credit must be greater than 0", i);
+            ok = false;
+        }
+        if (ok && have_prev && tier.below_ppm >= prev.below_ppm) {
+            ERR(c, t, "credits[%zu]: below %s must be lower than the previous tier's %s", i,
+                sw_ppm_format(tier.below_ppm, a), sw_ppm_format(prev.below_ppm, b));
+            ok = false;
+        }
+        if (ok && have_prev && tier.credit_ppm <= prev.credit_ppm) {
+            ERR(c, t, "credits[%zu]: credit %s must be higher than the previous tier's %s", i,
+                sw_ppm_format(tier.credit_ppm, a), sw_ppm_format(prev.credit_ppm, b));
+            ok = false;
+        }
+        /* compare the next tier with this one even when this one is wrong, so that one
+         * misplaced tier gives one error */
+        have_prev = v[0] && v[1] && tier.below_ppm && tier.credit_ppm;
+        prev = tier;
+        if (ok) {
+            ct->credits[ct->n_credits++] = tier;
+        }
+    }
+}
+
+static void load_contract(struct ctx *c, cnode *n, struct sw_contract_conf *ct, struct idpos *ip)
+{
+    enum {
+        CT_ID,
+        CT_TZ,
+        CT_PERIOD,
+        CT_OBJECTIVES,
+        CT_UNKNOWN,
+        CT_DOWN,
+        CT_MIN_OUTAGE,
+        CT_CREDITS,
+        CT_N
+    };
+    static const char *const names[] = {"id",      "timezone",    "period",     "objectives",
+                                        "unknown", "down_states", "min_outage", "credits"};
+    static const char *const policies[] = {"excluded", "down", "up"};
+    cnode *k[CT_N], *v[CT_N];
+
+    ct->line = n->line;
+    ct->col = n->col;
+    ct->unknown = SW_UNKNOWN_EXCLUDED;
+    if (!take_keys(c, n, "a contract", "in a contract", names, CT_N, k, v)) {
+        return;
+    }
+    need(c, n, v[CT_ID], "id");
+    if (v[CT_ID]) {
+        get_id(c, v[CT_ID], &ct->id, ip);
+    }
+    if (v[CT_TZ]) {
+        get_tz(c, v[CT_TZ], &ct->timezone);
+    }
+    if (v[CT_PERIOD]) {
+        load_period(c, v[CT_PERIOD], ct);
+    }
+    need(c, n, v[CT_OBJECTIVES], "objectives");
+    if (v[CT_OBJECTIVES] && want_seq(c, v[CT_OBJECTIVES], "objectives")) {
+        cnode *seq = v[CT_OBJECTIVES];
+        if (seq->n == 0) {
+            ERR(c, seq, "a contract needs at least one objective");
+        } else if (seq->n > MAX_OBJECTIVES) {
+            ERR(c, seq, "'objectives' has more than %d entries", MAX_OBJECTIVES);
+        } else {
+            ct->objectives = sw_xcalloc(seq->n, sizeof(*ct->objectives));
+            ct->n_objectives = seq->n;
+            for (size_t i = 0; i < seq->n; i++) {
+                load_objective(c, seq->kids[i], &ct->objectives[i]);
+            }
+        }
+    }
+    if (v[CT_UNKNOWN]) {
+        int p;
+        if (pick(c, "unknown", v[CT_UNKNOWN], policies, 3, "excluded, down or up", &p)) {
+            ct->unknown = (enum sw_unknown_policy)p;
+        }
+    }
+    if (v[CT_DOWN]) {
+        load_down_states(c, v[CT_DOWN], ct);
+    }
+    if (v[CT_MIN_OUTAGE]) {
+        get_seconds(c, "min_outage", v[CT_MIN_OUTAGE], true, &ct->min_outage_s);
+    }
+    if (v[CT_CREDITS]) {
+        load_credits(c, v[CT_CREDITS], ct);
+    }
+}
+
+static void load_contracts(struct ctx *c, cnode *seq)
+{
+    struct sw_config *cfg = c->cfg;
+    struct idpos *ids;
+
+    if (!want_seq(c, seq, "contracts")) {
+        return;
+    }
+    if (seq->n > MAX_CONTRACTS) {
+        ERR(c, seq, "'contracts' has more than %d entries", MAX_CONTRACTS);
+        return;
+    }
+    ids = sw_xcalloc(seq->n + 1, sizeof(*ids));
+    cfg->contracts = sw_xcalloc(seq->n + 1, sizeof(*cfg->contracts));
+    cfg->n_contracts = seq->n;
+    for (size_t i = 0; i < seq->n; i++) {
+        load_contract(c, seq->kids[i], &cfg->contracts[i], &ids[i]);
+    }
+    check_dups(c, "contract", ids, seq->n);
+    free(ids);
+}
+
+static void load_fee(struct ctx *c, cnode *n, struct sw_customer_conf *cu)
+{
+    static const char *const names[] = {"amount", "currency"};
+    cnode *k[2], *v[2];
+    const char *s;
+    int64_t minor = -1;
+    char b[80];
+    bool cur = false;
+
+    if (!take_keys(c, n, "'monthly_fee'", "in 'monthly_fee'", names, 2, k, v)) {
+        return;
+    }
+    need(c, n, v[0], "amount");
+    need(c, n, v[1], "currency");
+    if (v[0] && (!get_number_text(v[0], &s) || sw_amount_parse(s, &minor) < 0)) {
+        ERR(c, v[0], "bad amount %s (a number with at most 2 decimals, below 1e15, e.g. 12000.00)",
+            found(v[0], b, sizeof(b)));
+        minor = -1;
+    }
+    if (v[1] && get_str(c, "currency", v[1], 64, 0, &s)) {
+        cur = strlen(s) == 3 && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == 3;
+        if (!cur) {
+            ERR(c, v[1], "bad currency %s (3 upper-case letters, e.g. EUR)",
+                found(v[1], b, sizeof(b)));
+        }
+    }
+    if (minor >= 0 && cur) {
+        cu->fee_minor = minor;
+        memcpy(cu->currency, s, 4);
+    }
+}
+
+/* Finds the customer (and deployment, for a longer path) that scope names. */
+static bool find_scope(struct ctx *c, cnode *v, const char *scope, struct sw_customer_conf **ret_cu,
+                       struct sw_deployment_conf **ret_d)
+{
+    char buf[3 * 65], *part[3];
+    size_t n = 0;
+    struct sw_customer_conf *cu = NULL;
+    struct sw_deployment_conf *d = NULL;
+    char b[80];
+
+    if (strlen(scope) >= sizeof(buf)) {
+        goto bad;
+    }
+    memcpy(buf, scope, strlen(scope) + 1);
+    for (char *p = buf, *slash; p; p = slash ? slash + 1 : NULL) {
+        slash = strchr(p, '/');
+        if (slash) {
+            *slash = '\0';
+        }
+        if (n == 3 || !valid_id(p)) {
+            goto bad;
+        }
+        part[n++] = p;
+    }
+    for (size_t i = 0; i < c->cfg->n_customers && !cu; i++) {
+        if (c->cfg->customers[i].id && strcmp(c->cfg->customers[i].id, part[0]) == 0) {
+            cu = &c->cfg->customers[i];
+        }
+    }
+    if (!cu) {
+        ERR(c, v, "unknown scope %s: no customer '%s'", found(v, b, sizeof(b)), part[0]);
+        return false;
+    }
+    for (size_t i = 0; n > 1 && i < cu->n_deployments && !d; i++) {
+        if (cu->deployments[i].id && strcmp(cu->deployments[i].id, part[1]) == 0) {
+            d = &cu->deployments[i];
+        }
+    }
+    if (n > 1 && !d) {
+        ERR(c, v, "unknown scope %s: customer '%s' has no deployment '%s'", found(v, b, sizeof(b)),
+            part[0], part[1]);
+        return false;
+    }
+    if (n > 2) {
+        size_t i;
+        for (i = 0; i < d->n_services; i++) {
+            if (d->services[i].id && strcmp(d->services[i].id, part[2]) == 0) {
+                break;
+            }
+        }
+        if (i == d->n_services) {
+            ERR(c, v, "unknown scope %s: deployment '%s/%s' has no service '%s'",
+                found(v, b, sizeof(b)), part[0], part[1], part[2]);
+            return false;
+        }
+    }
+    *ret_cu = cu;
+    *ret_d = d;
+    return true;
+bad:
+    ERR(c, v, "bad scope %s (CUSTOMER, CUSTOMER/DEPLOYMENT or CUSTOMER/DEPLOYMENT/SERVICE)",
+        found(v, b, sizeof(b)));
+    return false;
+}
+
+static bool get_time(struct ctx *c, const char *key, cnode *v, int64_t *ret)
+{
+    const char *s;
+    char b[80];
+
+    if (!get_str(c, key, v, 64, 0, &s)) {
+        return false;
+    }
+    if (sw_time_parse(s, ret) < 0) {
+        ERR(c, v, "bad time %s for '%s' (ISO 8601 with a zone, e.g. 2026-10-05T10:15:00Z)",
+            found(v, b, sizeof(b)), key);
+        return false;
+    }
+    return true;
+}
+
+static void load_weekly(struct ctx *c, cnode *n, struct sw_maint_conf *m)
+{
+    enum { W_DAY, W_START, W_DURATION, W_N };
+    static const char *const names[] = {"day", "start", "duration"};
+    static const char *const days[] = {"sunday",   "monday", "tuesday", "wednesday",
+                                       "thursday", "friday", "saturday"};
+    cnode *k[W_N], *v[W_N];
+    const char *s;
+    char b[80];
+
+    if (!take_keys(c, n, "'weekly'", "in 'weekly'", names, W_N, k, v)) {
+        return;
+    }
+    for (int i = 0; i < W_N; i++) {
+        need(c, n, v[i], names[i]);
+    }
+    if (v[W_DAY] && get_str(c, "day", v[W_DAY], 64, 0, &s)) {
+        int i;
+        for (i = 0; i < 7 && strcmp(s, days[i]) != 0; i++) {
+        }
+        if (i == 7) {
+            ERR(c, v[W_DAY], "bad day %s (monday, tuesday, ... sunday, in lower case)",
+                found(v[W_DAY], b, sizeof(b)));
+        } else {
+            m->weekday = i;
+        }
+    }
+    if (v[W_START] && get_str(c, "start", v[W_START], 64, 0, &s)) {
+        bool ok = strlen(s) == 5 && isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) &&
+                  s[2] == ':' && isdigit((unsigned char)s[3]) && isdigit((unsigned char)s[4]);
+        int h = ok ? (s[0] - '0') * 10 + (s[1] - '0') : 0;
+        int min = ok ? (s[3] - '0') * 10 + (s[4] - '0') : 0;
+        if (!ok || h > 23 || min > 59) {
+            ERR(c, v[W_START], "bad time of day %s for 'start' (HH:MM from 00:00 to 23:59)",
+                found(v[W_START], b, sizeof(b)));
+        } else {
+            m->start_s = h * 3600 + min * 60;
+        }
+    }
+    if (v[W_DURATION] && get_seconds(c, "duration", v[W_DURATION], false, &m->duration_s) &&
+        m->duration_s > 7 * DAY_S) {
+        ERR(c, v[W_DURATION], "'duration' must be at most 7d, found %s",
+            found(v[W_DURATION], b, sizeof(b)));
+    }
+}
+
+static void load_maint(struct ctx *c, cnode *n, struct sw_maint_conf *m)
+{
+    enum { M_SCOPE, M_START, M_END, M_WEEKLY, M_TZ, M_REASON, M_EXCLUDED, M_N };
+    static const char *const names[] = {"scope",    "start",  "end",     "weekly",
+                                        "timezone", "reason", "excluded"};
+    cnode *k[M_N], *v[M_N];
+    struct sw_customer_conf *cu = NULL;
+    struct sw_deployment_conf *d = NULL;
+    const char *s;
+
+    m->line = n->line;
+    m->col = n->col;
+    m->excluded = true;
+    if (!take_keys(c, n, "a maintenance window", "in a maintenance window", names, M_N, k, v)) {
+        return;
+    }
+    need(c, n, v[M_SCOPE], "scope");
+    if (v[M_SCOPE] && get_str(c, "scope", v[M_SCOPE], 256, STR_NONEMPTY, &s) &&
+        find_scope(c, v[M_SCOPE], s, &cu, &d)) {
+        m->scope = sw_xstrdup(s);
+    }
+    if ((k[M_START] || k[M_END]) && k[M_WEEKLY]) {
+        ERR(c, k[M_WEEKLY], "use either 'start' and 'end' (one-off) or 'weekly', not both");
+    } else if (k[M_WEEKLY]) {
+        m->weekly = true;
+        load_weekly(c, v[M_WEEKLY], m);
+    } else if (k[M_START] || k[M_END]) {
+        need(c, n, v[M_START], "start");
+        need(c, n, v[M_END], "end");
+        bool st = v[M_START] && get_time(c, "start", v[M_START], &m->start);
+        bool en = v[M_END] && get_time(c, "end", v[M_END], &m->end);
+        if (st && en && m->end <= m->start) {
+            char a[SW_TIME_LEN], b[SW_TIME_LEN];
+            ERR(c, v[M_END], "'end' (%s) must be after 'start' (%s)", sw_time_format(m->end, a),
+                sw_time_format(m->start, b));
+        }
+    } else {
+        ERR(c, n, "a maintenance window needs 'start' and 'end' (one-off) or 'weekly'");
+    }
+    if (v[M_TZ]) {
+        get_tz(c, v[M_TZ], &m->timezone);
+    }
+    if (v[M_REASON]) {
+        dup_str(c, "reason", v[M_REASON], MAX_REASON, STR_NONEMPTY | STR_LINE, &m->reason);
+    }
+    if (v[M_EXCLUDED]) {
+        get_bool(c, "excluded", v[M_EXCLUDED], &m->excluded);
+    }
+    if (m->weekly && !m->timezone) {
+        /* the local time of the place the window is for */
+        const char *tz = d ? d->timezone : cu ? cu->timezone : NULL;
+        m->timezone = sw_xstrdup(tz ? tz : "UTC");
+    }
+}
+
+static void load_maintenance(struct ctx *c, cnode *seq)
+{
+    struct sw_config *cfg = c->cfg;
+
+    if (!want_seq(c, seq, "maintenance")) {
+        return;
+    }
+    if (seq->n > MAX_MAINTENANCE) {
+        ERR(c, seq, "'maintenance' has more than %d windows", MAX_MAINTENANCE);
+        return;
+    }
+    cfg->maintenance = sw_xcalloc(seq->n + 1, sizeof(*cfg->maintenance));
+    cfg->n_maintenance = seq->n;
+    for (size_t i = 0; i < seq->n; i++) {
+        load_maint(c, seq->kids[i], &cfg->maintenance[i]);
+    }
+}
+
 /* ---- the top level ---- */
 
 static void load_customer(struct ctx *c, cnode *n, struct sw_customer_conf *cu, struct idpos *ip);
@@ -749,6 +1409,8 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
         T_MAXOUT,
         T_LOG,
         T_CUSTOMERS,
+        T_CONTRACTS,
+        T_MAINTENANCE,
         T_N
     };
     static const char *const names[] = {"listen",
@@ -760,7 +1422,9 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
                                         "max_request_body",
                                         "max_output",
                                         "log_level",
-                                        "customers"};
+                                        "customers",
+                                        "contracts",
+                                        "maintenance"};
     struct ctx ctx = {
         .e = e,
         .base = base_dir,
@@ -838,6 +1502,10 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
         ERR(c, v[T_LOG], "unknown log_level %s (debug, info, warn or error)",
             found(v[T_LOG], b, sizeof(b)));
     }
+    /* contracts first: customers name them; maintenance last: it names customers */
+    if (v[T_CONTRACTS]) {
+        load_contracts(c, v[T_CONTRACTS]);
+    }
     if (v[T_CUSTOMERS] && want_seq(c, v[T_CUSTOMERS], "customers")) {
         cnode *seq = v[T_CUSTOMERS];
         struct idpos *ids = sw_xcalloc(seq->n + 1, sizeof(*ids));
@@ -849,6 +1517,9 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
         }
         check_dups(c, "customer", ids, seq->n);
         free(ids);
+    }
+    if (v[T_MAINTENANCE]) {
+        load_maintenance(c, v[T_MAINTENANCE]);
     }
     return e->n + e->dropped > errors_before ? -EINVAL : 0;
 }
@@ -890,14 +1561,8 @@ static void load_deployment(struct ctx *c, cnode *n, struct sw_deployment_conf *
     if (v[DK_REGION]) {
         dup_str(c, "region", v[DK_REGION], MAX_NAME, STR_NONEMPTY | STR_LINE, &d->region);
     }
-    if (v[DK_TZ] && get_str(c, "timezone", v[DK_TZ], 256, STR_NONEMPTY, &s)) {
-        if (sw_tz_valid(s)) {
-            free(d->timezone);
-            d->timezone = sw_xstrdup(s);
-        } else {
-            char b[80];
-            ERR(c, v[DK_TZ], "unknown timezone %s", found(v[DK_TZ], b, sizeof(b)));
-        }
+    if (v[DK_TZ]) {
+        get_tz(c, v[DK_TZ], &d->timezone);
     }
     if (v[DK_MAXCC]) {
         get_intv(c, "max_concurrent_checks", v[DK_MAXCC], 0, 1000000, &d->max_concurrent_checks);
@@ -920,10 +1585,14 @@ static void load_deployment(struct ctx *c, cnode *n, struct sw_deployment_conf *
 
 static void load_customer(struct ctx *c, cnode *n, struct sw_customer_conf *cu, struct idpos *ip)
 {
-    enum { CK_ID, CK_NAME, CK_DEPLOYMENTS, CK_N };
-    static const char *const names[] = {"id", "name", "deployments"};
+    enum { CK_ID, CK_NAME, CK_DEPLOYMENTS, CK_CONTRACT, CK_TZ, CK_FEE, CK_N };
+    static const char *const names[] = {"id",       "name",     "deployments",
+                                        "contract", "timezone", "monthly_fee"};
     cnode *k[CK_N], *v[CK_N];
+    const char *s;
 
+    cu->timezone = sw_xstrdup("UTC");
+    cu->fee_minor = -1;
     if (!take_keys(c, n, "a customer", "in a customer", names, CK_N, k, v)) {
         return;
     }
@@ -936,6 +1605,22 @@ static void load_customer(struct ctx *c, cnode *n, struct sw_customer_conf *cu, 
     }
     if (!cu->name) {
         cu->name = sw_xstrdup(cu->id);
+    }
+    if (v[CK_CONTRACT] && get_str(c, "contract", v[CK_CONTRACT], 1024, STR_NONEMPTY, &s)) {
+        cu->contract = sw_config_find_contract(c->cfg, s);
+        if (cu->contract) {
+            cu->contract_id = sw_xstrdup(s);
+        } else {
+            char b[80];
+            ERR(c, v[CK_CONTRACT], "unknown contract %s (not defined under 'contracts')",
+                found(v[CK_CONTRACT], b, sizeof(b)));
+        }
+    }
+    if (v[CK_TZ]) {
+        get_tz(c, v[CK_TZ], &cu->timezone);
+    }
+    if (v[CK_FEE]) {
+        load_fee(c, v[CK_FEE], cu);
     }
     if (v[CK_DEPLOYMENTS] && want_seq(c, v[CK_DEPLOYMENTS], "deployments")) {
         cnode *seq = v[CK_DEPLOYMENTS];

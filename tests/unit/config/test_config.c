@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* test_config.c: unit tests of src/config: the issue's example loads with exact values,
  * every class of error gives its exact "FILE:LINE:COL: message", relative paths, secrets,
- * fingerprints and lookups. */
+ * fingerprints and lookups; contracts, customers' SLA keys and maintenance windows (issue 3). */
 #include <errno.h>
 #include <limits.h>
 #include <setjmp.h>
@@ -883,19 +883,640 @@ static void test_lookups_and_refs(void **state)
     sw_buf_release(&yaml);
 }
 
+/* ---- contracts, customers' SLA keys and maintenance (issue 3) ---- */
+
+/* The issue's contract example, as written: lines 1-14. */
+#define ISSUE_CONTRACTS                                                                            \
+    "contracts:\n"                                                                                 \
+    "  - id: gold\n"                                                                               \
+    "    timezone: Europe/Berlin\n"                                                                \
+    "    objectives:\n"                                                                            \
+    "      - services: [\"*/identity\", \"*/compute-api\"]   # deployment/service globs\n"         \
+    "        target: 99.95\n"                                                                      \
+    "    unknown: excluded\n"                                                                      \
+    "    credits:                # percent of the monthly fee when availability falls below\n"     \
+    "      - {below: 99.95, credit: 10}\n"                                                         \
+    "      - {below: 99.0,  credit: 25}\n"                                                         \
+    "      - {below: 95.0,  credit: 100}\n"
+
+/* The issue's maintenance example, as written: 8 lines. */
+#define ISSUE_MAINT                                                                                \
+    "maintenance:\n"                                                                               \
+    "  - scope: acme/fra1                 # customer, customer/deployment or .../service\n"        \
+    "    start: 2026-10-05T10:15:00Z\n"                                                            \
+    "    end: 2026-10-05T11:00:00Z\n"                                                              \
+    "    reason: Ceph upgrade\n"                                                                   \
+    "  - scope: acme\n"                                                                            \
+    "    weekly: {day: sunday, start: \"02:00\", duration: 2h}\n"                                  \
+    "    timezone: Europe/Berlin\n"
+
+/* A customer acme with deployment fra1 (Europe/Berlin) and services identity, compute-api and
+ * db, on contract gold: lines 12-26 after ISSUE_CONTRACTS. */
+#define ACME_GOLD                                                                                  \
+    "customers:\n"                                                                                 \
+    "  - id: acme\n"                                                                               \
+    "    contract: gold\n"                                                                         \
+    "    deployments:\n"                                                                           \
+    "      - id: fra1\n"                                                                           \
+    "        timezone: Europe/Berlin\n"                                                            \
+    "        services:\n"                                                                          \
+    "          - id: identity\n"                                                                   \
+    "            checks: [{id: a, type: passive}]\n"                                               \
+    "          - id: compute-api\n"                                                                \
+    "            checks: [{id: a, type: passive}]\n"                                               \
+    "          - id: db\n"                                                                         \
+    "            checks: [{id: a, type: passive}]\n"
+
+static void test_sla_issue_examples(void **state)
+{
+    struct sw_config *c;
+    const struct sw_contract_conf *ct;
+    const struct sw_objective_conf *o;
+    const struct sw_maint_conf *m;
+    const struct sw_customer_conf *cu;
+
+    (void)state;
+    /* the contract example alone, exactly as the issue writes it */
+    c = parse_ok(ISSUE_CONTRACTS "customers:\n"
+                                 "  - id: acme\n"
+                                 "    contract: gold\n");
+    assert_int_equal(c->n_contracts, 1);
+    ct = &c->contracts[0];
+    assert_string_equal(ct->id, "gold");
+    assert_int_equal(ct->line, 2);
+    assert_int_equal(ct->col, 5);
+    assert_string_equal(ct->timezone, "Europe/Berlin");
+    assert_int_equal(ct->rolling_s, 0);
+    assert_int_equal(ct->n_objectives, 1);
+    o = &ct->objectives[0];
+    assert_int_equal(o->line, 5);
+    assert_int_equal(o->col, 9);
+    assert_int_equal(o->n_services, 2);
+    assert_string_equal(o->services[0], "*/identity");
+    assert_string_equal(o->services[1], "*/compute-api");
+    assert_int_equal(o->target_ppm, 999500);
+    assert_int_equal(o->n_rules, 0);
+    assert_null(o->rules);
+    assert_int_equal(ct->unknown, SW_UNKNOWN_EXCLUDED);
+    assert_false(ct->warning_is_down);
+    assert_int_equal(ct->min_outage_s, 0);
+    assert_int_equal(ct->n_credits, 3);
+    assert_int_equal(ct->credits[0].below_ppm, 999500);
+    assert_int_equal(ct->credits[0].credit_ppm, 100000);
+    assert_int_equal(ct->credits[1].below_ppm, 990000);
+    assert_int_equal(ct->credits[1].credit_ppm, 250000);
+    assert_int_equal(ct->credits[2].below_ppm, 950000);
+    assert_int_equal(ct->credits[2].credit_ppm, 1000000);
+    cu = &c->customers[0];
+    assert_string_equal(cu->contract_id, "gold");
+    assert_ptr_equal(cu->contract, ct);
+    assert_string_equal(cu->timezone, "UTC");
+    assert_int_equal(cu->fee_minor, -1);
+    assert_string_equal(cu->currency, "");
+    assert_ptr_equal(sw_config_find_contract(c, "gold"), ct);
+    assert_null(sw_config_find_contract(c, "silver"));
+    assert_null(sw_config_find_contract(c, NULL));
+    assert_int_equal(c->n_maintenance, 0);
+    assert_null(c->maintenance);
+    sw_config_unref(c);
+
+    /* with the maintenance example, as written */
+    c = parse_ok(ISSUE_CONTRACTS ACME_GOLD ISSUE_MAINT);
+    assert_int_equal(c->n_maintenance, 2);
+    m = &c->maintenance[0];
+    assert_string_equal(m->scope, "acme/fra1");
+    assert_false(m->weekly);
+    assert_int_equal(m->start, 1791195300); /* 2026-10-05T10:15:00Z */
+    assert_int_equal(m->end, 1791198000);   /* 2026-10-05T11:00:00Z */
+    assert_null(m->timezone);
+    assert_string_equal(m->reason, "Ceph upgrade");
+    assert_true(m->excluded);
+    assert_int_equal(m->line, 26);
+    assert_int_equal(m->col, 5);
+    m = &c->maintenance[1];
+    assert_string_equal(m->scope, "acme");
+    assert_true(m->weekly);
+    assert_int_equal(m->weekday, 0);
+    assert_int_equal(m->start_s, 7200);
+    assert_int_equal(m->duration_s, 7200);
+    assert_string_equal(m->timezone, "Europe/Berlin");
+    assert_null(m->reason);
+    assert_true(m->excluded);
+    assert_int_equal(m->line, 30);
+    assert_int_equal(m->col, 5);
+
+    /* every service of acme/fra1 matched by a glob gets the objective */
+    o = &c->contracts[0].objectives[0];
+    assert_ptr_equal(sw_config_objective_for(c, sw_config_find_service(c, "acme/fra1/identity")),
+                     o);
+    assert_ptr_equal(sw_config_objective_for(c, sw_config_find_service(c, "acme/fra1/compute-api")),
+                     o);
+    assert_null(sw_config_objective_for(c, sw_config_find_service(c, "acme/fra1/db")));
+    assert_null(sw_config_objective_for(c, NULL));
+    sw_config_unref(c);
+}
+
+static void test_sla_all_keys(void **state)
+{
+    struct sw_config *c =
+        parse_ok("contracts:\n"
+                 "  - id: platinum\n"
+                 "    period: {rolling: 30d}\n"
+                 "    objectives:\n"
+                 "      - services: ['fra1/*']\n"
+                 "        target: 99.999\n"
+                 "        burn_rates:\n"
+                 "          - {severity: page, long: 1h, short: 5m, factor: 14.4}\n"
+                 "          - {severity: ticket, long: 3d, short: 6h, factor: '0.125'}\n"
+                 "      - services: ['*/*']\n"
+                 "        target: '100'\n"
+                 "    unknown: down\n"
+                 "    down_states: [WARNING, CRITICAL]\n"
+                 "    min_outage: 5m\n"
+                 "    credits: []\n"
+                 "  - id: bronze\n"
+                 "    period: month\n"
+                 "    objectives: [{services: ['*/*'], target: 0.0001}]\n"
+                 "    unknown: up\n"
+                 "    down_states: [CRITICAL]\n"
+                 "    min_outage: 0\n"
+                 "    credits: [{below: 100, credit: 0.5}, {below: '0.0001', credit: 100.0000}]\n"
+                 "customers:\n"
+                 "  - id: acme\n"
+                 "    contract: platinum\n"
+                 "    timezone: America/New_York\n"
+                 "    monthly_fee: {amount: 12000.00, currency: EUR}\n"
+                 "    deployments:\n"
+                 "      - id: fra1\n"
+                 "        timezone: Europe/Berlin\n"
+                 "        services:\n"
+                 "          - {id: web, checks: [{id: a, type: passive}]}\n"
+                 "      - id: nyc\n"
+                 "        services:\n"
+                 "          - {id: web, checks: [{id: a, type: passive}]}\n"
+                 "  - id: beta\n"
+                 "    contract: bronze\n"
+                 "    monthly_fee: {amount: '99.5', currency: USD}\n"
+                 "maintenance:\n"
+                 "  - scope: acme/fra1\n"
+                 "    weekly: {day: saturday, start: '23:59', duration: 7d}\n"
+                 "    excluded: false\n"
+                 "  - scope: acme/nyc/web\n"
+                 "    weekly: {day: wednesday, start: '00:00', duration: 90s}\n"
+                 "    reason: 'kernel patching'\n"
+                 "  - scope: acme\n"
+                 "    weekly: {day: monday, start: '12:30', duration: 1h}\n"
+                 "  - scope: beta\n"
+                 "    weekly: {day: friday, start: '06:05', duration: 1h}\n"
+                 "  - scope: acme/fra1/web\n"
+                 "    start: '2026-03-29T03:00:00+02:00'\n"
+                 "    end: 2026-03-29T04:00:00+02:00\n"
+                 "    timezone: Asia/Tokyo\n"
+                 "    excluded: true\n");
+    const struct sw_contract_conf *ct = &c->contracts[0];
+    const struct sw_maint_conf *m = c->maintenance;
+
+    (void)state;
+    assert_int_equal(c->n_contracts, 2);
+    assert_null(ct->timezone);
+    assert_int_equal(ct->rolling_s, 30 * 86400);
+    assert_int_equal(ct->n_objectives, 2);
+    assert_int_equal(ct->objectives[0].target_ppm, 999990);
+    assert_int_equal(ct->objectives[0].n_rules, 2);
+    assert_int_equal(ct->objectives[0].rules[0].page, 1);
+    assert_int_equal(ct->objectives[0].rules[0].long_s, 3600);
+    assert_int_equal(ct->objectives[0].rules[0].short_s, 300);
+    assert_int_equal(ct->objectives[0].rules[0].factor_milli, 14400);
+    assert_int_equal(ct->objectives[0].rules[1].page, 0);
+    assert_int_equal(ct->objectives[0].rules[1].long_s, 3 * 86400);
+    assert_int_equal(ct->objectives[0].rules[1].short_s, 6 * 3600);
+    assert_int_equal(ct->objectives[0].rules[1].factor_milli, 125);
+    assert_int_equal(ct->objectives[1].target_ppm, 1000000);
+    assert_int_equal(ct->objectives[1].line, 10);
+    assert_int_equal(ct->objectives[1].col, 9);
+    assert_int_equal(ct->unknown, SW_UNKNOWN_DOWN);
+    assert_true(ct->warning_is_down);
+    assert_int_equal(ct->min_outage_s, 300);
+    assert_int_equal(ct->n_credits, 0);
+
+    ct = &c->contracts[1];
+    assert_int_equal(ct->rolling_s, 0);
+    assert_int_equal(ct->objectives[0].target_ppm, 1);
+    assert_int_equal(ct->unknown, SW_UNKNOWN_UP);
+    assert_false(ct->warning_is_down);
+    assert_int_equal(ct->min_outage_s, 0);
+    assert_int_equal(ct->n_credits, 2);
+    assert_int_equal(ct->credits[0].below_ppm, 1000000);
+    assert_int_equal(ct->credits[0].credit_ppm, 5000);
+    assert_int_equal(ct->credits[1].below_ppm, 1);
+    assert_int_equal(ct->credits[1].credit_ppm, 1000000);
+
+    assert_string_equal(c->customers[0].timezone, "America/New_York");
+    assert_int_equal(c->customers[0].fee_minor, 1200000);
+    assert_string_equal(c->customers[0].currency, "EUR");
+    assert_ptr_equal(c->customers[0].contract, &c->contracts[0]);
+    assert_int_equal(c->customers[1].fee_minor, 9950);
+    assert_string_equal(c->customers[1].currency, "USD");
+    assert_ptr_equal(c->customers[1].contract, &c->contracts[1]);
+
+    assert_int_equal(c->n_maintenance, 5);
+    /* a weekly window takes the deployment's timezone, else the customer's */
+    assert_true(m[0].weekly);
+    assert_int_equal(m[0].weekday, 6);
+    assert_int_equal(m[0].start_s, 86340);
+    assert_int_equal(m[0].duration_s, 7 * 86400);
+    assert_string_equal(m[0].timezone, "Europe/Berlin");
+    assert_false(m[0].excluded);
+    assert_int_equal(m[1].weekday, 3);
+    assert_int_equal(m[1].start_s, 0);
+    assert_int_equal(m[1].duration_s, 90);
+    assert_string_equal(m[1].timezone, "UTC"); /* nyc has no timezone: its default */
+    assert_string_equal(m[1].reason, "kernel patching");
+    assert_true(m[1].excluded);
+    assert_int_equal(m[2].weekday, 1);
+    assert_int_equal(m[2].start_s, 12 * 3600 + 30 * 60);
+    assert_string_equal(m[2].timezone, "America/New_York");
+    assert_int_equal(m[3].weekday, 5);
+    assert_int_equal(m[3].start_s, 6 * 3600 + 5 * 60);
+    assert_string_equal(m[3].timezone, "UTC");
+    /* a one-off window carries its zone in its times */
+    assert_false(m[4].weekly);
+    assert_int_equal(m[4].start, 1774746000); /* 2026-03-29T01:00:00Z */
+    assert_int_equal(m[4].end, 1774746000 + 3600);
+    assert_string_equal(m[4].timezone, "Asia/Tokyo");
+    assert_true(m[4].excluded);
+
+    /* globs: the fra1 glob comes first, '*' does not cross '/', a customer without a contract
+     * has no objective */
+    assert_ptr_equal(sw_config_objective_for(c, sw_config_find_service(c, "acme/fra1/web")),
+                     &c->contracts[0].objectives[0]);
+    assert_ptr_equal(sw_config_objective_for(c, sw_config_find_service(c, "acme/nyc/web")),
+                     &c->contracts[0].objectives[1]);
+    sw_config_unref(c);
+
+    c = parse_ok("contracts: [{id: g, objectives: [{services: ['f*/w[ae]b', 'x/?'], "
+                 "target: 99}]}]\n"
+                 "customers:\n"
+                 "  - id: a\n"
+                 "    contract: g\n"
+                 "    deployments:\n"
+                 "      - id: fra1\n"
+                 "        services:\n"
+                 "          - {id: web, checks: [{id: a, type: passive}]}\n"
+                 "          - {id: wib, checks: [{id: a, type: passive}]}\n"
+                 "      - id: x\n"
+                 "        services:\n"
+                 "          - {id: y, checks: [{id: a, type: passive}]}\n"
+                 "          - {id: yy, checks: [{id: a, type: passive}]}\n"
+                 "  - id: b\n"
+                 "    deployments:\n"
+                 "      - id: fra1\n"
+                 "        services:\n"
+                 "          - {id: web, checks: [{id: a, type: passive}]}\n");
+    assert_ptr_equal(sw_config_objective_for(c, sw_config_find_service(c, "a/fra1/web")),
+                     &c->contracts[0].objectives[0]);
+    assert_null(sw_config_objective_for(c, sw_config_find_service(c, "a/fra1/wib")));
+    assert_ptr_equal(sw_config_objective_for(c, sw_config_find_service(c, "a/x/y")),
+                     &c->contracts[0].objectives[0]);
+    assert_null(sw_config_objective_for(c, sw_config_find_service(c, "a/x/yy")));
+    assert_null(sw_config_objective_for(c, sw_config_find_service(c, "b/fra1/web")));
+    assert_null(c->customers[1].contract);
+    assert_null(c->customers[1].contract_id);
+    assert_string_equal(c->customers[1].timezone, "UTC");
+    assert_int_equal(c->customers[1].fee_minor, -1);
+    sw_config_unref(c);
+}
+
+/* Lines 1-5: a valid contract; more contract keys go on line 6, column 5. */
+#define CT_HEAD                                                                                    \
+    "contracts:\n"                                                                                 \
+    "  - id: gold\n"                                                                               \
+    "    objectives:\n"                                                                            \
+    "      - services: ['*/*']\n"                                                                  \
+    "        target: 99.9\n"
+
+static void test_sla_err_contracts(void **state)
+{
+    (void)state;
+    check_errors(CT_HEAD "customers:\n"
+                         "  - id: acme\n"
+                         "    contract: silver\n",
+                 "t.yaml:8:15: unknown contract 'silver' (not defined under 'contracts')\n");
+    check_errors(CT_HEAD "  - id: gold\n"
+                         "    objectives: [{services: ['*/*'], target: 99}]\n",
+                 "t.yaml:6:9: duplicate contract id 'gold' (first at t.yaml:2:9)\n");
+    check_errors("contracts: [{id: a}, {id: b, objectives: []}, {id: c, objectives: [{}]}]\n",
+                 "t.yaml:1:13: missing required key 'objectives'\n"
+                 "t.yaml:1:42: a contract needs at least one objective\n"
+                 "t.yaml:1:68: missing required key 'services'\n"
+                 "t.yaml:1:68: missing required key 'target'\n");
+    check_errors(CT_HEAD "    bogus: 1\n", "t.yaml:6:5: unknown key 'bogus' in a contract\n");
+    check_errors(CT_HEAD "    timezone: Mars/Olympus\n",
+                 "t.yaml:6:15: unknown timezone 'Mars/Olympus'\n");
+    check_errors(CT_HEAD "    period: week\n",
+                 "t.yaml:6:13: bad period 'week' (month, or {rolling: DURATION} such as "
+                 "{rolling: 30d})\n");
+    check_errors(CT_HEAD "    period: {rolling: 401d}\n",
+                 "t.yaml:6:23: 'rolling' must be between 1d and 400d, found '401d'\n");
+    check_errors(CT_HEAD "    period: {rolling: 23h}\n",
+                 "t.yaml:6:23: 'rolling' must be between 1d and 400d, found '23h'\n");
+    check_errors(CT_HEAD "    period: {rolling: 1500ms}\n",
+                 "t.yaml:6:23: 'rolling' must be a whole number of seconds\n");
+    check_errors(CT_HEAD "    unknown: ignore\n",
+                 "t.yaml:6:14: bad unknown 'ignore' (excluded, down or up)\n");
+    check_errors(CT_HEAD "    down_states: [WARNING]\n",
+                 "t.yaml:6:18: 'down_states' must include CRITICAL\n");
+    check_errors(CT_HEAD "    down_states: [CRITICAL, UNKNOWN, CRITICAL]\n",
+                 "t.yaml:6:29: bad state 'UNKNOWN' (CRITICAL or WARNING)\n"
+                 "t.yaml:6:38: duplicate state 'CRITICAL' in 'down_states' (first at "
+                 "t.yaml:6:19)\n");
+    check_errors(CT_HEAD "    min_outage: 5\n",
+                 "t.yaml:6:17: bad duration '5' for 'min_outage' (a number with a unit: ms, s, "
+                 "m, h, d, w; e.g. 30s or 1h30m)\n");
+}
+
+/* The objective of CT_HEAD with other keys: line 4 is "      - ", keys in column 9. */
+#define OBJ(lines)                                                                                 \
+    "contracts:\n"                                                                                 \
+    "  - id: gold\n"                                                                               \
+    "    objectives:\n"                                                                            \
+    "      - services: ['*/*']\n" lines
+
+static void test_sla_err_objectives(void **state)
+{
+    (void)state;
+    check_errors(OBJ("        target: 100.00001\n"),
+                 "t.yaml:5:17: bad percent '100.00001' for 'target' (a number from 0 to 100 "
+                 "with at most 4 decimals, e.g. 99.95)\n");
+    check_errors(OBJ("        target: 100.0001\n"),
+                 "t.yaml:5:17: bad percent '100.0001' for 'target' (a number from 0 to 100 "
+                 "with at most 4 decimals, e.g. 99.95)\n");
+    check_errors(OBJ("        target: 99.95%\n"),
+                 "t.yaml:5:17: bad percent '99.95%' for 'target' (a number from 0 to 100 "
+                 "with at most 4 decimals, e.g. 99.95)\n");
+    check_errors(OBJ("        target: 9.995e1\n"),
+                 "t.yaml:5:17: bad percent '9.995e1' for 'target' (a number from 0 to 100 "
+                 "with at most 4 decimals, e.g. 99.95)\n");
+    check_errors(OBJ("        target: -5\n"),
+                 "t.yaml:5:17: bad percent '-5' for 'target' (a number from 0 to 100 "
+                 "with at most 4 decimals, e.g. 99.95)\n");
+    check_errors(OBJ("        target: [99]\n"),
+                 "t.yaml:5:17: bad percent a list for 'target' (a number from 0 to 100 "
+                 "with at most 4 decimals, e.g. 99.95)\n");
+    check_errors(OBJ("        target: 0.0000\n"), "t.yaml:5:17: 'target' must be greater than 0\n");
+    check_errors("contracts: [{id: g, objectives: [{services: [], target: 99}]}]\n",
+                 "t.yaml:1:45: 'services' must not be empty\n");
+    check_errors("contracts: [{id: g, objectives: [{services: '*/*', target: 99}]}]\n",
+                 "t.yaml:1:45: 'services' must be a list, found '*/*'\n");
+    check_errors("contracts: [{id: g, objectives: [{services: ['*', 'a/b/c', '', 'x/'], "
+                 "target: 99}]}]\n",
+                 "t.yaml:1:46: bad service glob '*' (DEPLOYMENT/SERVICE with fnmatch "
+                 "wildcards, e.g. */identity)\n"
+                 "t.yaml:1:51: bad service glob 'a/b/c' (DEPLOYMENT/SERVICE with fnmatch "
+                 "wildcards, e.g. */identity)\n"
+                 "t.yaml:1:60: bad service glob '' (DEPLOYMENT/SERVICE with fnmatch "
+                 "wildcards, e.g. */identity)\n"
+                 "t.yaml:1:64: bad service glob 'x/' (DEPLOYMENT/SERVICE with fnmatch "
+                 "wildcards, e.g. */identity)\n");
+    check_errors(OBJ("        target: 99\n"
+                     "        burn_rates: []\n"),
+                 "t.yaml:6:21: 'burn_rates' must not be empty (leave it out for the default "
+                 "table)\n");
+    check_errors(OBJ("        target: 99\n"
+                     "        burn_rates:\n"
+                     "          - {severity: sms, long: 5m, short: 1h, factor: 14.4}\n"
+                     "          - {severity: page, long: 1h, short: 1h, factor: 14.4444}\n"
+                     "          - {severity: page, long: 1h, short: 5m, factor: 0}\n"
+                     "          - {severity: page, long: 1h, short: 5m, factor: 1e3}\n"
+                     "          - {severity: page, long: 1h, short: 5m, factor: 1000000.001}\n"
+                     "          - {severity: page, long: 1h}\n"),
+                 "t.yaml:7:24: bad severity 'sms' (page or ticket)\n"
+                 "t.yaml:7:46: 'short' (1h) must be shorter than 'long' (5m)\n"
+                 "t.yaml:8:47: 'short' (1h) must be shorter than 'long' (1h)\n"
+                 "t.yaml:8:59: bad factor '14.4444' (a number greater than 0 and at most "
+                 "1000000 with at most 3 decimals, e.g. 14.4)\n"
+                 "t.yaml:9:59: 'factor' must be greater than 0\n"
+                 "t.yaml:10:59: bad factor '1e3' (a number greater than 0 and at most 1000000 "
+                 "with at most 3 decimals, e.g. 14.4)\n"
+                 "t.yaml:11:59: bad factor '1000000.001' (a number greater than 0 and at most "
+                 "1000000 with at most 3 decimals, e.g. 14.4)\n"
+                 "t.yaml:12:13: missing required key 'short'\n"
+                 "t.yaml:12:13: missing required key 'factor'\n");
+}
+
+/* Credit tiers follow on line 6 and after, one per line, the tier's '{' in column 9. */
+static void test_sla_err_credits(void **state)
+{
+    (void)state;
+    check_errors(CT_HEAD "    credits:\n"
+                         "      - {below: 99.0, credit: 10}\n"
+                         "      - {below: 99.5, credit: 25}\n"
+                         "      - {below: 95, credit: 100}\n",
+                 "t.yaml:8:9: credits[1]: below 99.5 must be lower than the previous tier's "
+                 "99\n");
+    check_errors(CT_HEAD "    credits:\n"
+                         "      - {below: 99.9, credit: 10}\n"
+                         "      - {below: 99.9, credit: 25}\n",
+                 "t.yaml:8:9: credits[1]: below 99.9 must be lower than the previous tier's "
+                 "99.9\n");
+    check_errors(CT_HEAD "    credits:\n"
+                         "      - {below: 99.9, credit: 25}\n"
+                         "      - {below: 99, credit: 10}\n"
+                         "      - {below: 98, credit: 10}\n",
+                 "t.yaml:8:9: credits[1]: credit 10 must be higher than the previous tier's "
+                 "25\n"
+                 "t.yaml:9:9: credits[2]: credit 10 must be higher than the previous tier's "
+                 "10\n");
+    check_errors(CT_HEAD "    credits:\n"
+                         "      - {below: 99.9, credit: 150}\n"
+                         "      - {below: 101, credit: 10}\n"
+                         "      - {below: 0, credit: 10}\n"
+                         "      - {below: 50, credit: 0}\n"
+                         "      - {below: 40}\n",
+                 "t.yaml:7:31: bad percent '150' for 'credit' (a number from 0 to 100 with at "
+                 "most 4 decimals, e.g. 99.95)\n"
+                 "t.yaml:8:17: bad percent '101' for 'below' (a number from 0 to 100 with at "
+                 "most 4 decimals, e.g. 99.95)\n"
+                 "t.yaml:9:9: credits[2]: below must be greater than 0\n"
+                 "t.yaml:10:9: credits[3]: credit must be greater than 0\n"
+                 "t.yaml:11:9: missing required key 'credit'\n");
+    check_errors(CT_HEAD "    credits: {below: 99, credit: 10}\n",
+                 "t.yaml:6:14: 'credits' must be a list, found a mapping\n");
+}
+
+static void test_sla_err_customers(void **state)
+{
+    (void)state;
+    check_errors("customers:\n"
+                 "  - id: a\n"
+                 "    monthly_fee: {amount: 12000.00, currency: eur}\n"
+                 "  - id: b\n"
+                 "    monthly_fee: {amount: 1.234, currency: EURO}\n"
+                 "  - id: c\n"
+                 "    monthly_fee: {amount: -5, currency: E1R}\n"
+                 "  - id: d\n"
+                 "    monthly_fee: {amount: 12000}\n"
+                 "  - id: e\n"
+                 "    monthly_fee: 12000 EUR\n"
+                 "    timezone: Europe/Berln\n"
+                 "    contract: ''\n",
+                 "t.yaml:3:47: bad currency 'eur' (3 upper-case letters, e.g. EUR)\n"
+                 "t.yaml:5:27: bad amount '1.234' (a number with at most 2 decimals, below 1e15, "
+                 "e.g. 12000.00)\n"
+                 "t.yaml:5:44: bad currency 'EURO' (3 upper-case letters, e.g. EUR)\n"
+                 "t.yaml:7:27: bad amount '-5' (a number with at most 2 decimals, below 1e15, "
+                 "e.g. 12000.00)\n"
+                 "t.yaml:7:41: bad currency 'E1R' (3 upper-case letters, e.g. EUR)\n"
+                 "t.yaml:9:18: missing required key 'currency'\n"
+                 "t.yaml:11:18: 'monthly_fee' must be a mapping, found '12000 EUR'\n"
+                 "t.yaml:12:15: unknown timezone 'Europe/Berln'\n"
+                 "t.yaml:13:15: 'contract' must not be empty\n");
+}
+
+/* A fleet of one service, then the maintenance list: windows start on line 8. */
+#define MAINT_HEAD                                                                                 \
+    "customers:\n"                                                                                 \
+    "  - id: acme\n"                                                                               \
+    "    deployments:\n"                                                                           \
+    "      - id: fra1\n"                                                                           \
+    "        services:\n"                                                                          \
+    "          - {id: web, checks: [{id: a, type: passive}]}\n"                                    \
+    "maintenance:\n"
+
+static void test_sla_err_maintenance(void **state)
+{
+    (void)state;
+    check_errors(MAINT_HEAD "  - scope: acme\n"
+                            "    start: 2026-10-05T10:00:00Z\n"
+                            "    end: 2026-10-05T11:00:00Z\n"
+                            "    weekly: {day: sunday, start: '02:00', duration: 2h}\n",
+                 "t.yaml:11:5: use either 'start' and 'end' (one-off) or 'weekly', not both\n");
+    check_errors(MAINT_HEAD "  - scope: acme\n"
+                            "    reason: nothing said\n",
+                 "t.yaml:8:5: a maintenance window needs 'start' and 'end' (one-off) or "
+                 "'weekly'\n");
+    check_errors(MAINT_HEAD "  - scope: acme\n"
+                            "    start: 2026-10-05T11:00:00Z\n"
+                            "    end: 2026-10-05T11:00:00Z\n"
+                            "  - scope: acme\n"
+                            "    start: 2026-10-05T12:00:00+01:00\n"
+                            "    end: 2026-10-05T10:00:00Z\n"
+                            "  - scope: acme\n"
+                            "    start: 2026-10-05T12:00:00\n",
+                 "t.yaml:10:10: 'end' (2026-10-05T11:00:00Z) must be after 'start' "
+                 "(2026-10-05T11:00:00Z)\n"
+                 "t.yaml:13:10: 'end' (2026-10-05T10:00:00Z) must be after 'start' "
+                 "(2026-10-05T11:00:00Z)\n"
+                 "t.yaml:14:5: missing required key 'end'\n"
+                 "t.yaml:15:12: bad time '2026-10-05T12:00:00' for 'start' (ISO 8601 with a "
+                 "zone, e.g. 2026-10-05T10:15:00Z)\n");
+    check_errors(MAINT_HEAD "  - {scope: acme, weekly: {day: Sunday, start: '02:00', duration: "
+                            "2h}}\n"
+                            "  - {scope: acme, weekly: {day: sun, start: '2:00', duration: 2h}}\n"
+                            "  - {scope: acme, weekly: {day: monday, start: '24:00', duration: "
+                            "8d}}\n"
+                            "  - {scope: acme, weekly: {day: monday, start: '12:60', duration: "
+                            "0s}}\n"
+                            "  - {scope: acme, weekly: {day: monday, start: 1200}}\n",
+                 "t.yaml:8:33: bad day 'Sunday' (monday, tuesday, ... sunday, in lower case)\n"
+                 "t.yaml:9:33: bad day 'sun' (monday, tuesday, ... sunday, in lower case)\n"
+                 "t.yaml:9:45: bad time of day '2:00' for 'start' (HH:MM from 00:00 to 23:59)\n"
+                 "t.yaml:10:48: bad time of day '24:00' for 'start' (HH:MM from 00:00 to "
+                 "23:59)\n"
+                 "t.yaml:10:67: 'duration' must be at most 7d, found '8d'\n"
+                 "t.yaml:11:48: bad time of day '12:60' for 'start' (HH:MM from 00:00 to "
+                 "23:59)\n"
+                 "t.yaml:11:67: 'duration' must be greater than 0\n"
+                 "t.yaml:12:27: missing required key 'duration'\n"
+                 "t.yaml:12:48: bad time of day '1200' for 'start' (HH:MM from 00:00 to "
+                 "23:59)\n");
+    check_errors(MAINT_HEAD "  - {scope: globex, start: 2026-10-05T10:00:00Z, end: "
+                            "2026-10-05T11:00:00Z}\n"
+                            "  - {scope: acme/ams1, start: 2026-10-05T10:00:00Z, end: "
+                            "2026-10-05T11:00:00Z}\n"
+                            "  - {scope: acme/fra1/db, start: 2026-10-05T10:00:00Z, end: "
+                            "2026-10-05T11:00:00Z}\n"
+                            "  - {scope: acme/fra1/web/a, start: 2026-10-05T10:00:00Z, end: "
+                            "2026-10-05T11:00:00Z}\n"
+                            "  - {scope: 'acme/', start: 2026-10-05T10:00:00Z, end: "
+                            "2026-10-05T11:00:00Z}\n"
+                            "  - {start: 2026-10-05T10:00:00Z, end: 2026-10-05T11:00:00Z, "
+                            "timezone: Nowhere/City, excluded: maybe, when: now}\n",
+                 "t.yaml:8:13: unknown scope 'globex': no customer 'globex'\n"
+                 "t.yaml:9:13: unknown scope 'acme/ams1': customer 'acme' has no deployment "
+                 "'ams1'\n"
+                 "t.yaml:10:13: unknown scope 'acme/fra1/db': deployment 'acme/fra1' has no "
+                 "service 'db'\n"
+                 "t.yaml:11:13: bad scope 'acme/fra1/web/a' (CUSTOMER, CUSTOMER/DEPLOYMENT or "
+                 "CUSTOMER/DEPLOYMENT/SERVICE)\n"
+                 "t.yaml:12:13: bad scope 'acme/' (CUSTOMER, CUSTOMER/DEPLOYMENT or "
+                 "CUSTOMER/DEPLOYMENT/SERVICE)\n"
+                 "t.yaml:13:5: missing required key 'scope'\n"
+                 "t.yaml:13:72: unknown timezone 'Nowhere/City'\n"
+                 "t.yaml:13:96: 'excluded' must be true or false, found 'maybe'\n"
+                 "t.yaml:13:103: unknown key 'when' in a maintenance window\n");
+    check_errors("maintenance: {scope: acme}\n",
+                 "t.yaml:1:14: 'maintenance' must be a list, found a mapping\n");
+}
+
+/* Contracts and maintenance are not check settings: checks keep their fingerprints. */
+static void test_sla_fingerprint(void **state)
+{
+    struct sw_config *a = parse_ok(HEAD "              - {id: a, type: tcp, host: h, port: 80}\n");
+    struct sw_config *b =
+        parse_ok(CT_HEAD "customers:\n"
+                         "  - id: acme\n"
+                         "    contract: gold\n"
+                         "    timezone: Europe/Berlin\n"
+                         "    monthly_fee: {amount: 10, currency: EUR}\n"
+                         "    deployments:\n"
+                         "      - id: fra1\n"
+                         "        services:\n"
+                         "          - id: web\n"
+                         "            checks:\n"
+                         "              - {id: a, type: tcp, host: h, port: 80}\n"
+                         "maintenance:\n"
+                         "  - {scope: acme/fra1/web, weekly: {day: monday, start: '01:00', "
+                         "duration: 1h}}\n");
+
+    (void)state;
+    assert_int_equal(b->n_checks, 1);
+    assert_true(a->checks[0]->fingerprint == b->checks[0]->fingerprint);
+    sw_config_unref(a);
+    sw_config_unref(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_example),          cmocka_unit_test(test_defaults_and_options),
-        cmocka_unit_test(test_err_unknown_key),  cmocka_unit_test(test_err_duplicate_id),
-        cmocka_unit_test(test_err_bad_duration), cmocka_unit_test(test_err_bad_url),
-        cmocka_unit_test(test_err_timezone),     cmocka_unit_test(test_err_bad_regex),
-        cmocka_unit_test(test_err_missing_key),  cmocka_unit_test(test_err_key_for_type),
-        cmocka_unit_test(test_err_secrets),      cmocka_unit_test(test_err_syntax),
-        cmocka_unit_test(test_err_wrong_type),   cmocka_unit_test(test_err_quorum),
-        cmocka_unit_test(test_err_checks_misc),  cmocka_unit_test(test_err_many),
-        cmocka_unit_test(test_err_limits),       cmocka_unit_test(test_files_and_paths),
-        cmocka_unit_test(test_fingerprint),      cmocka_unit_test(test_lookups_and_refs),
+        cmocka_unit_test(test_example),
+        cmocka_unit_test(test_defaults_and_options),
+        cmocka_unit_test(test_err_unknown_key),
+        cmocka_unit_test(test_err_duplicate_id),
+        cmocka_unit_test(test_err_bad_duration),
+        cmocka_unit_test(test_err_bad_url),
+        cmocka_unit_test(test_err_timezone),
+        cmocka_unit_test(test_err_bad_regex),
+        cmocka_unit_test(test_err_missing_key),
+        cmocka_unit_test(test_err_key_for_type),
+        cmocka_unit_test(test_err_secrets),
+        cmocka_unit_test(test_err_syntax),
+        cmocka_unit_test(test_err_wrong_type),
+        cmocka_unit_test(test_err_quorum),
+        cmocka_unit_test(test_err_checks_misc),
+        cmocka_unit_test(test_err_many),
+        cmocka_unit_test(test_err_limits),
+        cmocka_unit_test(test_files_and_paths),
+        cmocka_unit_test(test_fingerprint),
+        cmocka_unit_test(test_lookups_and_refs),
+        cmocka_unit_test(test_sla_issue_examples),
+        cmocka_unit_test(test_sla_all_keys),
+        cmocka_unit_test(test_sla_err_contracts),
+        cmocka_unit_test(test_sla_err_objectives),
+        cmocka_unit_test(test_sla_err_credits),
+        cmocka_unit_test(test_sla_err_customers),
+        cmocka_unit_test(test_sla_err_maintenance),
+        cmocka_unit_test(test_sla_fingerprint),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
