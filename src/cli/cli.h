@@ -35,5 +35,13 @@ int sw_cmd_status(int argc, char **argv);
 int sw_cmd_history(int argc, char **argv);
 int sw_cmd_check(int argc, char **argv);
 int sw_cmd_ingest(int argc, char **argv);
+int sw_cmd_sla(int argc, char **argv);
+int sw_cmd_report(int argc, char **argv);
+int sw_cmd_maint(int argc, char **argv);
+int sw_cmd_slo(int argc, char **argv);
+
+/* The burn-rate alerts as a JSON array (shared by `slo alerts` and the API's twin). */
+struct sw_alert_row;
+void sw_cli_alerts_json(const struct sw_alert_row *v, size_t n, struct sw_buf *out);
 
 #endif

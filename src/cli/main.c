@@ -20,6 +20,10 @@ static const char usage[] =
     "  check run  run one check now and print its result\n"
     "  history    print the state intervals of a service or check\n"
     "  ingest     load timestamped results (JSON Lines) through the state engine\n"
+    "  sla        a customer's availability, error budget and credit for a period\n"
+    "  report     the monthly customer report (html, pdf, csv, json)\n"
+    "  maint      add, list and remove maintenance windows\n"
+    "  slo alerts the burn-rate alerts firing now\n"
     "\n"
     "Every command takes -c FILE (default " SW_DEFAULT_CONFIG ") and --help.\n"
     "Options: -h, --help  this text;  -V, --version  the version.\n"
@@ -92,6 +96,8 @@ int main(int argc, char **argv)
     } cmds[] = {
         {"serve", sw_cmd_serve},     {"validate", sw_cmd_validate}, {"status", sw_cmd_status},
         {"history", sw_cmd_history}, {"check", sw_cmd_check},       {"ingest", sw_cmd_ingest},
+        {"sla", sw_cmd_sla},         {"report", sw_cmd_report},     {"maint", sw_cmd_maint},
+        {"slo", sw_cmd_slo},
     };
 
     if (argc < 2) {
