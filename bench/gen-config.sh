@@ -28,7 +28,7 @@ cat <<HEAD
 listen: $listen
 database: $db
 retention: {results: 1d}
-max_concurrent_checks: 100000
+
 defaults: {interval: $interval, retry_interval: $interval, max_attempts: 1, timeout: 1s}
 customers:
 HEAD

@@ -8,7 +8,8 @@
 # bench/out/results.txt. See bench/README.md for the exact definitions.
 #
 # Environment: BUILD (build directory, default build), WARMUP (s, default 5), WINDOW (s,
-# default 20), NGINX (default /usr/sbin/nginx), KEEP=1 keeps the temporary directory.
+# default 20), NGINX (default /usr/sbin/nginx), KEEP=1 keeps the temporary directory,
+# SCENARIOS (default "baseline 1k 10k"; mem/check needs baseline).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,6 +21,7 @@ nginx=${NGINX:-/usr/sbin/nginx}
 warmup=${WARMUP:-5}
 window=${WINDOW:-20}
 outdir="$here/out"
+scenarios=${SCENARIOS:-baseline 1k 10k}
 
 die() {
     echo "bench: $*" >&2
@@ -28,6 +30,12 @@ die() {
 case $warmup in '' | *[!0-9]*) die "WARMUP must be whole seconds" ;; esac
 case $window in '' | *[!0-9]*) die "WINDOW must be whole seconds" ;; esac
 [ "$window" -ge 5 ] || die "WINDOW must be at least 5 s"
+for s in $scenarios; do
+    case $s in
+    baseline | 1k | 10k) ;;
+    *) die "unknown scenario '$s' in SCENARIOS (baseline, 1k, 10k)" ;;
+    esac
+done
 [ -x "$daemon" ] || die "$daemon is missing: run 'make' first"
 [ -x "$nginx" ] || die "$nginx is missing: apt-get install nginx-light"
 command -v curl >/dev/null || die "curl is missing"
@@ -141,6 +149,8 @@ nginx_requests() {
     curl -fs --max-time 2 "http://127.0.0.1:$status_port/status" | awk 'NR == 3 { print $3 }'
 }
 
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+
 # ---- the target ----
 port=$(free_port 18280)
 status_port=$(free_port $((port + 1)))
@@ -150,7 +160,6 @@ cat >"$tmp/nginx/nginx.conf" <<EOF
 worker_processes 1;
 pid $tmp/nginx/nginx.pid;
 error_log $tmp/nginx/error.log warn;
-worker_rlimit_nofile 65536;
 events {
     worker_connections 16384;
 }
@@ -231,9 +240,13 @@ run_scenario() {
 }
 
 : >"$tmp/rows"
-run_scenario baseline 1 1s
-run_scenario 1k 1000 1s
-run_scenario 10k 10000 2s
+for s in $scenarios; do
+    case $s in
+    baseline) run_scenario baseline 1 1s ;;
+    1k) run_scenario 1k 1000 1s ;;
+    10k) run_scenario 10k 10000 2s ;;
+    esac
+done
 
 # ---- the report ----
 tck=$(getconf CLK_TCK)
@@ -247,6 +260,8 @@ report="$tmp/report"
         "$(git -C "$root" diff --quiet HEAD 2>/dev/null || echo '(with local changes)')"
     echo "target: nginx $("$nginx" -v 2>&1 | sed 's/^.*nginx\///'), 1 worker, one fresh connection per check"
     echo "command: make bench (sh bench/http.sh), warm-up ${warmup} s, measured window ${window} s"
+    echo "load average (1, 5, 15 min): $load_start at start, $(cut -d' ' -f1-3 /proc/loadavg) at end" \
+        "(other work on the machine distorts every figure)"
     echo
     awk -v tck="$tck" '
     { name[NR] = $1; n[NR] = $2; iv[NR] = $3; secs = $5 - $4; runs = $7 - $6

@@ -1442,7 +1442,7 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
     cfg->listen = sw_xstrdup("127.0.0.1:8080");
     cfg->database = sw_xstrdup("/var/lib/stackward/stackward.db");
     cfg->retention_results_s = 14 * 86400;
-    cfg->max_concurrent_checks = 10000;
+    cfg->max_concurrent_checks = 1000;
     cfg->max_concurrent_exec = 32;
     cfg->max_request_body = 1024 * 1024;
     cfg->max_output = 4096;

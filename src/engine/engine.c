@@ -15,6 +15,7 @@
 #define PRUNE_EVERY_MS 60000 /* small, frequent prunes keep each one cheap */
 #define FUTURE_SLACK_MS 300000
 #define WAIT_SCAN_MAX 256
+#define SAVE_EVERY_MS 15000 /* an unchanged active check's state is saved this often */
 
 struct svc_rt;
 
@@ -34,6 +35,8 @@ struct check_rt {
     bool stale;
     bool interval_open; /* an interval for this check is open in the store */
     bool removed;       /* gone from the config: freed once idle */
+    int64_t saved_ms;   /* when the state was last queued to the store */
+    uint64_t saved_key; /* what of the state was saved then (see state_key()) */
 };
 
 struct svc_rt {
@@ -245,6 +248,28 @@ static void record_service(struct sw_engine *e, struct svc_rt *s, int64_t t)
     s->interval_open = true;
 }
 
+/* The part of a check's state a restart must resume exactly; the output and the time of the
+ * last result may lag by up to SAVE_EVERY_MS for active checks. */
+static uint64_t state_key(const struct sw_check_snapshot *st)
+{
+    return (uint64_t)st->state | (uint64_t)st->hard_state << 2 | (uint64_t)st->hard << 4 |
+           (uint64_t)st->has_state << 5 | (uint64_t)st->flapping << 6 |
+           (uint64_t)(st->flap_count & 31) << 7 | (uint64_t)(st->attempt & 0xff) << 12 |
+           (uint64_t)st->flap_history << 20;
+}
+
+static void save_state(struct check_rt *rt, bool force, int64_t now_ms)
+{
+    uint64_t key = state_key(&rt->st);
+
+    if (!force && key == rt->saved_key && now_ms - rt->saved_ms < SAVE_EVERY_MS) {
+        return;
+    }
+    sw_store_save_state(rt->e->store, &rt->st);
+    rt->saved_key = key;
+    rt->saved_ms = now_ms;
+}
+
 /* Applies one result to rt: the one path every result takes, active or passive.
  * Takes ownership of r's strings. */
 static void process(struct check_rt *rt, struct sw_probe_result *r, bool passive)
@@ -289,7 +314,8 @@ static void process(struct check_rt *rt, struct sw_probe_result *r, bool passive
         row.output = rt->st.output;
         sw_store_add_result(e->store, &row);
     }
-    sw_store_save_state(e->store, &rt->st);
+    /* passive results are acknowledged to their sender: their state is saved with them */
+    save_state(rt, passive, r->t_ms);
     if (tr.hard_change || !rt->interval_open) {
         sw_store_state_change(e->store, SW_OBJ_CHECK, rt->st.path, t, rt->st.hard_state);
         rt->interval_open = true;
@@ -479,6 +505,11 @@ static void on_due(uv_timer_t *h)
     struct sw_engine *e = rt->e;
     int64_t now = sw_now_ms();
 
+    if (now < rt->due_ms) {
+        /* libuv counts from its cached loop time: a timer may fire a little early */
+        uv_timer_start(&rt->timer, on_due, (uint64_t)(rt->due_ms - now), 0);
+        return;
+    }
     if (rt->running || rt->waiting) {
         /* still busy with the previous run: skip this slot */
         rt->due_ms = sw_schedule_next(now + 1, rt->conf->interval_ms, rt->phase_ms);
@@ -508,7 +539,9 @@ static void schedule_next(struct check_rt *rt, int64_t now_ms)
     if (rt->st.has_state && !rt->st.hard && rt->st.state != SW_OK) {
         schedule_at(rt, now_ms + c->retry_interval_ms, now_ms); /* soft: retry sooner */
     } else {
-        schedule_at(rt, sw_schedule_next(now_ms + 1, c->interval_ms, rt->phase_ms), now_ms);
+        /* the slot after the one just run, however early or late this is */
+        int64_t base = now_ms > rt->due_ms ? now_ms : rt->due_ms;
+        schedule_at(rt, sw_schedule_next(base + 1, c->interval_ms, rt->phase_ms), now_ms);
     }
 }
 
@@ -936,6 +969,11 @@ void sw_engine_stop(struct sw_engine *e)
     }
     sw_probes_free(e->probes); /* running probes report "cancelled": dropped while stopping */
     e->probes = NULL;
+    for (size_t i = 0; e->started && i < e->n_checks; i++) {
+        if (e->checks[i]->st.has_state) {
+            save_state(e->checks[i], true, now * 1000); /* the latest output, for status */
+        }
+    }
     if (e->started && !e->offline) {
         sw_store_mark_alive(e->store, now);
         sw_store_flush(e->store);

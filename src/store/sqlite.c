@@ -353,11 +353,11 @@ static int sq_open(const char *target, struct sw_buf *err, void **ret_ctx)
     sqlite3_finalize(st);
     st = NULL;
     /* FULL: a commit is on disk (WAL synced) before it is reported, so an acknowledged
-     * result survives kill -9 and power loss. A 64 MiB page cache keeps the hot part of
+     * result survives kill -9 and power loss. A 16 MiB page cache keeps the hot part of
      * the results index in memory (a peak batch touches one leaf page per check). */
     if (sqlite3_exec(q->db,
                      "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; "
-                     "PRAGMA cache_size = -65536",
+                     "PRAGMA cache_size = -16384",
                      NULL, NULL, NULL) != SQLITE_OK) {
         set_err(err, target, sqlite3_errmsg(q->db));
         goto out;

@@ -115,7 +115,7 @@ static void test_example(void **state)
     assert_string_equal(c->listen, "127.0.0.1:8080");
     assert_string_equal(c->database, "/var/lib/stackward/stackward.db");
     assert_int_equal(c->retention_results_s, 14 * 86400);
-    assert_int_equal(c->max_concurrent_checks, 10000);
+    assert_int_equal(c->max_concurrent_checks, 1000);
     assert_int_equal(c->max_concurrent_exec, 32);
     assert_int_equal(c->max_request_body, 1024 * 1024);
     assert_int_equal(c->max_output, 4096);
