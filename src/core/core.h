@@ -17,7 +17,7 @@ void *sw_xcalloc(size_t n, size_t size);
 void *sw_xrealloc(void *p, size_t n);
 /* Grows *p (an array of *cap elements of size size) so it holds at least need elements. */
 void sw_xgrow(void **p, size_t *cap, size_t need, size_t size);
-char *sw_xstrdup(const char *s); /* NULL-safe: NULL gives NULL */
+char *sw_xstrdup(const char *s);            /* NULL-safe: NULL gives NULL */
 char *sw_xstrndup(const char *s, size_t n); /* at most n bytes, as strndup(3) */
 char *sw_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -81,18 +81,21 @@ char *sw_duration_format(int64_t ms, char *out);
 /* True when name is an IANA zone found in the system tz database. */
 bool sw_tz_valid(const char *name);
 
-/* Zone arithmetic (tz.c) through the system tz database. glibc has no per-call zone, so each
- * call sets TZ under one global mutex (setenv + tzset) and restores it before returning: other
- * threads must not read TZ or use localtime() meanwhile; the daemon itself keeps time in UTC.
- * tz is an IANA name accepted by sw_tz_valid(); years 1..9999. */
+/* Zone arithmetic (tz.c) on the system tz database: tz.c reads /usr/share/zoneinfo/NAME (TZif,
+ * RFC 8536, with its POSIX TZ footer for times after the last transition) itself, parses each
+ * zone once and caches it for the life of the process. It never touches the environment nor
+ * calls the libc time-zone functions, so any thread may call these at any time.
+ * tz is an IANA name accepted by sw_tz_valid(); years 1..9999. A zone file that is malformed
+ * or has leap-second records ("right/...") gives -EINVAL; -ENOSPC once 4096 zones are cached. */
 struct tm;
 /* Local wall time y-mon-day h:min:s (mon 1..12, day 1..31, h 0..23, min and s 0..59) in tz to
  * UTC. A time that does not exist (spring-forward gap) moves forward by the gap (02:30 ->
  * 03:30 on the March change in Europe/Berlin); an ambiguous one (fall back) takes the first
  * occurrence, the earlier instant. -EINVAL for an unknown zone or a bad date. */
 int sw_tz_to_utc(const char *tz, int y, int mon, int day, int h, int min, int s, int64_t *ret_t);
-/* t as local time in tz, with tm_gmtoff (s east of UTC) and tm_isdst set. -EINVAL for an
- * unknown zone or t outside years 1..9999. */
+/* t as local time in tz: all of struct tm, with tm_gmtoff (s east of UTC), tm_isdst, tm_wday,
+ * tm_yday, and tm_zone pointing at the cached abbreviation ("CEST"), valid for the life of the
+ * process. -EINVAL for an unknown zone or t outside years 1..9999. */
 int sw_tz_from_utc(const char *tz, int64_t t, struct tm *ret_local);
 /* The calendar month y-mon in tz: [local y-mon-01 00:00, local next month 01 00:00) in UTC
  * (October 2026 in Europe/Berlin is 2,682,000 s long). -EINVAL as sw_tz_to_utc(). */
