@@ -808,3 +808,113 @@ int sw_account_burn(struct sw_config *cfg, struct sw_store *store, int64_t now,
     *ret_n = n_out;
     return 0;
 }
+
+/* ---- maintenance and alerts as JSON, and scopes ---- */
+
+bool sw_account_scope_exists(const struct sw_config *cfg, const char *scope)
+{
+    if (sw_config_find_customer(cfg, scope) || sw_config_find_service(cfg, scope)) {
+        return true;
+    }
+    for (size_t i = 0; i < cfg->n_services; i++) {
+        if (strcmp(cfg->services[i]->deployment->path, scope) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void sw_account_maint_row_json(const struct sw_maint_row *m, struct sw_buf *b)
+{
+    char a[SW_TIME_LEN], e[SW_TIME_LEN];
+
+    sw_buf_printf(b, "{\"id\": %lld, \"scope\": ", (long long)m->id);
+    sw_buf_json_str(b, m->scope);
+    sw_buf_printf(b,
+                  ", \"start\": \"%s\", \"end\": \"%s\", \"reason\": ", sw_time_format(m->start, a),
+                  sw_time_format(m->end, e));
+    if (m->reason) {
+        sw_buf_json_str(b, m->reason);
+    } else {
+        sw_buf_puts(b, "null");
+    }
+    sw_buf_printf(b, ", \"excluded\": %s, \"source\": \"runtime\"}",
+                  m->excluded ? "true" : "false");
+}
+
+void sw_account_maint_json(const struct sw_config *cfg, const struct sw_maint_row *rows,
+                           size_t n_rows, const char *customer, struct sw_buf *out)
+{
+    static const char *const days[] = {"sunday",   "monday", "tuesday", "wednesday",
+                                       "thursday", "friday", "saturday"};
+    size_t shown = 0;
+
+    sw_buf_puts(out, "[");
+    for (size_t i = 0; i < cfg->n_maintenance; i++) {
+        const struct sw_maint_conf *m = &cfg->maintenance[i];
+        char a[SW_TIME_LEN], e[SW_TIME_LEN], d[32];
+
+        if (customer && !sw_account_scope_covers(customer, m->scope)) {
+            continue;
+        }
+        sw_buf_puts(out, shown++ ? ", {\"id\": null, \"scope\": " : "{\"id\": null, \"scope\": ");
+        sw_buf_json_str(out, m->scope);
+        if (m->weekly) {
+            sw_buf_printf(out,
+                          ", \"weekly\": {\"day\": \"%s\", \"start\": \"%02d:%02d\", "
+                          "\"duration\": \"%s\"}, \"timezone\": ",
+                          days[m->weekday % 7], m->start_s / 3600, m->start_s / 60 % 60,
+                          sw_duration_format(m->duration_s * 1000, d));
+            sw_buf_json_str(out, m->timezone);
+        } else {
+            sw_buf_printf(out, ", \"start\": \"%s\", \"end\": \"%s\"", sw_time_format(m->start, a),
+                          sw_time_format(m->end, e));
+        }
+        sw_buf_puts(out, ", \"reason\": ");
+        if (m->reason) {
+            sw_buf_json_str(out, m->reason);
+        } else {
+            sw_buf_puts(out, "null");
+        }
+        sw_buf_printf(out, ", \"excluded\": %s, \"source\": \"config\"}",
+                      m->excluded ? "true" : "false");
+    }
+    for (size_t i = 0; i < n_rows; i++) {
+        if (customer && !sw_account_scope_covers(customer, rows[i].scope)) {
+            continue;
+        }
+        if (shown++) {
+            sw_buf_puts(out, ", ");
+        }
+        sw_account_maint_row_json(&rows[i], out);
+    }
+    sw_buf_puts(out, "]");
+}
+
+void sw_account_alerts_json(const struct sw_alert_row *v, size_t n, struct sw_buf *out)
+{
+    char a[SW_TIME_LEN], d1[32], d2[32];
+
+    sw_buf_puts(out, "[");
+    for (size_t i = 0; i < n; i++) {
+        sw_buf_printf(out, "%s{\"service\": ", i ? ", " : "");
+        sw_buf_json_str(out, v[i].service);
+        sw_buf_printf(
+            out,
+            ", \"severity\": \"%s\", \"long\": \"%s\", \"short\": \"%s\", "
+            "\"factor\": %.3f, \"state\": \"%s\", \"burn_long\": %.6g, "
+            "\"burn_short\": %.6g, \"exhaustion_s\": ",
+            v[i].page ? "page" : "ticket", sw_duration_format(v[i].long_s * 1000, d1),
+            sw_duration_format(v[i].short_s * 1000, d2), v[i].factor_milli / 1000.0,
+            v[i].no_data ? "no_data" : "firing",
+            v[i].burn_long == v[i].burn_long && v[i].burn_long < 1e300 ? v[i].burn_long : 0.0,
+            v[i].burn_short == v[i].burn_short && v[i].burn_short < 1e300 ? v[i].burn_short : 0.0);
+        if (v[i].exhaustion_s >= 0 && !v[i].no_data) {
+            sw_buf_printf(out, "%lld", (long long)v[i].exhaustion_s);
+        } else {
+            sw_buf_puts(out, "null");
+        }
+        sw_buf_printf(out, ", \"since\": \"%s\"}", sw_time_format(v[i].since, a));
+    }
+    sw_buf_puts(out, "]");
+}

@@ -98,4 +98,15 @@ int sw_account_burn(struct sw_config *cfg, struct sw_store *store, int64_t now,
                     const struct sw_alert_row *previous, size_t n_previous,
                     struct sw_alert_row **ret, size_t *ret_n);
 
+/* True when scope names a customer, customer/deployment or service of cfg. */
+bool sw_account_scope_exists(const struct sw_config *cfg, const char *scope);
+
+/* Maintenance windows as JSON: the configuration's (id null; weekly ones as rules) and the
+ * store's rows, those of customer only when not NULL. */
+void sw_account_maint_json(const struct sw_config *cfg, const struct sw_maint_row *rows,
+                           size_t n_rows, const char *customer, struct sw_buf *out);
+void sw_account_maint_row_json(const struct sw_maint_row *m, struct sw_buf *out);
+/* Burn-rate alerts as a JSON array. */
+void sw_account_alerts_json(const struct sw_alert_row *v, size_t n, struct sw_buf *out);
+
 #endif

@@ -40,8 +40,4 @@ int sw_cmd_report(int argc, char **argv);
 int sw_cmd_maint(int argc, char **argv);
 int sw_cmd_slo(int argc, char **argv);
 
-/* The burn-rate alerts as a JSON array (shared by `slo alerts` and the API's twin). */
-struct sw_alert_row;
-void sw_cli_alerts_json(const struct sw_alert_row *v, size_t n, struct sw_buf *out);
-
 #endif

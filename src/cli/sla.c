@@ -382,19 +382,6 @@ out:
 
 /* ---- maint ---- */
 
-static bool scope_exists(const struct sw_config *cfg, const char *scope)
-{
-    if (sw_config_find_customer(cfg, scope) || sw_config_find_service(cfg, scope)) {
-        return true;
-    }
-    for (size_t i = 0; i < cfg->n_services; i++) {
-        if (strcmp(cfg->services[i]->deployment->path, scope) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
 static int maint_add(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -462,7 +449,7 @@ static int maint_add(int argc, char **argv)
     if (r) {
         return r;
     }
-    if (!scope_exists(cfg, row.scope)) {
+    if (!sw_account_scope_exists(cfg, row.scope)) {
         fprintf(stderr, "stackward maint add: no customer, deployment or service '%s' in %s\n",
                 row.scope, file);
         r = SW_EXIT_USAGE;
@@ -476,24 +463,6 @@ static int maint_add(int argc, char **argv)
     sw_store_free(store);
     sw_config_unref(cfg);
     return r;
-}
-
-static void maint_json_row(struct sw_buf *b, const struct sw_maint_row *m)
-{
-    char a[SW_TIME_LEN], e[SW_TIME_LEN];
-
-    sw_buf_printf(b, "{\"id\": %lld, \"scope\": ", (long long)m->id);
-    sw_buf_json_str(b, m->scope);
-    sw_buf_printf(b,
-                  ", \"start\": \"%s\", \"end\": \"%s\", \"reason\": ", sw_time_format(m->start, a),
-                  sw_time_format(m->end, e));
-    if (m->reason) {
-        sw_buf_json_str(b, m->reason);
-    } else {
-        sw_buf_puts(b, "null");
-    }
-    sw_buf_printf(b, ", \"excluded\": %s, \"source\": \"runtime\"}",
-                  m->excluded ? "true" : "false");
 }
 
 static int maint_list(int argc, char **argv)
@@ -513,7 +482,7 @@ static int maint_list(int argc, char **argv)
     struct sw_store *store = NULL;
     struct sw_maint_row *rows = NULL;
     struct sw_buf out;
-    size_t n = 0, shown = 0;
+    size_t n = 0;
     int c, r;
 
     optind = 1;
@@ -558,73 +527,40 @@ static int maint_list(int argc, char **argv)
     }
     sw_buf_init(&out);
     if (fmt == SW_FMT_JSON) {
-        sw_buf_puts(&out, "[");
+        sw_account_maint_json(cfg, rows, n, customer, &out);
+        sw_buf_puts(&out, "\n");
     } else {
         sw_buf_printf(&out, "%-6s %-28s %-22s %-22s %-9s %s\n", "ID", "SCOPE", "START", "END",
                       "SLA", "REASON");
-    }
-    for (size_t i = 0; i < cfg->n_maintenance; i++) {
-        const struct sw_maint_conf *m = &cfg->maintenance[i];
-        char a[SW_TIME_LEN], e[SW_TIME_LEN], d[32];
-        if (customer && !sw_account_scope_covers(customer, m->scope)) {
-            continue;
-        }
-        if (fmt == SW_FMT_JSON) {
-            sw_buf_puts(&out,
-                        shown++ ? ", {\"id\": null, \"scope\": " : "{\"id\": null, \"scope\": ");
-            sw_buf_json_str(&out, m->scope);
+        for (size_t i = 0; i < cfg->n_maintenance; i++) {
+            const struct sw_maint_conf *m = &cfg->maintenance[i];
+            char a[SW_TIME_LEN], e[SW_TIME_LEN], d[32], rule[96];
+            if (customer && !sw_account_scope_covers(customer, m->scope)) {
+                continue;
+            }
             if (m->weekly) {
-                sw_buf_printf(&out,
-                              ", \"weekly\": {\"day\": \"%s\", \"start\": \"%02d:%02d\", "
-                              "\"duration\": \"%s\"}, \"timezone\": ",
-                              days[m->weekday % 7], m->start_s / 3600, m->start_s / 60 % 60,
-                              sw_duration_format(m->duration_s * 1000, d));
-                sw_buf_json_str(&out, m->timezone);
+                snprintf(rule, sizeof(rule), "every %s %02d:%02d for %s", days[m->weekday % 7],
+                         m->start_s / 3600, m->start_s / 60 % 60,
+                         sw_duration_format(m->duration_s * 1000, d));
+                sw_buf_printf(&out, "%-6s %-28s %-45s %-9s %s (%s)\n", "config", m->scope, rule,
+                              m->excluded ? "excluded" : "counted", m->reason ? m->reason : "",
+                              m->timezone);
             } else {
-                sw_buf_printf(&out, ", \"start\": \"%s\", \"end\": \"%s\"",
-                              sw_time_format(m->start, a), sw_time_format(m->end, e));
+                sw_buf_printf(&out, "%-6s %-28s %-22s %-22s %-9s %s\n", "config", m->scope,
+                              sw_time_format(m->start, a), sw_time_format(m->end, e),
+                              m->excluded ? "excluded" : "counted", m->reason ? m->reason : "");
             }
-            sw_buf_puts(&out, ", \"reason\": ");
-            if (m->reason) {
-                sw_buf_json_str(&out, m->reason);
-            } else {
-                sw_buf_puts(&out, "null");
-            }
-            sw_buf_printf(&out, ", \"excluded\": %s, \"source\": \"config\"}",
-                          m->excluded ? "true" : "false");
-        } else if (m->weekly) {
-            char rule[96];
-            snprintf(rule, sizeof(rule), "every %s %02d:%02d for %s", days[m->weekday % 7],
-                     m->start_s / 3600, m->start_s / 60 % 60,
-                     sw_duration_format(m->duration_s * 1000, d));
-            sw_buf_printf(&out, "%-6s %-28s %-45s %-9s %s (%s)\n", "config", m->scope, rule,
-                          m->excluded ? "excluded" : "counted", m->reason ? m->reason : "",
-                          m->timezone);
-        } else {
-            sw_buf_printf(&out, "%-6s %-28s %-22s %-22s %-9s %s\n", "config", m->scope,
-                          sw_time_format(m->start, a), sw_time_format(m->end, e),
-                          m->excluded ? "excluded" : "counted", m->reason ? m->reason : "");
         }
-    }
-    for (size_t i = 0; i < n; i++) {
-        char a[SW_TIME_LEN], e[SW_TIME_LEN];
-        if (customer && !sw_account_scope_covers(customer, rows[i].scope)) {
-            continue;
-        }
-        if (fmt == SW_FMT_JSON) {
-            if (shown++) {
-                sw_buf_puts(&out, ", ");
+        for (size_t i = 0; i < n; i++) {
+            char a[SW_TIME_LEN], e[SW_TIME_LEN];
+            if (customer && !sw_account_scope_covers(customer, rows[i].scope)) {
+                continue;
             }
-            maint_json_row(&out, &rows[i]);
-        } else {
             sw_buf_printf(&out, "%-6lld %-28s %-22s %-22s %-9s %s\n", (long long)rows[i].id,
                           rows[i].scope, sw_time_format(rows[i].start, a),
                           sw_time_format(rows[i].end, e), rows[i].excluded ? "excluded" : "counted",
                           rows[i].reason ? rows[i].reason : "");
         }
-    }
-    if (fmt == SW_FMT_JSON) {
-        sw_buf_puts(&out, "]\n");
     }
     fputs(out.data, stdout);
     sw_buf_release(&out);
@@ -711,34 +647,6 @@ int sw_cmd_maint(int argc, char **argv)
 
 /* ---- slo alerts ---- */
 
-void sw_cli_alerts_json(const struct sw_alert_row *v, size_t n, struct sw_buf *out)
-{
-    char a[SW_TIME_LEN], d1[32], d2[32];
-
-    sw_buf_puts(out, "[");
-    for (size_t i = 0; i < n; i++) {
-        sw_buf_printf(out, "%s{\"service\": ", i ? ", " : "");
-        sw_buf_json_str(out, v[i].service);
-        sw_buf_printf(
-            out,
-            ", \"severity\": \"%s\", \"long\": \"%s\", \"short\": \"%s\", "
-            "\"factor\": %.3f, \"state\": \"%s\", \"burn_long\": %.6g, "
-            "\"burn_short\": %.6g, \"exhaustion_s\": ",
-            v[i].page ? "page" : "ticket", sw_duration_format(v[i].long_s * 1000, d1),
-            sw_duration_format(v[i].short_s * 1000, d2), v[i].factor_milli / 1000.0,
-            v[i].no_data ? "no_data" : "firing",
-            v[i].burn_long == v[i].burn_long && v[i].burn_long < 1e300 ? v[i].burn_long : 0.0,
-            v[i].burn_short == v[i].burn_short && v[i].burn_short < 1e300 ? v[i].burn_short : 0.0);
-        if (v[i].exhaustion_s >= 0 && !v[i].no_data) {
-            sw_buf_printf(out, "%lld", (long long)v[i].exhaustion_s);
-        } else {
-            sw_buf_puts(out, "null");
-        }
-        sw_buf_printf(out, ", \"since\": \"%s\"}", sw_time_format(v[i].since, a));
-    }
-    sw_buf_puts(out, "]");
-}
-
 int sw_cmd_slo(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -800,7 +708,7 @@ int sw_cmd_slo(int argc, char **argv)
     }
     sw_buf_init(&out);
     if (fmt == SW_FMT_JSON) {
-        sw_cli_alerts_json(v, n, &out);
+        sw_account_alerts_json(v, n, &out);
         sw_buf_puts(&out, "\n");
     } else {
         sw_buf_printf(&out, "%-34s %-7s %-10s %7s %10s %10s %-8s %s\n", "SERVICE", "SEVERITY",
