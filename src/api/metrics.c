@@ -12,6 +12,48 @@ static void head(struct sw_buf *out, const char *name, const char *type, const c
     sw_buf_printf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+/* The burn-rate alerts the daemon evaluated last (they are in the store). */
+static void slo_alerts(struct sw_store *store, struct sw_buf *out)
+{
+    struct sw_alert_row *v = NULL;
+    size_t n = 0, firing[2] = {0, 0};
+    char d1[32], d2[32];
+
+    if (sw_store_alerts_list(store, &v, &n) < 0) {
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!v[i].no_data) {
+            firing[v[i].page ? 0 : 1]++;
+        }
+    }
+    head(out, "stackward_slo_alerts", "gauge", "SLO burn-rate alerts firing, by severity.");
+    sw_buf_printf(out, "stackward_slo_alerts{severity=\"page\"} %zu\n", firing[0]);
+    sw_buf_printf(out, "stackward_slo_alerts{severity=\"ticket\"} %zu\n", firing[1]);
+    head(out, "stackward_slo_alert", "gauge",
+         "One series per burn-rate rule that fires or has no data (1), by service and windows.");
+    for (size_t i = 0; i < n; i++) {
+        sw_buf_puts(out, "stackward_slo_alert{service=");
+        sw_buf_json_str(out, v[i].service);
+        sw_buf_printf(out, ",severity=\"%s\",long=\"%s\",short=\"%s\",state=\"%s\"} 1\n",
+                      v[i].page ? "page" : "ticket", sw_duration_format(v[i].long_s * 1000, d1),
+                      sw_duration_format(v[i].short_s * 1000, d2),
+                      v[i].no_data ? "no_data" : "firing");
+    }
+    head(out, "stackward_slo_burn_rate", "gauge",
+         "Burn rate over the long window of each alerting rule.");
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].no_data || !(v[i].burn_long < 1e300)) {
+            continue;
+        }
+        sw_buf_puts(out, "stackward_slo_burn_rate{service=");
+        sw_buf_json_str(out, v[i].service);
+        sw_buf_printf(out, ",window=\"%s\"} %.6g\n", sw_duration_format(v[i].long_s * 1000, d1),
+                      v[i].burn_long);
+    }
+    sw_alert_rows_free(v, n);
+}
+
 void sw_api_metrics(struct sw_engine *e, struct sw_store *store, struct sw_buf *out)
 {
     struct sw_engine_stats es;
@@ -111,5 +153,6 @@ void sw_api_metrics(struct sw_engine *e, struct sw_store *store, struct sw_buf *
          "Configuration reloads refused (invalid configuration).");
     sw_buf_printf(out, "stackward_reload_failures_total %" PRIu64 "\n", es.reload_failures);
 
+    slo_alerts(store, out);
     sw_status_free(st);
 }

@@ -17,9 +17,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <microhttpd.h>
 
+#include "account/account.h"
 #include "api/api.h"
+#include "report/report.h"
 
 #define POOL_THREADS 4
 #define CONN_TIMEOUT_S 30
@@ -52,6 +55,10 @@ enum route {
     R_CHECK,
     R_RESULTS,
     R_RELOAD,
+    R_CUSTOMER_SUB, /* /api/v1/customers/{id}/sla and /report */
+    R_MAINT,        /* /api/v1/maintenance */
+    R_MAINT_ID,     /* /api/v1/maintenance/{id} */
+    R_SLO_ALERTS,   /* /api/v1/slo/alerts */
 };
 
 /* One request in progress. */
@@ -62,6 +69,7 @@ struct req {
     size_t received;
     bool too_big;
     bool responded; /* answered before the body: drop what still comes */
+    bool post;      /* a POST: a body follows */
 };
 
 /* ---- waiting for the engine ---- */
@@ -220,6 +228,8 @@ static enum route route_of(const char *url, const char **ret_rest)
         {"/api/v1/checks", R_CHECKS},
         {"/api/v1/results", R_RESULTS},
         {"/api/v1/reload", R_RELOAD},
+        {"/api/v1/maintenance", R_MAINT},
+        {"/api/v1/slo/alerts", R_SLO_ALERTS},
     };
 
     *ret_rest = NULL;
@@ -236,12 +246,44 @@ static enum route route_of(const char *url, const char **ret_rest)
         *ret_rest = url + 15;
         return R_CHECK;
     }
+    if (sw_str_has_prefix(url, "/api/v1/customers/") && url[18]) {
+        *ret_rest = url + 18;
+        return R_CUSTOMER_SUB;
+    }
+    if (sw_str_has_prefix(url, "/api/v1/maintenance/") && url[20]) {
+        *ret_rest = url + 20;
+        return R_MAINT_ID;
+    }
     return R_NONE;
 }
 
-static bool route_is_post(enum route r)
+/* The methods a route takes, as an Allow header says them. */
+static const char *route_methods(enum route r)
 {
-    return r == R_RESULTS || r == R_RELOAD;
+    switch (r) {
+    case R_RESULTS:
+    case R_RELOAD:
+        return "POST";
+    case R_MAINT:
+        return "GET, HEAD, POST";
+    case R_MAINT_ID:
+        return "DELETE";
+    default:
+        return "GET, HEAD";
+    }
+}
+
+static bool method_allowed(enum route r, const char *method)
+{
+    const char *allowed = route_methods(r);
+    size_t n = strlen(method);
+
+    for (const char *p = allowed; (p = strstr(p, method)); p += n) {
+        if ((p == allowed || p[-1] == ' ') && (p[n] == '\0' || p[n] == ',')) {
+            return true;
+        }
+    }
+    return false;
 }
 
 /* Query parameters a route accepts: the first one outside allowed (NULL-terminated) is put
@@ -550,6 +592,332 @@ static enum MHD_Result post_reload(struct sw_api *api, struct MHD_Connection *co
     return ret;
 }
 
+/* ---- SLA, reports, maintenance, burn-rate alerts ---- */
+
+/* Resolves the period of an SLA request: ?month=YYYY-MM, or ?from=&to=, or the current
+ * period. 0, or an error answered (ret set). */
+static int sla_period(struct MHD_Connection *conn, const struct sw_customer_conf *cu, int64_t *from,
+                      int64_t *to, int *y, int *m, enum MHD_Result *ret)
+{
+    const char *month = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "month");
+    const char *f = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "from");
+    const char *t = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "to");
+    const char *tz = sw_account_tz(cu);
+    int64_t now = sw_now();
+    struct tm tm;
+
+    if (month && (f || t)) {
+        *ret = respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                             "give 'month' or 'from' and 'to', not both");
+        return -EINVAL;
+    }
+    if (month) {
+        if (sw_account_month(tz, month, y, m, from, to) < 0) {
+            *ret = respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                                 "parameter 'month' must be YYYY-MM with a month 01..12");
+            return -EINVAL;
+        }
+        return 0;
+    }
+    if (f || t) {
+        if (!f || !t || sw_time_parse(f, from) < 0 || sw_time_parse(t, to) < 0) {
+            *ret = respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                                 "parameters 'from' and 'to' go together, as ISO 8601 times");
+            return -EINVAL;
+        }
+        if (*from >= *to) {
+            *ret = respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                                 "'from' must be before 'to'");
+            return -EINVAL;
+        }
+        *y = *m = 0;
+        return 0;
+    }
+    if (cu->contract && cu->contract->rolling_s) {
+        *from = now - cu->contract->rolling_s;
+        *to = now;
+        *y = *m = 0;
+        return 0;
+    }
+    sw_tz_from_utc(tz, now, &tm);
+    *y = tm.tm_year + 1900;
+    *m = tm.tm_mon + 1;
+    return sw_tz_month(tz, *y, *m, from, to) < 0 ? -EINVAL : 0;
+}
+
+static enum MHD_Result get_customer_sub(struct sw_api *api, struct MHD_Connection *conn,
+                                        const char *rest)
+{
+    const char *slash = strrchr(rest, '/');
+    const struct sw_customer_conf *cu;
+    struct sw_config *cfg = sw_engine_config(api->engine);
+    struct sw_statement *st = NULL;
+    struct sw_account_report *rep = NULL;
+    struct sw_buf out, err;
+    enum MHD_Result ret = MHD_NO;
+    const char *what, *type = JSON_TYPE;
+    char *id = NULL;
+    int64_t from, to;
+    int y, m, r;
+
+    sw_buf_init(&out);
+    sw_buf_init(&err);
+    if (!slash || slash == rest) {
+        ret = respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "no such route");
+        goto out;
+    }
+    what = slash + 1;
+    id = sw_xstrndup(rest, (size_t)(slash - rest));
+    cu = sw_config_find_customer(cfg, id);
+    if (!cu || (strcmp(what, "sla") != 0 && strcmp(what, "report") != 0)) {
+        ret = respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL,
+                            cu ? "no such route" : "no customer '%s'", id);
+        goto out;
+    }
+    if (sla_period(conn, cu, &from, &to, &y, &m, &ret) < 0) {
+        goto out;
+    }
+    if (strcmp(what, "sla") == 0) {
+        const char *glob = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "service");
+        r = sw_account_statement(cfg, api->store, id, from, to, sw_now(), glob, false, &err, &st);
+        if (r == 0) {
+            sw_statement_json(st, &out);
+        }
+    } else {
+        const char *fmt = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "format");
+        fmt = fmt ? fmt : "json";
+        if (!y) {
+            ret = respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                                "a report is for a calendar month: give 'month'");
+            goto out;
+        }
+        if (strcmp(fmt, "json") && strcmp(fmt, "html") && strcmp(fmt, "csv") &&
+            strcmp(fmt, "pdf")) {
+            ret = respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                                "parameter 'format' must be json, html, csv or pdf");
+            goto out;
+        }
+        r = sw_account_report(cfg, api->store, id, y, m, sw_now(), &err, &rep);
+        if (r == 0 && strcmp(fmt, "pdf") == 0) {
+            char path[] = "/tmp/stackward-report.XXXXXX";
+            int fd = mkstemp(path);
+            FILE *f = NULL;
+            r = fd == -1 ? -EIO : sw_report_pdf(sw_account_report_model(rep), path, &err);
+            if (r == 0 && (f = fopen(path, "re"))) {
+                char buf[65536];
+                size_t k;
+                while ((k = fread(buf, 1, sizeof(buf), f)) > 0) {
+                    sw_buf_append(&out, buf, k);
+                }
+                fclose(f);
+            }
+            if (fd != -1) {
+                close(fd);
+                unlink(path);
+            }
+            type = "application/pdf";
+        } else if (r == 0) {
+            r = sw_report_check(sw_account_report_model(rep), &err);
+        }
+        if (r == 0 && strcmp(fmt, "html") == 0) {
+            sw_report_html(sw_account_report_model(rep), &out);
+            type = "text/html; charset=utf-8";
+        } else if (r == 0 && strcmp(fmt, "csv") == 0) {
+            sw_report_csv(sw_account_report_model(rep), &out);
+            type = "text/csv; charset=utf-8";
+        } else if (r == 0 && strcmp(fmt, "json") == 0) {
+            sw_report_json(sw_account_report_model(rep), &out);
+        }
+    }
+    if (r == -ENOENT) {
+        ret = respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "%s", err.data);
+    } else if (r == -EINVAL) {
+        ret = respond_error(conn, MHD_HTTP_UNPROCESSABLE_CONTENT, "invalid", NULL, "%s",
+                            err.data ? err.data : "invalid request");
+    } else if (r < 0) {
+        ret = respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "store_failed", NULL, "%s",
+                            err.data ? err.data : "cannot read the store");
+    } else {
+        ret = respond(conn, MHD_HTTP_OK, type, &out, NULL);
+    }
+out:
+    free(id);
+    sw_statement_free(st);
+    sw_account_report_free(rep);
+    sw_config_unref(cfg);
+    sw_buf_release(&out);
+    sw_buf_release(&err);
+    return ret;
+}
+
+static enum MHD_Result get_maintenance(struct sw_api *api, struct MHD_Connection *conn)
+{
+    const char *customer = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "customer");
+    struct sw_config *cfg = sw_engine_config(api->engine);
+    struct sw_maint_row *rows = NULL;
+    struct sw_buf out;
+    enum MHD_Result ret;
+    size_t n = 0;
+
+    sw_buf_init(&out);
+    if (customer && !sw_config_find_customer(cfg, customer)) {
+        ret = respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "no customer '%s'",
+                            customer);
+    } else if (sw_store_maint_list(api->store, &rows, &n) < 0) {
+        ret = respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "store_failed", NULL,
+                            "cannot read the maintenance windows");
+    } else {
+        sw_account_maint_json(cfg, rows, n, customer, &out);
+        ret = respond_json(conn, MHD_HTTP_OK, &out);
+    }
+    sw_maint_rows_free(rows, n);
+    sw_config_unref(cfg);
+    sw_buf_release(&out);
+    return ret;
+}
+
+static enum MHD_Result post_maintenance(struct sw_api *api, struct MHD_Connection *conn,
+                                        struct req *q)
+{
+    struct sw_config *cfg = sw_engine_config(api->engine);
+    struct sw_maint_row row = {.excluded = true};
+    json_error_t jerr;
+    json_t *root, *v;
+    const char *key;
+    struct sw_buf out;
+    enum MHD_Result ret;
+    int64_t id;
+
+    sw_buf_init(&out);
+    root = json_loadb(q->body.data ? q->body.data : "", q->body.len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root || !json_is_object(root)) {
+        ret = respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                            root ? "the body must be a JSON object"
+                                 : "malformed JSON at line %d, column %d: %s",
+                            jerr.line, jerr.column, jerr.text);
+        goto out;
+    }
+    json_object_foreach(root, key, v)
+    {
+        if (strcmp(key, "scope") && strcmp(key, "start") && strcmp(key, "end") &&
+            strcmp(key, "reason") && strcmp(key, "excluded")) {
+            ret = respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                                "unknown field '%s'", key);
+            goto out;
+        }
+    }
+    if (!json_is_string(json_object_get(root, "scope")) ||
+        !json_is_string(json_object_get(root, "start")) ||
+        !json_is_string(json_object_get(root, "end"))) {
+        ret = respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                            "'scope', 'start' and 'end' are required strings");
+        goto out;
+    }
+    row.scope = (char *)json_string_value(json_object_get(root, "scope"));
+    if (sw_time_parse(json_string_value(json_object_get(root, "start")), &row.start) < 0 ||
+        sw_time_parse(json_string_value(json_object_get(root, "end")), &row.end) < 0) {
+        ret = respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                            "'start' and 'end' must be ISO 8601 times with a zone");
+        goto out;
+    }
+    if (row.start >= row.end) {
+        ret = respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                            "'start' must be before 'end'");
+        goto out;
+    }
+    v = json_object_get(root, "reason");
+    if (v && !json_is_string(v) && !json_is_null(v)) {
+        ret = respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                            "'reason' must be a string");
+        goto out;
+    }
+    row.reason = v && json_is_string(v) ? (char *)json_string_value(v) : NULL;
+    v = json_object_get(root, "excluded");
+    if (v && !json_is_boolean(v)) {
+        ret = respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                            "'excluded' must be true or false");
+        goto out;
+    }
+    row.excluded = !v || json_is_true(v);
+    if (!sw_account_scope_exists(cfg, row.scope)) {
+        ret = respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL,
+                            "no customer, deployment or service '%s'", row.scope);
+        goto out;
+    }
+    row.created = sw_now();
+    if (sw_store_maint_add(api->store, &row, &id) < 0) {
+        ret = respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "store_failed", NULL,
+                            "cannot store the window");
+        goto out;
+    }
+    row.id = id;
+    sw_account_maint_row_json(&row, &out);
+    ret = respond_json(conn, MHD_HTTP_CREATED, &out);
+out:
+    json_decref(root);
+    sw_config_unref(cfg);
+    sw_buf_release(&out);
+    return ret;
+}
+
+static enum MHD_Result delete_maintenance(struct sw_api *api, struct MHD_Connection *conn,
+                                          const char *rest)
+{
+    struct sw_buf out;
+    enum MHD_Result ret;
+    char *end;
+    long long id;
+    int r;
+
+    errno = 0;
+    id = strtoll(rest, &end, 10);
+    if (errno || *end || end == rest || id <= 0) {
+        return respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL,
+                             "no maintenance window '%s'", rest);
+    }
+    r = sw_store_maint_remove(api->store, id);
+    if (r == -ENOENT) {
+        return respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL,
+                             "no maintenance window %lld", id);
+    }
+    if (r < 0) {
+        return respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "store_failed", NULL,
+                             "cannot remove the window");
+    }
+    sw_buf_init(&out);
+    sw_buf_printf(&out, "{\"deleted\":%lld}", id);
+    ret = respond_json(conn, MHD_HTTP_OK, &out);
+    sw_buf_release(&out);
+    return ret;
+}
+
+static enum MHD_Result get_slo_alerts(struct sw_api *api, struct MHD_Connection *conn)
+{
+    const char *customer = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "customer");
+    struct sw_alert_row *v = NULL;
+    struct sw_buf out;
+    enum MHD_Result ret;
+    size_t n = 0, k = 0;
+
+    if (sw_store_alerts_list(api->store, &v, &n) < 0) {
+        return respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "store_failed", NULL,
+                             "cannot read the alerts");
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!customer || sw_account_scope_covers(customer, v[i].service)) {
+            struct sw_alert_row t = v[k];
+            v[k++] = v[i];
+            v[i] = t;
+        }
+    }
+    sw_buf_init(&out);
+    sw_account_alerts_json(v, k, &out);
+    ret = respond_json(conn, MHD_HTTP_OK, &out);
+    sw_buf_release(&out);
+    sw_alert_rows_free(v, n);
+    return ret;
+}
+
 static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const char *url,
                                const char *method, const char *version, const char *upload_data,
                                size_t *upload_data_size, void **con_cls)
@@ -557,6 +925,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
     static const char *const get_args[] = {"customer", NULL};
     static const char *const history_args[] = {"customer", "from", "to", NULL};
     static const char *const no_args[] = {NULL};
+    static const char *const sla_args[] = {"month", "from", "to", "service", "format", NULL};
     struct sw_api *api = cls;
     struct req *q = *con_cls;
     struct query_check qc;
@@ -577,18 +946,20 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
         }
         is_get =
             strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
-        if (route_is_post(q->route) && strcmp(method, MHD_HTTP_METHOD_POST) != 0) {
-            return respond_error(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", "POST",
-                                 "%s %s: only POST is allowed", method, url);
-        }
-        if (!route_is_post(q->route) && !is_get) {
+        if (!method_allowed(q->route, method)) {
             return respond_error(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
-                                 "GET, HEAD", "%s %s: only GET and HEAD are allowed", method, url);
+                                 route_methods(q->route), "%s %s: the methods allowed are %s",
+                                 method, url, route_methods(q->route));
         }
+        q->post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
         qc.allowed = no_args;
         if (q->route == R_CUSTOMERS || q->route == R_SERVICES || q->route == R_CHECKS ||
             q->route == R_CHECK || q->route == R_SERVICE) {
             qc.allowed = q->route == R_CHECK || q->route == R_SERVICE ? history_args : get_args;
+        } else if (q->route == R_CUSTOMER_SUB) {
+            qc.allowed = sla_args;
+        } else if ((q->route == R_MAINT && is_get) || q->route == R_SLO_ALERTS) {
+            qc.allowed = get_args;
         }
         qc.bad = NULL;
         MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, check_arg, &qc);
@@ -606,7 +977,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
              * body far too big is cut off: answer now. Otherwise read and drop the body,
              * or the client, still sending, would never see the answer. */
             if ((expect && strcasecmp(expect, "100-continue") == 0) ||
-                len / DISCARD_FACTOR > api->max_body || !route_is_post(q->route)) {
+                len / DISCARD_FACTOR > api->max_body || !q->post) {
                 return respond_error(conn, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large", NULL,
                                      "the body is larger than %zu bytes", api->max_body);
             }
@@ -614,7 +985,19 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
             q->responded = false;
             return MHD_YES;
         }
-        if (!route_is_post(q->route)) {
+        if (q->route == R_MAINT_ID) {
+            return delete_maintenance(api, conn, q->rest);
+        }
+        if (q->route == R_CUSTOMER_SUB) {
+            return get_customer_sub(api, conn, q->rest);
+        }
+        if (q->route == R_MAINT && !q->post) {
+            return get_maintenance(api, conn);
+        }
+        if (q->route == R_SLO_ALERTS) {
+            return get_slo_alerts(api, conn);
+        }
+        if (!q->post) {
             return handle_get(api, conn, q,
                               MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "customer"));
         }
@@ -647,6 +1030,9 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
     }
     if (q->route == R_RESULTS) {
         return post_results(api, conn, q);
+    }
+    if (q->route == R_MAINT) {
+        return post_maintenance(api, conn, q);
     }
     return post_reload(api, conn);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <uv.h>
 
+#include "account/account.h"
 #include "api/api.h"
 #include "cli/cli.h"
 #include "engine/engine.h"
@@ -25,13 +26,107 @@ static const char usage[] =
     "Signals: SIGHUP reloads the configuration (an invalid one is refused and the running\n"
     "one stays); SIGINT and SIGTERM stop after closing the history cleanly.\n";
 
+#define BURN_EVERY_MS 60000 /* burn-rate alerts are evaluated this often */
+#define BURN_FIRST_MS 5000
+
 struct serve {
     struct sw_engine *engine;
+    struct sw_store *store;
+    uv_timer_t burn_timer;
+    uv_work_t burn_work;
+    bool burn_running;
+    int burn_status;
+    struct sw_alert_row *alerts; /* the last evaluation's, for logging changes */
+    size_t n_alerts;
+    struct sw_alert_row *fresh; /* the evaluation in progress */
+    size_t n_fresh;
     uv_signal_t sig_int;
     uv_signal_t sig_term;
     uv_signal_t sig_hup;
     bool stopping;
 };
+
+/* ---- burn-rate alerts, evaluated off the loop thread ---- */
+
+static void burn_work(uv_work_t *w)
+{
+    struct serve *s = w->data;
+    struct sw_config *cfg = sw_engine_config(s->engine);
+
+    s->fresh = NULL;
+    s->n_fresh = 0;
+    s->burn_status =
+        sw_account_burn(cfg, s->store, sw_now(), s->alerts, s->n_alerts, &s->fresh, &s->n_fresh);
+    if (s->burn_status == 0) {
+        s->burn_status = sw_store_alerts_replace(s->store, s->fresh, s->n_fresh);
+    }
+    sw_config_unref(cfg);
+}
+
+static bool same_alert(const struct sw_alert_row *a, const struct sw_alert_row *b)
+{
+    return strcmp(a->service, b->service) == 0 && a->long_s == b->long_s &&
+           a->short_s == b->short_s && a->no_data == b->no_data;
+}
+
+static void burn_done(uv_work_t *w, int status)
+{
+    struct serve *s = w->data;
+    char d1[32], d2[32];
+
+    s->burn_running = false;
+    if (status < 0 || s->burn_status < 0) {
+        sw_warn("burn-rate evaluation failed: %s",
+                strerror(-(status < 0 ? status : s->burn_status)));
+        sw_alert_rows_free(s->fresh, s->n_fresh);
+        return;
+    }
+    for (size_t i = 0; i < s->n_fresh; i++) {
+        const struct sw_alert_row *a = &s->fresh[i];
+        bool known = false;
+        for (size_t j = 0; j < s->n_alerts && !known; j++) {
+            known = same_alert(a, &s->alerts[j]);
+        }
+        if (!known) {
+            sw_warn("SLO %s: %s %s (%s/%s windows, burn rate %.1f, factor %.1f)", a->service,
+                    a->page ? "page" : "ticket", a->no_data ? "has no data" : "burning",
+                    sw_duration_format(a->long_s * 1000, d1),
+                    sw_duration_format(a->short_s * 1000, d2), a->burn_long,
+                    a->factor_milli / 1000.0);
+        }
+    }
+    for (size_t j = 0; j < s->n_alerts; j++) {
+        bool still = false;
+        for (size_t i = 0; i < s->n_fresh && !still; i++) {
+            still = same_alert(&s->fresh[i], &s->alerts[j]);
+        }
+        if (!still) {
+            sw_info("SLO %s: %s alert over %s/%s cleared", s->alerts[j].service,
+                    s->alerts[j].page ? "page" : "ticket",
+                    sw_duration_format(s->alerts[j].long_s * 1000, d1),
+                    sw_duration_format(s->alerts[j].short_s * 1000, d2));
+        }
+    }
+    sw_alert_rows_free(s->alerts, s->n_alerts);
+    s->alerts = s->fresh;
+    s->n_alerts = s->n_fresh;
+    s->fresh = NULL;
+    s->n_fresh = 0;
+}
+
+static void on_burn_timer(uv_timer_t *t)
+{
+    struct serve *s = t->data;
+
+    if (s->burn_running || s->stopping) {
+        return;
+    }
+    s->burn_running = true;
+    s->burn_work.data = s;
+    if (uv_queue_work(t->loop, &s->burn_work, burn_work, burn_done) < 0) {
+        s->burn_running = false;
+    }
+}
 
 static void on_stop_signal(uv_signal_t *h, int signum)
 {
@@ -46,6 +141,7 @@ static void on_stop_signal(uv_signal_t *h, int signum)
     uv_close((uv_handle_t *)&s->sig_int, NULL);
     uv_close((uv_handle_t *)&s->sig_term, NULL);
     uv_close((uv_handle_t *)&s->sig_hup, NULL);
+    uv_close((uv_handle_t *)&s->burn_timer, NULL);
 }
 
 static void on_hup(uv_signal_t *h, int signum)
@@ -140,10 +236,16 @@ int sw_cmd_serve(int argc, char **argv)
     uv_signal_start(&s.sig_int, on_stop_signal, SIGINT);
     uv_signal_start(&s.sig_term, on_stop_signal, SIGTERM);
     uv_signal_start(&s.sig_hup, on_hup, SIGHUP);
+    s.store = store;
+    sw_store_alerts_list(store, &s.alerts, &s.n_alerts); /* "since" survives a restart */
+    uv_timer_init(&loop, &s.burn_timer);
+    s.burn_timer.data = &s;
+    uv_timer_start(&s.burn_timer, on_burn_timer, BURN_FIRST_MS, BURN_EVERY_MS);
     uv_run(&loop, UV_RUN_DEFAULT);
     ret = SW_EXIT_OK;
     sw_info("stopped");
 out:
+    sw_alert_rows_free(s.alerts, s.n_alerts);
     sw_api_free(api);
     sw_engine_free(s.engine);
     sw_store_free(store);

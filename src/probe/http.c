@@ -492,6 +492,7 @@ static void set_options(struct http_run *h, const struct sw_check_conf *c)
     curl_easy_setopt(e, CURLOPT_USERAGENT, "stackward/" SW_VERSION);
     curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
     curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+    curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 0L);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(c->timeout_ms > 0 ? c->timeout_ms : 10000));
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
@@ -525,8 +526,15 @@ static void set_options(struct http_run *h, const struct sw_check_conf *c)
     if (c->cert_warn_days >= 0 || c->cert_crit_days >= 0) {
         curl_easy_setopt(e, CURLOPT_CERTINFO, 1L);
     }
+    bool conn = false;
     for (size_t i = 0; i < c->n_headers; i++) {
         h->headers = curl_slist_append(h->headers, c->headers[i]);
+        if (strncasecmp(c->headers[i], "Connection:", 11) == 0) {
+            conn = true;
+        }
+    }
+    if (!conn) {
+        h->headers = curl_slist_append(h->headers, "Connection: close");
     }
     if (h->headers) {
         curl_easy_setopt(e, CURLOPT_HTTPHEADER, h->headers);

@@ -110,7 +110,7 @@ static void header(const struct sw_report *r, struct sw_buf *out)
                   rpt_month_name(r->month), r->year);
     sw_buf_puts(out, "<dt>Customer</dt><dd>");
     esc(out, name);
-    if (r->customer_name && strcmp(r->customer_name, r->customer_id) != 0) {
+    if (r->customer_name && r->customer_id && strcmp(r->customer_name, r->customer_id) != 0) {
         sw_buf_puts(out, " <span class=\"sid\">(");
         esc(out, r->customer_id);
         sw_buf_puts(out, ")</span>");
@@ -172,12 +172,15 @@ static void service_table(const struct sw_report *r, struct sw_buf *out)
         rpt_ppm(s->target_ppm, target);
         rpt_pct_floor(s->defined ? s->availability : NAN, 3, avail);
         rpt_pct_round(s->defined ? s->budget_used : NAN, 1, used);
+        if (strcmp(used, "inf") == 0) {
+            snprintf(used, sizeof(used), "&#8734;"); /* downtime against a zero budget */
+        }
         rpt_ppm(s->credit_ppm, credit);
         rpt_minutes(s->downtime_s, down);
         rpt_minutes(s->maintenance_s, maint);
         rpt_minutes(s->unknown_s, unknown);
         sw_buf_puts(out, missed ? "<tr class=\"missed\"><td>" : "<tr><td>");
-        if (s->name && strcmp(s->name, s->id) != 0) {
+        if (s->name && s->id && strcmp(s->name, s->id) != 0) {
             esc(out, s->name);
             sw_buf_puts(out, "<br><span class=\"sid\">");
             esc(out, s->id);
@@ -192,8 +195,9 @@ static void service_table(const struct sw_report *r, struct sw_buf *out)
                       "<td class=\"%s\">%s%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td>"
                       "<td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td>"
                       "</tr>\n",
-                      target, avail, word, s->defined ? (s->met ? "&#10003; " : "&#10007; ") : "",
-                      word, down, maint, unknown, used, credit);
+                      target, avail, s->defined ? word : "na",
+                      s->defined ? (s->met ? "&#10003; " : "&#10007; ") : "", word, down, maint,
+                      unknown, used, credit);
     }
     sw_buf_puts(out, "</tbody>\n</table>\n<p class=\"muted\">Availability is truncated to three "
                      "decimals, never rounded up. Budget used is the share of the allowed "

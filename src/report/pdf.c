@@ -367,6 +367,9 @@ static void service_table(struct pdf *p)
         rpt_minutes(s->maintenance_s, c[5]);
         rpt_minutes(s->unknown_s, c[6]);
         rpt_pct_round(s->defined ? s->budget_used : NAN, 1, c[7]);
+        if (strcmp(c[7], "inf") == 0) {
+            snprintf(c[7], RPT_STR_LEN, "\xe2\x88\x9e"); /* downtime against a zero budget */
+        }
         rpt_ppm(s->credit_ppm, c[8]);
         cells[0] = s->id;
         for (size_t k = 1; k < N_SERVICE_COLS; k++) {

@@ -112,6 +112,10 @@ void rpt_pct_floor(double frac, int decimals, char *out)
 
 void rpt_pct_round(double frac, int decimals, char *out)
 {
+    if (isinf(frac) && frac > 0) {
+        snprintf(out, RPT_STR_LEN, "inf");
+        return;
+    }
     if (!isfinite(frac) || fabs(frac) > 1e9 || decimals < 0 || decimals > 6) {
         snprintf(out, RPT_STR_LEN, "n/a");
         return;

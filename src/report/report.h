@@ -91,10 +91,10 @@ struct sw_report {
 /* Caps: a model past them is refused by sw_report_check(). The HTML and PDF list at most
  * SW_REPORT_EVENTS_SHOWN outages and as many maintenance windows, then say how many more there
  * are (CSV and JSON are for machines: JSON lists all). */
-#define SW_REPORT_SERVICES_MAX 20000
+#define SW_REPORT_SERVICES_MAX 10000
 #define SW_REPORT_SEGMENTS_MAX 1000000 /* per service */
 #define SW_REPORT_TREND_MAX 24
-#define SW_REPORT_EVENTS_MAX 1000000 /* per list */
+#define SW_REPORT_EVENTS_MAX 100000 /* per list */
 #define SW_REPORT_EVENTS_SHOWN 1000
 #define SW_REPORT_TEXT_MAX 4096 /* bytes, any one string; the policy may be 16 times that */
 

@@ -31,7 +31,8 @@ void rpt_ppm(uint32_t ppm, char *out);
 /* A fraction as a percent truncated (never rounded up) to decimals (0..6) places:
  * 0.99939353 -> "99.939" (3); "n/a" when not finite. */
 void rpt_pct_floor(double frac, int decimals, char *out);
-/* A fraction as a percent rounded to decimals places; "n/a" when not finite. */
+/* A fraction as a percent rounded to decimals places; "inf" for +infinity (downtime against a
+ * zero budget), "n/a" for NaN or -infinity. */
 void rpt_pct_round(double frac, int decimals, char *out);
 /* Seconds as minutes: "27" when whole, else with two decimals ("1.50"). */
 void rpt_minutes(int64_t s, char *out);

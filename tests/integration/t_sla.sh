@@ -118,17 +118,47 @@ assert_eq "maint rm again" 2 "$rc"
 js=$("$STACKWARD" sla -c "$T/sw.yaml" --customer acme --month 2026-10 --format json) || true
 assert_eq "window removed" 1620 "$(sel fra1/identity .downtime_s)"
 
-# burn rate: the identity service down for the last 30 minutes pages
+# the daemon serves the same through the API
+start_daemon "$T/sw.yaml"
+api=$(curl -fs "$API/api/v1/customers/acme/sla?month=2026-10")
+assert_eq "api: eligible" 2671200 "$(echo "$api" | jq -r '.services[0].eligible_s')"
+assert_eq "api: downtime" 1620 "$(echo "$api" | jq -r '.services[0].downtime_s')"
+assert_eq "api: credit" "10 1200.00" "$(echo "$api" | jq -r '"\(.credit_percent) \(.credit.amount)"')"
+assert_eq "api: report csv" "$(sed -n 2p "$T/r.csv")" "$(curl -fs "$API/api/v1/customers/acme/report?month=2026-10&format=csv" | sed -n 2p)"
+assert_eq "api: report pdf" "%PDF-" "$(curl -fs "$API/api/v1/customers/acme/report?month=2026-10&format=pdf" | head -c 5)"
+assert_eq "api: unknown customer" 404 "$(http_status GET "$API/api/v1/customers/nobody/sla")"
+assert_eq "api: bad month" 400 "$(http_status GET "$API/api/v1/customers/acme/sla?month=2026-13")"
+assert_eq "api: bad parameter" 400 "$(http_status GET "$API/api/v1/customers/acme/sla?colour=red")"
+echo '{"scope": "acme/fra1", "start": "2026-10-20T14:55:00Z", "end": "2026-10-20T15:10:00Z", "reason": "api"}' >"$T/m.json"
+assert_eq "api: maint add" 201 "$(http_status POST "$API/api/v1/maintenance" "$T/m.json")"
+wid=$(jq -r .id "$T/body")
+assert_eq "api: maint listed" "api" "$(curl -fs "$API/api/v1/maintenance?customer=acme" | jq -r ".[] | select(.id == $wid) | .reason")"
+assert_eq "api: window counts" 1200 "$(curl -fs "$API/api/v1/customers/acme/sla?month=2026-10" | jq -r '.services[0].downtime_s')"
+assert_eq "api: maint delete" 200 "$(http_status DELETE "$API/api/v1/maintenance/$wid")"
+assert_eq "api: maint delete again" 404 "$(http_status DELETE "$API/api/v1/maintenance/$wid")"
+echo '{"scope": "acme/nowhere", "start": "2026-10-20T14:55:00Z", "end": "2026-10-20T15:10:00Z"}' >"$T/m2.json"
+assert_eq "api: maint unknown scope" 404 "$(http_status POST "$API/api/v1/maintenance" "$T/m2.json")"
+echo '{"scope": "acme", "start": "2026-10-21T00:00:00Z", "end": "2026-10-20T00:00:00Z"}' >"$T/m3.json"
+assert_eq "api: maint backwards" 400 "$(http_status POST "$API/api/v1/maintenance" "$T/m3.json")"
+assert_eq "api: maint wrong method" 405 "$(http_status PUT "$API/api/v1/maintenance")"
+
+# burn rate: the identity service down for the last 30 minutes pages; the daemon evaluates it
 now=$(date +%s)
-{
-    line $id OK up $((now - 7200))
-    line $id CRITICAL down $((now - 1800))
-} >"$T/recent.jsonl"
-"$STACKWARD" ingest -c "$T/sw.yaml" "$T/recent.jsonl" >/dev/null
+jq -n --arg a "$(iso $((now - 7200)))" --arg b "$(iso $((now - 1800)))" '[
+  {check: "acme/fra1/identity/push", state: "OK", time: $a},
+  {check: "acme/fra1/identity/push", state: "CRITICAL", time: $b}]' >"$T/recent.json"
+assert_eq "api: recent results" 200 "$(http_status POST "$API/api/v1/results" "$T/recent.json")"
 al=$("$STACKWARD" slo alerts -c "$T/sw.yaml" --format json) && rc=0 || rc=$?
 assert_eq "slo alerts exit (page)" 1 "$rc"
-assert_eq "page 1h/5m" "page 14.400 firing" "$(echo "$al" | jq -r '.[] | select(.service == "acme/fra1/identity" and .long == "1h") | "\(.severity) \(.factor | tostring | if . == "14.4" then "14.400" else . end) \(.state)"')"
+assert_eq "page 1h/5m" "page 14.4 firing" "$(echo "$al" | jq -r '.[] | select(.service == "acme/fra1/identity" and .long == "1h") | "\(.severity) \(.factor) \(.state)"')"
 assert_eq "burn long 1h" 1000 "$(echo "$al" | jq -r '.[] | select(.service == "acme/fra1/identity" and .long == "1h") | .burn_long | round')"
+api_alert() { curl -fs "$API/api/v1/slo/alerts" | jq -e '.[] | select(.service == "acme/fra1/identity" and .long == "1h" and .state == "firing")'; }
+wait_for "daemon evaluates the burn rate" 30 api_alert
+m=$(curl -fs "$API/metrics")
+assert_match "metrics slo page" 'stackward_slo_alerts\{severity="page"\} [1-9]' "$m"
+assert_match "metrics slo alert" 'stackward_slo_alert\{service="acme/fra1/identity",severity="page",long="1h",short="5m",state="firing"\} 1' "$m"
+assert_match "daemon logged it" 'SLO acme/fra1/identity: page burning' "$(cat "$T/daemon.log")"
+stop_daemon
 
 # bad input
 bad() {

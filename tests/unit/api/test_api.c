@@ -450,7 +450,7 @@ static void test_limits_and_routes(void **state)
     assert_string_equal(r.content_type, "application/json");
     assert_string_equal(r.body.data,
                         "{\"error\":{\"code\":\"method_not_allowed\",\"message\":\"DELETE "
-                        "/api/v1/checks: only GET and HEAD are allowed\"}}");
+                        "/api/v1/checks: the methods allowed are GET, HEAD\"}}");
     sw_buf_release(&r.body);
     http("GET", "/api/v1/results", NULL, NULL, 0, &r);
     assert_int_equal(r.status, 405);
