@@ -4,7 +4,7 @@ BUILD ?= build
 ASAN ?= build-asan
 CONFIG ?= examples/demo.yaml
 
-.PHONY: all deps run check format format-check bench fuzz valgrind clean
+.PHONY: all deps run check format format-check bench bench-sla fuzz valgrind clean
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -29,6 +29,9 @@ format-check:
 
 bench: deps all
 	sh bench/http.sh
+
+bench-sla: deps all
+	sh bench/sla.sh
 
 fuzz: deps
 	sh scripts/fuzz 300

@@ -512,6 +512,83 @@ static void add_event(struct sw_report_event **v, size_t *n, const char *service
     e->note = note;
 }
 
+/* The trend of every line of st over the months [mf[k], mt[k]) (those with ok[k]): one read
+ * of each service's history over the whole span, then a month at a time from it. */
+static int trend(const struct sw_config *cfg, struct sw_store *store,
+                 const struct sw_contract_conf *ct, const struct sw_statement *st,
+                 const int64_t *mf, const int64_t *mt, const bool *ok, int64_t now,
+                 struct sw_report_trend **out)
+{
+    struct sw_maint_row *rows = NULL;
+    size_t n_rows = 0;
+    int64_t span_from = INT64_MAX, span_to = 0, m = ct->min_outage_s;
+    int r;
+
+    for (int k = 0; k < TREND_MONTHS; k++) {
+        if (ok[k]) {
+            span_from = mf[k] < span_from ? mf[k] : span_from;
+            span_to = mt[k] > span_to ? mt[k] : span_to;
+        }
+    }
+    if (!span_to) {
+        return 0;
+    }
+    r = sw_store_maint_list(store, &rows, &n_rows);
+    for (size_t i = 0; r == 0 && i < st->n_lines; i++) {
+        const struct sw_account_line *l = &st->lines[i];
+        struct sw_sla_input in = {0};
+        struct sw_window_list wl;
+        struct sw_interval *iv = NULL;
+        size_t n = 0, lo = 0;
+        int64_t created = 0;
+
+        sw_window_list_init(&wl);
+        r = sw_account_windows(cfg, rows, n_rows, l->service, span_from - m, span_to + m, &wl);
+        if (r == 0) {
+            r = sw_window_list_merge(&wl, span_from - m, span_to + m);
+        }
+        if (r == 0) {
+            r = sw_store_history(store, SW_OBJ_SERVICE, l->service->path, span_from - m,
+                                 span_to + m, &iv, &n);
+        }
+        if (r == 0) {
+            r = sw_store_first_seen(store, SW_OBJ_SERVICE, l->service->path, &created);
+        }
+        policy_of(ct, &in.policy);
+        for (int k = 0; r == 0 && k < TREND_MONTHS; k++) {
+            struct sw_sla_result res;
+            size_t hi;
+            if (!ok[k]) {
+                continue;
+            }
+            /* the intervals overlapping this month (with the min-outage margin) */
+            while (lo < n && iv[lo].end && iv[lo].end <= mf[k] - m) {
+                lo++;
+            }
+            for (hi = lo; hi < n && iv[hi].start < mt[k] + m; hi++) {
+            }
+            in.iv = iv + lo;
+            in.n_iv = hi - lo;
+            in.from = mf[k];
+            in.to = mt[k];
+            in.now = now;
+            in.created = created;
+            in.win = wl.v;
+            in.n_win = wl.n;
+            in.target_ppm = l->objective->target_ppm;
+            r = sw_sla_compute(&in, &res, NULL);
+            if (r == 0) {
+                out[i][k].defined = res.defined;
+                out[i][k].availability = res.availability;
+            }
+        }
+        free(iv);
+        sw_window_list_release(&wl);
+    }
+    sw_maint_rows_free(rows, n_rows);
+    return r;
+}
+
 int sw_account_report(struct sw_config *cfg, struct sw_store *store, const char *customer, int year,
                       int month, int64_t now, struct sw_buf *err, struct sw_account_report **ret)
 {
@@ -607,37 +684,27 @@ int sw_account_report(struct sw_config *cfg, struct sw_store *store, const char 
         s->n_trend = TREND_MONTHS;
     }
     /* the 12-month trend: this month and the 11 before it, oldest first */
-    for (int k = 0; k < TREND_MONTHS; k++) {
-        int y = year, m = month - (TREND_MONTHS - 1 - k);
-        struct sw_statement *ts = NULL;
-        int64_t tf, tt;
-        while (m < 1) {
-            m += 12;
-            y--;
-        }
-        for (size_t i = 0; i < n; i++) {
-            rep->trends[i][k].year = y;
-            rep->trends[i][k].month = m;
-        }
-        if (sw_tz_month(tz, y, m, &tf, &tt) < 0 || tf >= now) {
-            continue;
-        }
-        if (k == TREND_MONTHS - 1) {
-            for (size_t i = 0; i < n; i++) {
-                rep->trends[i][k].defined = rep->st->lines[i].r.defined;
-                rep->trends[i][k].availability = rep->st->lines[i].r.availability;
+    {
+        int64_t mf[TREND_MONTHS], mt[TREND_MONTHS];
+        bool ok[TREND_MONTHS];
+        for (int k = 0; k < TREND_MONTHS; k++) {
+            int y = year, m = month - (TREND_MONTHS - 1 - k);
+            while (m < 1) {
+                m += 12;
+                y--;
             }
-            continue;
+            for (size_t i = 0; i < n; i++) {
+                rep->trends[i][k].year = y;
+                rep->trends[i][k].month = m;
+            }
+            ok[k] = sw_tz_month(tz, y, m, &mf[k], &mt[k]) == 0 && mf[k] < now;
         }
-        sw_buf_reset(err);
-        if (sw_account_statement(cfg, store, customer, tf, tt, now, NULL, false, err, &ts) < 0) {
-            continue;
+        r = trend(cfg, store, cu->contract, rep->st, mf, mt, ok, now, rep->trends);
+        if (r < 0) {
+            sw_buf_printf(err, "cannot compute the trend (%s)", strerror(-r));
+            sw_account_report_free(rep);
+            return r;
         }
-        for (size_t i = 0; i < n && i < ts->n_lines; i++) {
-            rep->trends[i][k].defined = ts->lines[i].r.defined;
-            rep->trends[i][k].availability = ts->lines[i].r.availability;
-        }
-        sw_statement_free(ts);
     }
     sw_buf_reset(err);
     {

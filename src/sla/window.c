@@ -53,6 +53,14 @@ static int local_day(const char *tz, int64_t t, int64_t *ret_day)
     return 0;
 }
 
+/* A zone the tz cache knows (or can load): checked without opening the file each time. */
+static bool tz_known(const char *tz)
+{
+    struct tm tm;
+
+    return tz && sw_tz_from_utc(tz, 0, &tm) == 0;
+}
+
 int sw_window_list_add_weekly(struct sw_window_list *l, const struct sw_weekly *rule, int64_t from,
                               int64_t to)
 {
@@ -60,7 +68,7 @@ int sw_window_list_add_weekly(struct sw_window_list *l, const struct sw_weekly *
     int r;
 
     if (rule->weekday < 0 || rule->weekday > 6 || rule->start_s < 0 || rule->start_s >= 86400 ||
-        rule->duration_s <= 0 || rule->duration_s > 7 * 86400 || !sw_tz_valid(rule->tz) ||
+        rule->duration_s <= 0 || rule->duration_s > 7 * 86400 || !tz_known(rule->tz) ||
         from >= to || from < T_MIN + 9 * 86400 || to > T_MAX - 9 * 86400 ||
         to - from > SW_SLA_SPAN_MAX) {
         return -EINVAL;

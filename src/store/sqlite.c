@@ -207,6 +207,8 @@ static char *col_text(sqlite3_stmt *st, int col)
 
 /* ---- open, migrate, close ---- */
 
+static void reader_close(sqlite3 *db);
+
 static int set_err(struct sw_buf *err, const char *path, const char *msg)
 {
     sw_debug("store: sqlite: %s: %s", path, msg);
@@ -297,7 +299,7 @@ static void sq_close(void *ctx)
         sqlite3_finalize(q->st[i]);
     }
     for (size_t i = 0; i < q->npool; i++) {
-        sqlite3_close(q->pool[i]);
+        reader_close(q->pool[i]);
     }
     sqlite3_close(q->db);
     idcache_clear(&q->ids);
@@ -632,6 +634,17 @@ static int reader_get(struct sq *q, sqlite3 **ret_db)
     return 0;
 }
 
+/* Closes a read connection with the statements it kept. NULL-safe. */
+static void reader_close(sqlite3 *db)
+{
+    sqlite3_stmt *p;
+
+    while (db && (p = sqlite3_next_stmt(db, NULL))) {
+        sqlite3_finalize(p);
+    }
+    sqlite3_close(db);
+}
+
 static void reader_put(struct sq *q, sqlite3 *db, bool ok)
 {
     if (ok && sqlite3_get_autocommit(db)) {
@@ -642,7 +655,28 @@ static void reader_put(struct sq *q, sqlite3 *db, bool ok)
         }
         pthread_mutex_unlock(&q->pool_lock);
     }
-    sqlite3_close(db);
+    reader_close(db);
+}
+
+/* A statement for sql on the read connection db, prepared once and kept with the connection
+ * (a report reads history thousands of times: parsing the SQL each time costs more than the
+ * read). Give it back with sqlite3_reset(), not sqlite3_finalize(). */
+static sqlite3_stmt *reader_stmt(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *p = NULL;
+
+    while ((p = sqlite3_next_stmt(db, p))) {
+        if (!sqlite3_stmt_busy(p) && strcmp(sqlite3_sql(p), sql) == 0) {
+            sqlite3_reset(p);
+            sqlite3_clear_bindings(p);
+            return p;
+        }
+    }
+    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &p, NULL) != SQLITE_OK) {
+        sqlite3_finalize(p);
+        return NULL;
+    }
+    return p;
 }
 
 static int sq_load_states(void *ctx, struct sw_check_snapshot **ret, size_t *ret_n)
@@ -720,14 +754,18 @@ static int sq_history(void *ctx, enum sw_object_kind kind, const char *path, int
         return r;
     }
     r = -EIO;
-    /* [s, e) overlaps [from, to) when s < to and e > from; an open one when s < to. */
-    if (sqlite3_prepare_v2(db,
-                           "SELECT i.start_s, i.end_s, i.state FROM intervals i "
-                           "JOIN objects o ON o.id = i.object_id "
-                           "WHERE o.kind = ?1 AND o.path = ?2 AND i.start_s < ?4 "
-                           "AND (i.end_s IS NULL OR i.end_s > ?3) "
-                           "ORDER BY i.start_s LIMIT ?5",
-                           -1, &st, NULL) != SQLITE_OK) {
+    /* [s, e) overlaps [from, to) when s < to and e > from; an open one when s < to. An
+     * object's intervals never overlap, so none that overlaps starts before the last one
+     * starting at or before from: bounding start_s below by it lets the index skip the
+     * older history instead of reading it row by row. */
+    st = reader_stmt(db, "SELECT i.start_s, i.end_s, i.state FROM intervals i "
+                         "JOIN objects o ON o.id = i.object_id "
+                         "WHERE o.kind = ?1 AND o.path = ?2 AND i.start_s < ?4 "
+                         "AND i.start_s >= coalesce((SELECT max(j.start_s) FROM intervals j "
+                         "WHERE j.object_id = o.id AND j.start_s <= ?3), ?3) "
+                         "AND (i.end_s IS NULL OR i.end_s > ?3) "
+                         "ORDER BY i.start_s LIMIT ?5");
+    if (!st) {
         db_fail(db, "history");
         goto out;
     }
@@ -756,7 +794,7 @@ static int sq_history(void *ctx, enum sw_object_kind kind, const char *path, int
     v = NULL;
     r = 0;
 out:
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     reader_put(q, db, r == 0 || r == -E2BIG);
     free(v);
     return r;
@@ -890,10 +928,9 @@ static int sq_first_seen(void *ctx, enum sw_object_kind kind, const char *path, 
         return r;
     }
     r = -EIO;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT min(i.start_s) FROM intervals i JOIN objects o "
-                           "ON o.id = i.object_id WHERE o.kind = ?1 AND o.path = ?2",
-                           -1, &st, NULL) != SQLITE_OK) {
+    st = reader_stmt(db, "SELECT min(i.start_s) FROM intervals i JOIN objects o "
+                         "ON o.id = i.object_id WHERE o.kind = ?1 AND o.path = ?2");
+    if (!st) {
         db_fail(db, "first seen");
         goto out;
     }
@@ -907,7 +944,7 @@ static int sq_first_seen(void *ctx, enum sw_object_kind kind, const char *path, 
     *ret_t = sqlite3_column_type(st, 0) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 0);
     r = 0;
 out:
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     reader_put(q, db, r == 0);
     return r;
 }
