@@ -179,6 +179,8 @@ static void test_formatting(void **unused)
     rpt_pct_round(1620.0 / 1335.6, 1, s);
     assert_string_equal(s, "121.3");
     rpt_pct_round(INFINITY, 1, s);
+    assert_string_equal(s, "inf");
+    rpt_pct_round(NAN, 1, s);
     assert_string_equal(s, "n/a");
     rpt_ppm(999500, s);
     assert_string_equal(s, "99.95");
@@ -217,6 +219,11 @@ static void test_local_times(void **unused)
     assert_string_equal(s, "2027-01-01 01:00 +01:00");
     rpt_local("America/St_Johns", 1798761600, s); /* half-hour offset, west of UTC */
     assert_string_equal(s, "2026-12-31 20:30 -03:30");
+    /* the fall-back hour happens twice; the offset tells the two apart */
+    rpt_local("Europe/Berlin", 1792888200, s);
+    assert_string_equal(s, "2026-10-25 02:30 +02:00");
+    rpt_local("Europe/Berlin", 1792891800, s);
+    assert_string_equal(s, "2026-10-25 02:30 +01:00");
     rpt_iso("Europe/Berlin", P_START, s);
     assert_string_equal(s, "2026-07-01T00:00:00+02:00");
     rpt_iso("UTC", P_START, s);
@@ -266,6 +273,13 @@ static void test_strip(void **unused)
     assert_true(pos[0] == 0.0);
     assert_int_equal(day[30], 31);
     assert_true(fabs(pos[30] - 30.0 / 31.0) < 1e-12);
+    /* October 2026 in Berlin is 31 days and an hour: the last midnight is 23:00Z on the 30th */
+    r.month = 10;
+    r.period_start = 1790805600;
+    r.period_end = 1793487600;
+    assert_int_equal(rpt_day_ticks(&r, pos, day, 31), 31);
+    assert_int_equal(day[30], 31);
+    assert_true(pos[30] == 2595600.0 / 2682000.0);
     /* the trend's floor sits below the worst month (99.939) and the target (99.95) */
     assert_true(rpt_trend_floor(&r.services[0]) == 99.9);
     assert_true(rpt_trend_floor(&r.services[1]) == 98.0);
@@ -454,7 +468,7 @@ static void test_html_undefined_and_no_credit(void **unused)
     html = render(sw_report_html, &r);
     assert_contains(html, "<strong>Objectives met: 0 of 1</strong> (1 without data this month).");
     assert_contains(html, "Service credit owed: none");
-    assert_contains(html, "<td class=\"n\">99.9</td><td class=\"n\">n/a</td><td class=\"n/a\">"
+    assert_contains(html, "<td class=\"n\">99.9</td><td class=\"n\">n/a</td><td class=\"na\">"
                           "n/a</td>");
     assert_contains(html, "<p>No outages this month.</p>");
     assert_contains(html, "<p>No maintenance this month.</p>");
@@ -462,6 +476,42 @@ static void test_html_undefined_and_no_credit(void **unused)
     /* the strip of a service without segments is one "not counted" run */
     assert_contains(html, "<rect x=\"0\" y=\"18\" width=\"600\" height=\"2\" fill=\"#d9d9d9\"/>");
     free(html);
+}
+
+static void test_zero_budget(void **unused)
+{
+    struct sw_report r = model();
+    struct sw_report_service strict = {
+        .id = "fra1/dns",
+        .target_ppm = 1000000,
+        .defined = true,
+        .availability = 99990.0 / 100000.0,
+        .met = false,
+        .eligible_s = 100000,
+        .downtime_s = 10,
+        .budget_s = 0,
+        .budget_used = INFINITY,
+    };
+    char *csv, *html, *json;
+    json_t *j;
+
+    (void)unused;
+    r.services = &strict;
+    r.n_services = 1;
+    csv = render(sw_report_csv, &r);
+    assert_contains(csv, "\nfra1/dns,100,99.990000,no,100000,10,0,0,0,inf,0\n");
+    html = render(sw_report_html, &r);
+    assert_contains(html, "<td class=\"n\">0.17</td><td class=\"n\">0</td><td class=\"n\">0"
+                          "</td><td class=\"n\">&#8734;</td>");
+    json = render(sw_report_json, &r);
+    j = json_loads(json, 0, NULL);
+    assert_non_null(j);
+    assert_true(json_is_null(
+        json_object_get(json_array_get(json_object_get(j, "services"), 0), "budget_used")));
+    json_decref(j);
+    free(json);
+    free(html);
+    free(csv);
 }
 
 /* ---- JSON ---- */
@@ -734,7 +784,36 @@ static void test_check(void **unused)
     expect_bad(&r, "outage 1 (x): ends before it starts");
     r = model();
     r.n_services = SW_REPORT_SERVICES_MAX + 1;
-    expect_bad(&r, "report: 20001 services, more than 20000");
+    expect_bad(&r, "report: 10001 services, more than 10000");
+}
+
+/* A model that fails the check still renders without a crash (the output is unspecified). */
+static void test_unchecked_model(void **unused)
+{
+    struct sw_report zero = {0};
+    struct sw_report_service blank = {.n_trend = 0};
+    struct sw_report r = model();
+    struct sw_buf b, err;
+
+    (void)unused;
+    sw_buf_init(&b);
+    sw_buf_init(&err);
+    sw_report_html(&zero, &b);
+    sw_report_csv(&zero, &b);
+    sw_report_json(&zero, &b);
+    assert_int_equal(sw_report_pdf(&zero, "/tmp/sw-report-never.pdf", &err), -EINVAL);
+    assert_string_equal(err.data, "report: missing or bad customer id");
+    r.customer_id = NULL;
+    r.contract_id = NULL;
+    r.timezone = "Not/A_Zone";
+    r.services = &blank;
+    r.n_services = 1;
+    sw_report_html(&r, &b);
+    sw_report_csv(&r, &b);
+    sw_report_json(&r, &b);
+    assert_true(b.len > 0);
+    sw_buf_release(&b);
+    sw_buf_release(&err);
 }
 
 /* ---- size ---- */
@@ -782,6 +861,11 @@ static size_t big_html(size_t n_services, size_t *ret_pdf_pages)
         assert_non_null(p);
         *ret_pdf_pages = strtoul(p + 6, NULL, 10);
         free(info);
+        if (getenv("SW_REPORT_SAMPLE_DIR")) {
+            snprintf(cmd, sizeof(cmd), "cp '%s' '%s/big.pdf'", path,
+                     getenv("SW_REPORT_SAMPLE_DIR"));
+            free(run(cmd));
+        }
         unlink(path);
         sw_buf_release(&err);
     }
@@ -796,6 +880,8 @@ static void test_many_services(void **unused)
     size_t pages = 0, one = big_html(BIG, &pages), two = big_html(2 * BIG, NULL);
 
     (void)unused;
+    print_message("HTML %zu bytes for %d services, %zu for %d; PDF %zu pages\n", one, BIG, two,
+                  2 * BIG, pages);
     /* about 5 KB per service (strip, trend chart, table row, outage row), and linear */
     assert_true(one < BIG * 6000);
     assert_true(two > one * 19 / 10 && two < one * 21 / 10);
@@ -814,10 +900,12 @@ int main(void)
         cmocka_unit_test(test_html),
         cmocka_unit_test(test_html_escaping),
         cmocka_unit_test(test_html_undefined_and_no_credit),
+        cmocka_unit_test(test_zero_budget),
         cmocka_unit_test(test_json),
         cmocka_unit_test(test_pdf),
         cmocka_unit_test(test_pdf_errors),
         cmocka_unit_test(test_check),
+        cmocka_unit_test(test_unchecked_model),
         cmocka_unit_test(test_many_services),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
