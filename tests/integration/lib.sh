@@ -30,10 +30,11 @@ assert_match() {
     if printf '%s' "$3" | grep -Eq -- "$2"; then ok; else fail "$1: [$3] does not match /$2/"; fi
 }
 
-# free_port: a TCP port nothing listens on now.
+# free_port: a TCP port nothing listens on now, below the kernel's ephemeral range (32768
+# up), where outgoing connections would otherwise take it between this check and the bind.
 free_port() {
     while :; do
-        p=$(( (RANDOM % 20000) + 30000 ))
+        p=$(( (RANDOM % 12000) + 20000 ))
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
     done
 }
@@ -52,17 +53,24 @@ start_target() {
     echo "the demo target did not start" >&2; cat "$T/target.log" >&2; exit 1
 }
 
-# start_daemon CONFIG: runs stackward serve, waits for /healthz; sets PID, PORT, API.
+# start_daemon CONFIG: runs stackward serve, waits for /healthz; sets PID, PORT, API. A port
+# taken in the meantime by someone else is given up for another one (three tries).
 start_daemon() {
-    PORT=${PORT:-$(free_port)}
-    "$STACKWARD" serve -c "$1" --listen "127.0.0.1:$PORT" >>"$T/daemon.log" 2>&1 &
-    PID=$!
-    PIDS="$PIDS $PID"
-    API="http://127.0.0.1:$PORT"
-    for _ in $(seq 200); do
-        curl -fs "$API/healthz" >/dev/null 2>&1 && return 0
-        kill -0 "$PID" 2>/dev/null || break
-        sleep 0.05
+    for _try in 1 2 3; do
+        PORT=${PORT:-$(free_port)}
+        "$STACKWARD" serve -c "$1" --listen "127.0.0.1:$PORT" >>"$T/daemon.log" 2>&1 &
+        PID=$!
+        PIDS="$PIDS $PID"
+        API="http://127.0.0.1:$PORT"
+        for _ in $(seq 200); do
+            curl -fs "$API/healthz" >/dev/null 2>&1 && return 0
+            kill -0 "$PID" 2>/dev/null || break
+            sleep 0.05
+        done
+        wait "$PID" 2>/dev/null || true
+        grep -q "Address already in use" "$T/daemon.log" || break
+        : >"$T/daemon.log"
+        PORT=""
     done
     echo "the daemon did not start" >&2; cat "$T/daemon.log" >&2; exit 1
 }
