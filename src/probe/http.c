@@ -1,38 +1,46 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* http.c: the http probe on libcurl's multi interface, driven by the libuv loop: one
- * uv_poll_t per socket curl watches, one uv_timer_t for curl's timeout. Easy handles and
- * their buffers are pooled and reset between runs; each run still opens a fresh connection
- * (a health check must connect). Certificate expiry comes from CURLOPT_CERTINFO ("Expire
- * date" of the leaf), asked for only when the check has certificate thresholds. */
+/* http.c: the http probe on libcurl's multi interface, driven by the libuv loop: curl's
+ * sockets sit in an epoll set of our own that the loop watches through one uv_poll_t (see
+ * "sockets" below for why), one uv_timer_t carries curl's timeout. Easy handles and their
+ * buffers are pooled and reset between runs; each run still opens a fresh connection (a
+ * health check must connect) and asks the server to close it ("Connection: close"), so the
+ * TIME_WAIT sockets pile up on the server's side, not in the prober's ephemeral ports.
+ * Certificate expiry comes from CURLOPT_CERTINFO ("Expire date" of the leaf), asked for
+ * only when the check has certificate thresholds. Linux only (epoll), as the daemon is. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
 #include "probe/probe_int.h"
 
-#define POOL_MAX 256      /* idle easy handles kept */
-#define SOCK_POOL_MAX 256 /* idle socket contexts kept */
+#define POOL_MAX 256     /* idle easy handles kept */
+#define FD_MAX (1 << 20) /* sockets beyond this fd number are refused (8 MiB of state) */
+#define EVENTS_MAX 256   /* epoll events taken per loop wake-up */
 #define DEFAULT_MAX_BODY (64 * 1024)
 
-struct sock_ctx {
-    uv_poll_t poll;
-    curl_socket_t fd;
-    struct sw_probes *p;
-    struct sock_ctx *prev; /* on h->socks while open, next on the free list */
-    struct sock_ctx *next;
+/* What curl wants of one socket and what the epoll set has; indexed by fd. */
+struct fd_state {
+    uint8_t want;    /* CURL_POLL_IN / CURL_POLL_OUT, 0 after REMOVE */
+    bool in_set;     /* registered in the epoll set */
+    bool ours;       /* opened by open_sock(), to be closed by close_sock() */
+    uint32_t events; /* EPOLLIN / EPOLLOUT registered */
 };
 
 struct http_run {
     struct sw_run run;
     struct http_run *next_free;
     CURL *easy;
-    struct curl_slist *headers;
-    struct sw_buf body; /* kept bytes for expect_body, memory reused across runs */
+    struct curl_slist *headers; /* owned when the check has headers of its own, or NULL */
+    struct sw_buf body;         /* kept bytes for expect_body, memory reused across runs */
     size_t max_body;
     bool keep;
     bool in_multi;
@@ -45,9 +53,12 @@ struct sw_http {
     uv_timer_t timer;
     struct http_run *pool;
     int pool_n;
-    struct sock_ctx socks; /* list head of open socket contexts */
-    struct sock_ctx *sock_free;
-    int sock_free_n;
+    int epfd;          /* the epoll set of curl's sockets */
+    uv_poll_t ep_poll; /* the loop watches the set through this */
+    struct fd_state *fds;
+    size_t n_fds;
+    int closing;                   /* handles (timer, ep_poll) not yet closed at shutdown */
+    struct curl_slist *close_only; /* "Connection: close", shared by checks without headers */
 };
 
 static const struct {
@@ -118,98 +129,185 @@ static const char *reason_phrase(long code)
 
 static void check_done(struct sw_probes *p);
 
-/* ---- sockets and timer: curl tells what to watch, libuv watches ---- */
+/* ---- sockets and timer: curl tells what to watch, one epoll set watches ----
+ *
+ * libuv's uv_poll_t costs about eight epoll_ctl calls and an ioctl per socket (init checks
+ * the fd with ADD+DEL, each start is DEL+ADD, stop and close DEL again), three of which
+ * fail; on a VM each system call is dear. Instead curl's sockets live in an epoll set of
+ * our own, which the loop watches through one uv_poll_t: a socket costs an ADD when curl
+ * first wants it and a MOD when its interest changes; close() takes it out of the set.
+ * curl opens its connections' sockets through open_sock() (close-on-exec: a plugin started
+ * meanwhile does not inherit one, which would keep a closed socket in the set) and closes
+ * them through close_sock(), which forgets them. For those REMOVE is lazy: curl closes
+ * them right after, almost always; one that stays open is taken out when it next reports.
+ * Other sockets (the resolver's socket pair) curl closes itself and need not be
+ * close-on-exec: they are taken out at REMOVE, while their fd is still theirs. */
 
-static void on_sock_close(uv_handle_t *h)
+static struct fd_state *fd_slot(struct sw_http *x, curl_socket_t s)
 {
-    struct sock_ctx *k = h->data;
-    struct sw_probes *p = k->p;
-    struct sw_http *x = p->http;
-
-    if (x && x->sock_free_n < SOCK_POOL_MAX) {
-        k->next = x->sock_free;
-        x->sock_free = k;
-        x->sock_free_n++;
-    } else {
-        free(k);
+    if (s < 0 || s >= FD_MAX) {
+        return NULL;
     }
-    sw_probes_unpend(p);
+    if ((size_t)s >= x->n_fds) {
+        size_t n = x->n_fds ? x->n_fds : 64;
+        while (n <= (size_t)s) {
+            n *= 2;
+        }
+        x->fds = sw_xrealloc(x->fds, n * sizeof(*x->fds));
+        memset(x->fds + x->n_fds, 0, (n - x->n_fds) * sizeof(*x->fds));
+        x->n_fds = n;
+    }
+    return &x->fds[s];
 }
 
-static void sock_close(struct sock_ctx *k)
+/* Puts s in the set for events (EPOLLIN/EPOLLOUT bits); 0 or -errno. */
+static int set_watch(struct sw_http *x, struct fd_state *f, curl_socket_t s, uint32_t events)
 {
-    uv_poll_stop(&k->poll);
-    k->prev->next = k->next;
-    k->next->prev = k->prev;
-    uv_close((uv_handle_t *)&k->poll, on_sock_close);
-}
+    struct epoll_event ev = {.events = events, .data.fd = s};
+    int op = f->in_set ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
 
-static void on_poll(uv_poll_t *h, int status, int events)
-{
-    struct sock_ctx *k = h->data;
-    struct sw_probes *p = k->p;
-    int flags = 0, running;
-
-    if (status < 0) {
-        flags = CURL_CSELECT_ERR;
-    } else {
-        if (events & UV_READABLE) {
-            flags |= CURL_CSELECT_IN;
+    if (epoll_ctl(x->epfd, op, s, &ev) == -1) {
+        /* our idea of the set was stale: a socket curl closed itself (the resolver's), or
+         * one that a forked child kept open for a moment */
+        if (errno == ENOENT && op == EPOLL_CTL_MOD) {
+            op = EPOLL_CTL_ADD;
+        } else if (errno == EEXIST && op == EPOLL_CTL_ADD) {
+            op = EPOLL_CTL_MOD;
+        } else {
+            return -errno;
         }
-        if (events & UV_WRITABLE) {
-            flags |= CURL_CSELECT_OUT;
+        if (epoll_ctl(x->epfd, op, s, &ev) == -1) {
+            return -errno;
         }
     }
-    curl_multi_socket_action(p->http->multi, k->fd, flags, &running);
-    check_done(p);
+    f->in_set = true;
+    f->events = events;
+    return 0;
+}
+
+static void unwatch(struct sw_http *x, struct fd_state *f, curl_socket_t s)
+{
+    struct epoll_event ev = {0}; /* kernels before 2.6.9 want one, even for DEL */
+
+    (void)epoll_ctl(x->epfd, EPOLL_CTL_DEL, s, &ev);
+    f->in_set = false;
+    f->events = 0;
 }
 
 static int on_socket(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
 {
     struct sw_probes *p = userp;
     struct sw_http *x = p->http;
-    struct sock_ctx *k = socketp;
-    int events = 0;
+    struct fd_state *f = fd_slot(x, s);
+    uint32_t events = 0;
 
     (void)easy;
-    if (what == CURL_POLL_REMOVE) {
-        if (k) {
-            curl_multi_assign(x->multi, s, NULL);
-            sock_close(k);
+    (void)socketp;
+    if (!f) {
+        return -1; /* curl aborts the transfers in progress */
+    }
+    if (what == CURL_POLL_REMOVE || what == CURL_POLL_NONE) {
+        f->want = 0;
+        if (!f->ours && f->in_set) {
+            unwatch(x, f, s);
         }
         return 0;
     }
-    if (!k) {
-        if (x->sock_free) {
-            k = x->sock_free;
-            x->sock_free = k->next;
-            x->sock_free_n--;
-        } else {
-            k = sw_xmalloc(sizeof(*k));
-        }
-        memset(k, 0, sizeof(*k));
-        if (uv_poll_init_socket(p->loop, &k->poll, s) < 0) {
-            free(k);
-            return -1; /* curl fails the transfer */
-        }
-        k->poll.data = k;
-        k->fd = s;
-        k->p = p;
-        k->next = &x->socks;
-        k->prev = x->socks.prev;
-        x->socks.prev->next = k;
-        x->socks.prev = k;
-        p->pending++;
-        curl_multi_assign(x->multi, s, k);
-    }
+    f->want = (uint8_t)what;
     if (what & CURL_POLL_IN) {
-        events |= UV_READABLE;
+        events |= EPOLLIN;
     }
     if (what & CURL_POLL_OUT) {
-        events |= UV_WRITABLE;
+        events |= EPOLLOUT;
     }
-    uv_poll_start(&k->poll, events, on_poll);
-    return 0;
+    if (f->in_set && f->events == events) {
+        return 0;
+    }
+    return set_watch(x, f, s, events) < 0 ? -1 : 0;
+}
+
+static curl_socket_t open_sock(void *clientp, curlsocktype purpose, struct curl_sockaddr *a)
+{
+    struct sw_probes *p = clientp;
+    curl_socket_t s = socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+    struct fd_state *f;
+
+    (void)purpose;
+    if (s == -1) {
+        return CURL_SOCKET_BAD;
+    }
+    f = fd_slot(p->http, s);
+    if (!f) {
+        close(s);
+        return CURL_SOCKET_BAD;
+    }
+    f->ours = true;
+    return s;
+}
+
+static int close_sock(void *clientp, curl_socket_t s)
+{
+    struct sw_probes *p = clientp;
+    struct sw_http *x = p->http;
+
+    if (x && s >= 0 && (size_t)s < x->n_fds) {
+        /* close() takes it out of the set */
+        memset(&x->fds[s], 0, sizeof(x->fds[s]));
+    }
+    return close(s);
+}
+
+/* The loop says the set has events: hand each to curl. */
+static void on_epoll(uv_poll_t *h, int status, int events)
+{
+    struct sw_probes *p = h->data;
+    struct sw_http *x = p->http;
+    struct epoll_event ev[EVENTS_MAX];
+    int n, running;
+
+    (void)status;
+    (void)events;
+    n = epoll_wait(x->epfd, ev, EVENTS_MAX, 0);
+    for (int i = 0; i < n && x->multi; i++) {
+        curl_socket_t s = ev[i].data.fd;
+        struct fd_state *f = (size_t)s < x->n_fds ? &x->fds[s] : NULL;
+        uint32_t e = ev[i].events;
+        int flags = 0;
+
+        if (!f || !f->in_set) {
+            continue; /* a socket closed since (or a child kept it for a moment): stale */
+        }
+        if (f->want == 0) {
+            unwatch(x, f, s); /* curl dropped it but it stays open: take it out now */
+            continue;
+        }
+        if (e & (EPOLLERR | EPOLLHUP)) {
+            e |= f->events; /* as libuv does: curl finds the error reading or writing */
+        }
+        if ((e & EPOLLIN) && (f->want & CURL_POLL_IN)) {
+            flags |= CURL_CSELECT_IN;
+        }
+        if ((e & EPOLLOUT) && (f->want & CURL_POLL_OUT)) {
+            flags |= CURL_CSELECT_OUT;
+        }
+        if (flags == 0) {
+            continue;
+        }
+        curl_multi_socket_action(x->multi, s, flags, &running);
+        check_done(p);
+    }
+}
+
+static void on_timeout(uv_timer_t *t);
+
+/* Starts the timer to fire in ms, unless it already does: the loop's timers are a heap the
+ * scheduler fills with one per check, and curl asks several times per transfer. Same due
+ * time either way (both count from the loop's time). */
+static void timer_at(uv_timer_t *t, uint64_t ms)
+{
+    if (!uv_is_active((uv_handle_t *)t) || uv_timer_get_due_in(t) != ms) {
+        uv_timer_start(t, on_timeout, ms, 0);
+    }
 }
 
 static void on_timeout(uv_timer_t *t)
@@ -222,9 +320,9 @@ static void on_timeout(uv_timer_t *t)
     check_done(p);
     /* curl 7.88 skips the timer callback when the new expiry equals the one it last
      * reported; a transfer would then wait forever. Re-arm from curl_multi_timeout(). */
-    if (p->http && running > 0 && !uv_is_active((uv_handle_t *)t) &&
+    if (p->http->multi && running > 0 && !uv_is_active((uv_handle_t *)t) &&
         curl_multi_timeout(p->http->multi, &ms) == CURLM_OK && ms >= 0) {
-        uv_timer_start(t, on_timeout, (uint64_t)ms, 0);
+        timer_at(t, (uint64_t)ms);
     }
 }
 
@@ -237,7 +335,7 @@ static int on_timer_set(CURLM *multi, long timeout_ms, void *userp)
         uv_timer_stop(&p->http->timer);
     } else {
         /* 0 means "at once": the next loop iteration, never from inside this callback */
-        uv_timer_start(&p->http->timer, on_timeout, (uint64_t)timeout_ms, 0);
+        timer_at(&p->http->timer, (uint64_t)timeout_ms);
     }
     return 0;
 }
@@ -480,6 +578,37 @@ static void cancel(struct sw_run *run)
     run_release(p, h);
 }
 
+static void add_header(struct http_run *h, const char *line)
+{
+    struct curl_slist *l = curl_slist_append(h->headers, line);
+
+    if (!l) {
+        abort(); /* out of memory, as sw_xmalloc() */
+    }
+    h->headers = l;
+}
+
+/* The check's headers and "Connection: close" unless the check says Connection itself;
+ * the common case (no headers) shares one list and allocates nothing. */
+static struct curl_slist *request_headers(struct http_run *h, const struct sw_check_conf *c)
+{
+    bool connection = false;
+
+    if (c->n_headers == 0) {
+        return h->run.p->http->close_only;
+    }
+    for (size_t i = 0; i < c->n_headers; i++) {
+        add_header(h, c->headers[i]);
+        if (strncasecmp(c->headers[i], "Connection:", 11) == 0) {
+            connection = true;
+        }
+    }
+    if (!connection) {
+        add_header(h, "Connection: close");
+    }
+    return h->headers;
+}
+
 static void set_options(struct http_run *h, const struct sw_check_conf *c)
 {
     CURL *e = h->easy;
@@ -492,7 +621,11 @@ static void set_options(struct http_run *h, const struct sw_check_conf *c)
     curl_easy_setopt(e, CURLOPT_USERAGENT, "stackward/" SW_VERSION);
     curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
     curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
-    curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 0L);
+    curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 0L); /* one write per request: saves a call */
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_sock);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, h->run.p);
+    curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, close_sock);
+    curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, h->run.p);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(c->timeout_ms > 0 ? c->timeout_ms : 10000));
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
@@ -526,19 +659,7 @@ static void set_options(struct http_run *h, const struct sw_check_conf *c)
     if (c->cert_warn_days >= 0 || c->cert_crit_days >= 0) {
         curl_easy_setopt(e, CURLOPT_CERTINFO, 1L);
     }
-    bool conn = false;
-    for (size_t i = 0; i < c->n_headers; i++) {
-        h->headers = curl_slist_append(h->headers, c->headers[i]);
-        if (strncasecmp(c->headers[i], "Connection:", 11) == 0) {
-            conn = true;
-        }
-    }
-    if (!conn) {
-        h->headers = curl_slist_append(h->headers, "Connection: close");
-    }
-    if (h->headers) {
-        curl_easy_setopt(e, CURLOPT_HTTPHEADER, h->headers);
-    }
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, request_headers(h, c));
     if (strcmp(method, "HEAD") == 0) {
         curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
     } else if (c->body) {
@@ -593,44 +714,79 @@ int sw_http_start(struct sw_probes *p, const struct sw_check_conf *c, sw_probe_d
     }
     h->in_multi = true;
     /* see on_timeout: do not rely on curl calling on_timer_set for this handle */
-    uv_timer_start(&x->timer, on_timeout, 0, 0);
+    timer_at(&x->timer, 0);
     return 0;
 }
 
-static void on_timer_close(uv_handle_t *t)
+static void on_handle_close(uv_handle_t *hd)
 {
-    struct sw_probes *p = t->data;
+    struct sw_probes *p = hd->data;
+    struct sw_http *x = p->http;
 
-    free(p->http);
-    p->http = NULL;
+    if (--x->closing == 0) {
+        if (x->epfd >= 0) {
+            close(x->epfd);
+        }
+        free(x->fds);
+        curl_slist_free_all(x->close_only);
+        free(x);
+        p->http = NULL;
+    }
     sw_probes_unpend(p);
 }
 
 int sw_http_init(struct sw_probes *p)
 {
     struct sw_http *x;
+    int r;
 
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         return -ENOMEM;
     }
     x = sw_xcalloc(1, sizeof(*x));
+    x->epfd = -1;
     x->multi = curl_multi_init();
     if (!x->multi) {
-        free(x);
-        curl_global_cleanup();
-        return -ENOMEM;
+        r = -ENOMEM;
+        goto fail;
     }
-    x->socks.next = &x->socks;
-    x->socks.prev = &x->socks;
+    x->close_only = curl_slist_append(NULL, "Connection: close");
+    if (!x->close_only) {
+        r = -ENOMEM;
+        goto fail;
+    }
+    x->epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (x->epfd == -1) {
+        r = -errno;
+        goto fail;
+    }
+    r = uv_poll_init(p->loop, &x->ep_poll, x->epfd); /* on failure the loop does not hold it */
+    if (r < 0) {
+        goto fail;
+    }
     curl_multi_setopt(x->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
     curl_multi_setopt(x->multi, CURLMOPT_SOCKETDATA, p);
     curl_multi_setopt(x->multi, CURLMOPT_TIMERFUNCTION, on_timer_set);
     curl_multi_setopt(x->multi, CURLMOPT_TIMERDATA, p);
+    x->ep_poll.data = p;
+    /* cannot fail: a fresh handle on an fd of ours that uv_poll_init() accepted */
+    (void)uv_poll_start(&x->ep_poll, UV_READABLE, on_epoll);
     uv_timer_init(p->loop, &x->timer);
     x->timer.data = p;
-    p->pending++;
+    p->pending += 2;
     p->http = x;
     return 0;
+fail:
+    if (x->epfd >= 0) {
+        close(x->epfd);
+    }
+    if (x->multi) {
+        curl_multi_cleanup(x->multi);
+    }
+    curl_slist_free_all(x->close_only);
+    free(x);
+    curl_global_cleanup();
+    return r;
 }
 
 void sw_http_shutdown(struct sw_probes *p)
@@ -648,17 +804,10 @@ void sw_http_shutdown(struct sw_probes *p)
         free(h);
     }
     x->pool_n = 0;
-    curl_multi_cleanup(x->multi);
+    curl_multi_cleanup(x->multi); /* closes what is open through close_sock() */
     x->multi = NULL;
-    while (x->socks.next != &x->socks) {
-        sock_close(x->socks.next);
-    }
-    while (x->sock_free) {
-        struct sock_ctx *k = x->sock_free;
-        x->sock_free = k->next;
-        free(k);
-    }
-    x->sock_free_n = SOCK_POOL_MAX; /* closing sockets are freed, not pooled */
     curl_global_cleanup();
-    uv_close((uv_handle_t *)&x->timer, on_timer_close);
+    x->closing = 2;
+    uv_close((uv_handle_t *)&x->ep_poll, on_handle_close);
+    uv_close((uv_handle_t *)&x->timer, on_handle_close);
 }

@@ -158,15 +158,26 @@ enum sw_state sw_state_worst(enum sw_state a, enum sw_state b)
     return sw_state_rank(a) >= sw_state_rank(b) ? a : b;
 }
 
+/* Seconds with six decimals from an integer count of micro (or milli) seconds, as "%.6f"
+ * of the quotient prints it, without floating point (the hot path of every result). */
+static void put_seconds(struct sw_buf *b, int64_t n, int64_t per_s)
+{
+    int64_t frac = (n % per_s) * (1000000 / per_s);
+
+    sw_buf_printf(b, "%" PRId64 ".%06" PRId64, n / per_s, frac);
+}
+
 void sw_perf_time(struct sw_buf *b, int64_t us, const struct sw_check_conf *c)
 {
-    sw_buf_printf(b, "time=%.6fs;", (double)us / 1e6);
+    sw_buf_puts(b, "time=");
+    put_seconds(b, us < 0 ? 0 : us, 1000000);
+    sw_buf_puts(b, "s;");
     if (c->warn_latency_ms > 0) {
-        sw_buf_printf(b, "%.6f", (double)c->warn_latency_ms / 1e3);
+        put_seconds(b, c->warn_latency_ms, 1000);
     }
     sw_buf_puts(b, ";");
     if (c->crit_latency_ms > 0) {
-        sw_buf_printf(b, "%.6f", (double)c->crit_latency_ms / 1e3);
+        put_seconds(b, c->crit_latency_ms, 1000);
     }
     sw_buf_puts(b, ";0");
 }

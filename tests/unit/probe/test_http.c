@@ -3,7 +3,9 @@
  * (a thread with blocking sockets and canned replies) and against openssl s_server with a
  * certificate that expires in 5 days. */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -13,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "probe/probe_int.h"
 #include "probe_test.h"
 
 /* ---- the canned server ---- */
@@ -24,6 +27,8 @@ struct seen {
     char agent[128];
     char xtest[64];
     char body[64];
+    char connection[32];
+    int n_connection; /* Connection headers in the request */
     int requests;
 };
 
@@ -92,6 +97,10 @@ static void serve(int fd)
     header_value(req, "\r\nUser-Agent:", s.agent, sizeof(s.agent));
     header_value(req, "\r\nX-Test:", s.xtest, sizeof(s.xtest));
     header_value(req, "\r\nContent-Length:", clen, sizeof(clen));
+    header_value(req, "\r\nConnection:", s.connection, sizeof(s.connection));
+    for (const char *q = req; (q = strcasestr(q, "\r\nConnection:")); q++) {
+        s.n_connection++;
+    }
     size_t want = (size_t)atoi(clen), have = n - (size_t)(end + 4 - req);
     while (have < want && n + 1 < sizeof(req)) {
         ssize_t r = recv(fd, req + n, sizeof(req) - 1 - n, 0);
@@ -516,6 +525,262 @@ static void test_many_and_cancel(void **state)
     free(e);
 }
 
+/* The latency perfdata item: seconds with six decimals, as "%.6f" would print them. */
+static void test_perf_time(void **state)
+{
+    static const struct {
+        int64_t us, warn_ms, crit_ms;
+        const char *want;
+    } cases[] = {
+        {0, 0, 0, "time=0.000000s;;;0"},
+        {1, 0, 0, "time=0.000001s;;;0"},
+        {999999, 50, 0, "time=0.999999s;0.050000;;0"},
+        {1000000, 0, 60000, "time=1.000000s;;60.000000;0"},
+        {1234567890, 1, 999, "time=1234.567890s;0.001000;0.999000;0"},
+        {86400000123, 86400000, 1500, "time=86400.000123s;86400.000000;1.500000;0"},
+    };
+    struct sw_check_conf c;
+    struct sw_buf b;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        conf_init(&c, SW_CHECK_HTTP);
+        c.warn_latency_ms = cases[i].warn_ms;
+        c.crit_latency_ms = cases[i].crit_ms;
+        sw_buf_init(&b);
+        sw_perf_time(&b, cases[i].us, &c);
+        assert_string_equal(b.data, cases[i].want);
+        sw_buf_release(&b);
+    }
+}
+
+/* ---- fds, sockets and the probe's epoll set, from /proc ---- */
+
+static int count_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    int n = 0;
+
+    assert_non_null(d);
+    while (readdir(d)) {
+        n++;
+    }
+    closedir(d);
+    return n - 3; /* ".", ".." and the directory's own fd */
+}
+
+/* Sockets registered in the probe's own epoll set (the one that is not the loop's), from
+ * /proc/self/fdinfo: one "tfd:" line each. */
+static int probe_epoll_entries(struct env *e)
+{
+    DIR *d = opendir("/proc/self/fd");
+    struct dirent *de;
+    int found = -1, n = 0;
+    char path[300], link[64], line[256];
+
+    assert_non_null(d);
+    while ((de = readdir(d))) {
+        ssize_t k;
+        snprintf(path, sizeof(path), "/proc/self/fd/%s", de->d_name);
+        k = readlink(path, link, sizeof(link) - 1);
+        if (k <= 0) {
+            continue;
+        }
+        link[k] = '\0';
+        if (strcmp(link, "anon_inode:[eventpoll]") == 0 &&
+            atoi(de->d_name) != uv_backend_fd(&e->loop)) {
+            assert_int_equal(found, -1); /* exactly one */
+            found = atoi(de->d_name);
+        }
+    }
+    closedir(d);
+    assert_true(found >= 0);
+    snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", found);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    while (fgets(line, sizeof(line), f)) {
+        if (strncmp(line, "tfd:", 4) == 0) {
+            n++;
+        }
+    }
+    fclose(f);
+    return n;
+}
+
+/* Sockets of the probe now open that were not in before[] (fd numbers below n). */
+static int new_sockets(const bool *before, int n, int *ret_cloexec)
+{
+    int found = 0, cloexec = 0;
+
+    for (int fd = 0; fd < n; fd++) {
+        struct stat st;
+        if (before[fd] || fstat(fd, &st) == -1 || !S_ISSOCK(st.st_mode)) {
+            continue;
+        }
+        found++;
+        if (fcntl(fd, F_GETFD) & FD_CLOEXEC) {
+            cloexec++;
+        }
+    }
+    *ret_cloexec = cloexec;
+    return found;
+}
+
+/* Every request asks the server to close (it then keeps the TIME_WAIT, not the prober),
+ * unless the check's own headers say Connection. */
+static void test_connection_close(void **state)
+{
+    struct env *e = env_new(2, 4096);
+    struct sw_check_conf c;
+    struct got g;
+    char *xtest[] = {"X-Test: yes"}, *keep[] = {"connection: keep-alive", "X-Test: two"};
+
+    (void)state;
+    conf_init(&c, SW_CHECK_HTTP);
+    c.url = (char *)url("/ok");
+    for (int i = 0; i < 2; i++) { /* the second run reuses the pooled easy handle */
+        http_run(e, &c, &g);
+        assert_int_equal(g.state, SW_OK);
+        assert_string_equal(seen().connection, "close");
+        assert_int_equal(seen().n_connection, 1);
+        got_release(&g);
+    }
+
+    c.headers = xtest;
+    c.n_headers = 1;
+    http_run(e, &c, &g);
+    assert_int_equal(g.state, SW_OK);
+    assert_string_equal(seen().connection, "close");
+    assert_int_equal(seen().n_connection, 1);
+    assert_string_equal(seen().xtest, "yes");
+    got_release(&g);
+
+    c.headers = keep;
+    c.n_headers = 2;
+    http_run(e, &c, &g);
+    assert_int_equal(g.state, SW_OK);
+    assert_string_equal(seen().connection, "keep-alive");
+    assert_int_equal(seen().n_connection, 1);
+    assert_string_equal(seen().xtest, "two");
+    got_release(&g);
+
+    c.headers = NULL;
+    c.n_headers = 0;
+    http_run(e, &c, &g);
+    assert_string_equal(seen().connection, "close");
+    assert_string_equal(seen().xtest, "");
+    got_release(&g);
+    env_free(e);
+}
+
+/* A host name that is not "localhost" (curl answers that one itself) goes through curl's
+ * resolver, which wakes the transfer through a socket pair that curl closes itself; the
+ * connection's socket then gets the same number. The machine's own name: an address of
+ * the machine, where an unused port refuses at once. */
+static void test_host_name(void **state)
+{
+    struct env *e;
+    struct sw_check_conf c;
+    struct got g;
+    struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM}, *ai = NULL;
+    char host[256] = "", want[512];
+    int port, fd;
+
+    (void)state;
+    if (gethostname(host, sizeof(host) - 1) != 0 || strcmp(host, "localhost") == 0 ||
+        getaddrinfo(host, NULL, &hints, &ai) != 0) {
+        skip(); /* no name of its own that resolves */
+    }
+    freeaddrinfo(ai);
+    fd = listen_any(&port);
+    close(fd); /* nothing listens on port now */
+    e = env_new(2, 4096);
+    conf_init(&c, SW_CHECK_HTTP);
+    snprintf(url_buf, sizeof(url_buf), "http://%s:%d/", host, port);
+    c.url = url_buf;
+    snprintf(want, sizeof(want), "Failed to connect to %s port %d after ", host, port);
+    for (int i = 0; i < 3; i++) {
+        http_run(e, &c, &g);
+        assert_int_equal(g.state, SW_CRITICAL);
+        assert_true(sw_str_has_prefix(g.output, want));
+        got_release(&g);
+        assert_int_equal(probe_epoll_entries(e), 0);
+    }
+    env_free(e);
+}
+
+/* Checks that fail (refused) or time out (a listener that never answers) leave no socket
+ * and no handle behind, and the sockets in flight are close-on-exec (a plugin started
+ * meanwhile must not inherit them). */
+static void test_failures_leak_nothing(void **state)
+{
+    enum { N = 200, MAXFD = 4096 };
+    struct env *e = env_new(2, 4096);
+    struct sw_check_conf c;
+    static struct got g[N];
+    static bool before[MAXFD];
+    char refused[128], silent[128];
+    int port, fd = listen_any(&port), fds0, cloexec, open_now;
+
+    (void)state;
+    close(fd); /* nothing listens on port now */
+    snprintf(refused, sizeof(refused), "http://127.0.0.1:%d/", port);
+    fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    {
+        struct sockaddr_in sa = {0};
+        socklen_t len = sizeof(sa);
+        sa.sin_family = AF_INET;
+        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+        assert_int_equal(listen(fd, 0), 0); /* never accepted: connections hang */
+        getsockname(fd, (struct sockaddr *)&sa, &len);
+        snprintf(silent, sizeof(silent), "http://127.0.0.1:%d/", ntohs(sa.sin_port));
+    }
+    fds0 = count_fds();
+    for (int i = 0; i < MAXFD; i++) {
+        before[i] = fcntl(i, F_GETFD) != -1;
+    }
+    conf_init(&c, SW_CHECK_HTTP);
+    for (int round = 0; round < 2; round++) {
+        c.url = round == 0 ? refused : silent;
+        c.timeout_ms = round == 0 ? 5000 : 200;
+        done_many = 0;
+        memset(g, 0, sizeof(g));
+        for (int i = 0; i < N; i++) {
+            assert_int_equal(sw_probe_start(e->p, &c, many_done, &g[i]), 0);
+        }
+        if (round == 1) {
+            /* let curl open and connect them all, then look at the sockets */
+            for (int i = 0; i < 10 && done_many == 0; i++) {
+                uv_run(&e->loop, UV_RUN_NOWAIT);
+            }
+            open_now = new_sockets(before, MAXFD, &cloexec);
+            assert_int_equal(done_many, 0);
+            assert_int_equal(open_now, N);
+            assert_int_equal(cloexec, N);
+            assert_int_equal(probe_epoll_entries(e), N);
+        }
+        env_run_until(e, &done_many, N, 30000);
+        assert_int_equal(sw_probes_running(e->p, SW_CHECK_HTTP), 0);
+        for (int i = 0; i < N; i++) {
+            assert_int_equal(g[i].n, 1);
+            assert_int_equal(g[i].state, SW_CRITICAL);
+            if (round == 0) {
+                assert_true(sw_str_has_prefix(g[i].output, "Failed to connect to 127.0.0.1 port "));
+            } else {
+                assert_true(sw_str_has_prefix(g[i].output, "Connection timed out after ") ||
+                            sw_str_has_prefix(g[i].output, "Operation timed out after "));
+            }
+            got_release(&g[i]);
+        }
+        assert_int_equal(count_fds(), fds0);
+        assert_int_equal(new_sockets(before, MAXFD, &cloexec), 0);
+        assert_int_equal(probe_epoll_entries(e), 0);
+    }
+    close(fd);
+    env_free(e); /* fails if a handle was left open */
+}
+
 /* ---- TLS: openssl s_server with a certificate that expires in 5 days ---- */
 
 static void test_cert_expiry(void **state)
@@ -623,10 +888,18 @@ static void test_cert_expiry(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ok_and_body),          cmocka_unit_test(test_status),
-        cmocka_unit_test(test_latency_and_timeout),  cmocka_unit_test(test_redirect),
-        cmocka_unit_test(test_auth_headers_methods), cmocka_unit_test(test_refused_and_bad),
-        cmocka_unit_test(test_many_and_cancel),      cmocka_unit_test(test_cert_expiry),
+        cmocka_unit_test(test_ok_and_body),
+        cmocka_unit_test(test_status),
+        cmocka_unit_test(test_latency_and_timeout),
+        cmocka_unit_test(test_redirect),
+        cmocka_unit_test(test_auth_headers_methods),
+        cmocka_unit_test(test_refused_and_bad),
+        cmocka_unit_test(test_many_and_cancel),
+        cmocka_unit_test(test_connection_close),
+        cmocka_unit_test(test_host_name),
+        cmocka_unit_test(test_failures_leak_nothing),
+        cmocka_unit_test(test_perf_time),
+        cmocka_unit_test(test_cert_expiry),
     };
     signal(SIGPIPE, SIG_IGN);
     return cmocka_run_group_tests(tests, server_setup, server_teardown);
