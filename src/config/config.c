@@ -27,6 +27,13 @@ const char *sw_deployment_kind_name(enum sw_deployment_kind k)
     return (unsigned)k <= SW_KIND_OTHER ? names[k] : "unknown";
 }
 
+const char *sw_channel_type_name(enum sw_channel_type t)
+{
+    static const char *const names[] = {"webhook", "email", "command"};
+
+    return (unsigned)t <= SW_CHANNEL_COMMAND ? names[t] : "unknown";
+}
+
 /* ---- fingerprints ---- */
 
 static uint64_t fp_bytes(uint64_t h, const void *p, size_t n)
@@ -158,11 +165,66 @@ static void free_contract(struct sw_contract_conf *ct)
     free(ct->timezone);
 }
 
+static void free_channel(struct sw_channel_conf *ch)
+{
+    free(ch->id);
+    if (ch->url_secret) {
+        free_secret(ch->url);
+    } else {
+        free(ch->url);
+    }
+    free(ch->smtp);
+    free(ch->from);
+    for (size_t i = 0; i < ch->n_to; i++) {
+        free(ch->to[i]);
+    }
+    free(ch->to);
+    free_secret(ch->username);
+    free_secret(ch->password);
+    for (size_t i = 0; i < ch->argc; i++) {
+        free(ch->argv[i]);
+    }
+    free(ch->argv);
+}
+
+static void free_oncall(struct sw_config *c)
+{
+    for (size_t i = 0; i < c->n_channels; i++) {
+        free_channel(&c->channels[i]);
+    }
+    free(c->channels);
+    for (size_t i = 0; i < c->n_engineers; i++) {
+        struct sw_engineer_conf *en = &c->engineers[i];
+        for (size_t j = 0; j < en->n_contacts; j++) {
+            free(en->contacts[j].address);
+        }
+        free(en->contacts);
+        free(en->id);
+        free(en->name);
+        free(en->timezone);
+    }
+    free(c->engineers);
+    for (size_t i = 0; i < c->n_rotations; i++) {
+        free(c->rotation_confs[i].id);
+        free(c->rotation_confs[i].timezone);
+        free(c->rotation_confs[i].participants);
+        free(c->rotation_confs[i].overrides);
+    }
+    free(c->rotation_confs);
+    free(c->rotations);
+    for (size_t i = 0; i < c->n_escalations; i++) {
+        free(c->escalations[i].id);
+        free(c->escalations[i].steps);
+    }
+    free(c->escalations);
+}
+
 void sw_cfg_free(struct sw_config *c)
 {
     if (!c) {
         return;
     }
+    free_oncall(c);
     for (size_t i = 0; i < c->n_contracts; i++) {
         free_contract(&c->contracts[i]);
     }
@@ -375,6 +437,66 @@ const struct sw_objective_conf *sw_config_objective_for(const struct sw_config *
         }
     }
     return NULL;
+}
+
+/* ---- on call ---- */
+
+/* Scans: a team has tens of engineers and a handful of channels, rotations and policies. */
+const struct sw_engineer_conf *sw_config_find_engineer(const struct sw_config *c, const char *id)
+{
+    for (size_t i = 0; c && id && i < c->n_engineers; i++) {
+        if (c->engineers[i].id && strcmp(c->engineers[i].id, id) == 0) {
+            return &c->engineers[i];
+        }
+    }
+    return NULL;
+}
+
+const struct sw_channel_conf *sw_config_find_channel(const struct sw_config *c, const char *id)
+{
+    for (size_t i = 0; c && id && i < c->n_channels; i++) {
+        if (c->channels[i].id && strcmp(c->channels[i].id, id) == 0) {
+            return &c->channels[i];
+        }
+    }
+    return NULL;
+}
+
+const struct sw_rotation_conf *sw_config_find_rotation(const struct sw_config *c, const char *id)
+{
+    for (size_t i = 0; c && id && i < c->n_rotations; i++) {
+        if (c->rotation_confs[i].id && strcmp(c->rotation_confs[i].id, id) == 0) {
+            return &c->rotation_confs[i];
+        }
+    }
+    return NULL;
+}
+
+const struct sw_escalation_conf *sw_config_find_escalation(const struct sw_config *c,
+                                                           const char *id)
+{
+    for (size_t i = 0; c && id && i < c->n_escalations; i++) {
+        if (c->escalations[i].id && strcmp(c->escalations[i].id, id) == 0) {
+            return &c->escalations[i];
+        }
+    }
+    return NULL;
+}
+
+const struct sw_escalation_conf *sw_config_escalation_for(const struct sw_config *c,
+                                                          const struct sw_service_conf *s)
+{
+    (void)c; /* the service points to its deployment and customer */
+    if (!s) {
+        return NULL;
+    }
+    if (s->escalation) {
+        return s->escalation;
+    }
+    if (s->deployment && s->deployment->escalation) {
+        return s->deployment->escalation;
+    }
+    return s->customer ? s->customer->escalation : NULL;
 }
 
 /* ---- loading ---- */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* config.h: the YAML configuration file turned into a frozen, validated registry of
- * customers -> deployments -> services -> checks. Plain data: open structs, built once by
- * sw_config_load(), never changed after, shared by reference count (probes in flight keep
- * the configuration they started with alive across a reload). */
+ * customers -> deployments -> services -> checks, their contracts and maintenance, and the
+ * on-call team (engineers, channels, rotations, escalation policies). Plain data: open
+ * structs, built once by sw_config_load(), never changed after, shared by reference count
+ * (probes in flight keep the configuration they started with alive across a reload). */
 #ifndef SW_CONFIG_H
 #define SW_CONFIG_H
 
@@ -14,6 +15,7 @@
 #include <pcre2.h>
 
 #include "core/core.h"
+#include "ops/ops.h"
 
 enum sw_check_type {
     SW_CHECK_HTTP = 0,
@@ -41,6 +43,7 @@ const char *sw_deployment_kind_name(enum sw_deployment_kind k);
 struct sw_service_conf;
 struct sw_deployment_conf;
 struct sw_customer_conf;
+struct sw_escalation_conf;
 
 /* Flap detection thresholds, percent state change over the last 21 results. */
 struct sw_flap_conf {
@@ -120,6 +123,8 @@ struct sw_service_conf {
     int col;
     struct sw_deployment_conf *deployment;
     struct sw_customer_conf *customer;
+    const struct sw_escalation_conf *escalation; /* its own policy, or NULL: see
+                                                    sw_config_escalation_for() */
 };
 
 struct sw_deployment_conf {
@@ -132,6 +137,7 @@ struct sw_deployment_conf {
     struct sw_service_conf *services;
     size_t n_services;
     struct sw_customer_conf *customer;
+    const struct sw_escalation_conf *escalation; /* its own policy, or NULL */
 };
 
 /* ---- SLA: contracts and maintenance (none of it enters a check's fingerprint) ---- */
@@ -192,11 +198,12 @@ struct sw_customer_conf {
     char *name; /* defaults to id */
     struct sw_deployment_conf *deployments;
     size_t n_deployments;
-    char *contract_id;                 /* or NULL */
-    struct sw_contract_conf *contract; /* the contract named by contract_id, or NULL */
-    char *timezone;                    /* IANA name, default "UTC" */
-    int64_t fee_minor;                 /* monthly fee in minor units (cents); -1: none */
-    char currency[4];                  /* ISO 4217 code ("EUR"), "" when no fee */
+    char *contract_id;                           /* or NULL */
+    struct sw_contract_conf *contract;           /* the contract named by contract_id, or NULL */
+    char *timezone;                              /* IANA name, default "UTC" */
+    int64_t fee_minor;                           /* monthly fee in minor units (cents); -1: none */
+    char currency[4];                            /* ISO 4217 code ("EUR"), "" when no fee */
+    const struct sw_escalation_conf *escalation; /* its policy, or NULL */
 };
 
 /* A maintenance window from the configuration: one-off (start, end) or weekly. */
@@ -214,6 +221,86 @@ struct sw_maint_conf {
     char *timezone;
     char *reason;  /* or NULL */
     bool excluded; /* default true: taken out of the SLA; false: shown but counted */
+    int line;
+    int col;
+};
+
+/* ---- on call: engineers, channels, rotations, escalation policies (issue 4) ----
+ * Every id below is unique in its list and every reference between them was checked at load.
+ * Secrets (webhook URLs from url_file / url_env, SMTP passwords) are read at load; they are
+ * never to be printed, logged or served. */
+
+enum sw_channel_type {
+    SW_CHANNEL_WEBHOOK = 0,
+    SW_CHANNEL_EMAIL = 1,
+    SW_CHANNEL_COMMAND = 2,
+};
+const char *sw_channel_type_name(enum sw_channel_type t); /* "webhook", "email", "command" */
+
+enum sw_webhook_format {
+    SW_WEBHOOK_JSON = 0,  /* stackward's own JSON document */
+    SW_WEBHOOK_SLACK = 1, /* {"text": ...}, which Slack and Mattermost accept */
+};
+
+struct sw_channel_conf {
+    char *id;
+    enum sw_channel_type type;
+    /* webhook */
+    char *url;                     /* http(s) URL; a secret when url_secret */
+    bool url_secret;               /* read from url_file or url_env: never show it */
+    enum sw_webhook_format format; /* default json */
+    /* email */
+    char *smtp;     /* "smtp://host:port" (STARTTLS when offered) or "smtps://host:port" */
+    char *from;     /* sender address */
+    char **to;      /* recipients for a channel target (a list); NULL-terminated */
+    size_t n_to;    /* 0 .. 32; 0: only the engineers' own addresses */
+    char *username; /* SMTP auth user, or NULL */
+    char *password; /* SMTP auth password from password_file / password_env, or NULL */
+    /* command */
+    char **argv; /* NULL-terminated; argv[0] is an absolute path to an executable */
+    size_t argc;
+    int line; /* where the channel starts in the file, 1-based */
+    int col;
+};
+
+/* How an engineer is reached on one channel. */
+struct sw_contact_conf {
+    const struct sw_channel_conf *channel; /* into the config's channels */
+    char *address; /* an email address, a chat handle...; or NULL: the channel's default */
+};
+
+struct sw_engineer_conf {
+    char *id;
+    char *name;     /* defaults to id */
+    char *timezone; /* IANA name, default "UTC" */
+    bool has_working_hours;
+    unsigned work_days;   /* working_hours.days: bit 0 = Sunday .. bit 6 = Saturday */
+    int32_t work_start_s; /* local start, s after midnight ("09:00" = 32400) */
+    int32_t work_end_s;   /* local end, s after midnight, > work_start_s */
+    struct sw_contact_conf *contacts;
+    size_t n_contacts; /* 0 .. 16 */
+    int line;
+    int col;
+};
+
+/* A rotation: rot is ready for the functions of ops.h; its strings point into this struct
+ * (id, timezone) and into the config's engineers (participants, override engineers). */
+struct sw_rotation_conf {
+    struct sw_rotation rot;
+    char *id;
+    char *timezone;
+    const char **participants;     /* engineer ids, borrowed */
+    struct sw_override *overrides; /* engineers borrowed */
+    int line;
+    int col;
+};
+
+/* An escalation policy: policy is ready for ops.h; step targets name a rotation, engineer or
+ * channel of this config. */
+struct sw_escalation_conf {
+    struct sw_esc_policy policy;
+    char *id;
+    struct sw_esc_step *steps; /* policy.n_steps of them; target ids borrowed */
     int line;
     int col;
 };
@@ -236,6 +323,18 @@ struct sw_config {
     size_t n_contracts;
     struct sw_maint_conf *maintenance; /* in file order */
     size_t n_maintenance;
+
+    struct sw_engineer_conf *engineers; /* in file order */
+    size_t n_engineers;
+    struct sw_channel_conf *channels; /* in file order */
+    size_t n_channels;
+    struct sw_rotation_conf *rotation_confs; /* in file order */
+    size_t n_rotations;
+    /* rotation_confs[i].rot for every i, side by side, for sw_esc_target_resolve() and
+     * sw_ics_export(), which take an array */
+    struct sw_rotation *rotations;
+    struct sw_escalation_conf *escalations; /* in file order */
+    size_t n_escalations;
 
     /* Every check and service in file order, pointing into the tree above. */
     struct sw_check_conf **checks;
@@ -278,5 +377,17 @@ struct sw_contract_conf *sw_config_find_contract(const struct sw_config *c, cons
  * so '*' does not cross '/'). NULL when the customer has no contract or nothing matches. */
 const struct sw_objective_conf *sw_config_objective_for(const struct sw_config *c,
                                                         const struct sw_service_conf *s);
+
+/* On-call lookups by id; NULL when absent. */
+const struct sw_engineer_conf *sw_config_find_engineer(const struct sw_config *c, const char *id);
+const struct sw_channel_conf *sw_config_find_channel(const struct sw_config *c, const char *id);
+const struct sw_rotation_conf *sw_config_find_rotation(const struct sw_config *c, const char *id);
+const struct sw_escalation_conf *sw_config_find_escalation(const struct sw_config *c,
+                                                           const char *id);
+
+/* The escalation policy for incidents of service s: the most specific one named, the
+ * service's own, else its deployment's, else its customer's; NULL when none names one. */
+const struct sw_escalation_conf *sw_config_escalation_for(const struct sw_config *c,
+                                                          const struct sw_service_conf *s);
 
 #endif

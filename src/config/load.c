@@ -41,6 +41,10 @@ struct ctx {
     int64_t def_retry_ms;
     int64_t def_timeout_ms;
     int def_attempts;
+    struct sw_map engineers;   /* id -> struct sw_engineer_conf *, for references */
+    struct sw_map channels;    /* id -> struct sw_channel_conf * */
+    struct sw_map rotations;   /* id -> struct sw_rotation_conf * */
+    struct sw_map escalations; /* id -> struct sw_escalation_conf * */
 };
 
 /* an id and where it was written, for finding duplicates among siblings */
@@ -670,6 +674,55 @@ static bool get_escaped(struct ctx *c, const char *key, cnode *v, char **ret)
     }
     *o = '\0';
     *ret = out;
+    return true;
+}
+
+/* 'command': a list of arguments, the first an absolute path to an executable file. */
+static bool get_argv(struct ctx *c, cnode *seq, char ***ret_argv, size_t *ret_argc)
+{
+    struct stat st;
+    bool ok = true;
+    char **argv;
+
+    if (!want_seq(c, seq, "command")) {
+        return false;
+    }
+    if (seq->n == 0) {
+        ERR(c, seq, "'command' must not be empty");
+        return false;
+    }
+    if (seq->n > MAX_ARGS) {
+        ERR(c, seq, "'command' has more than %d arguments", MAX_ARGS);
+        return false;
+    }
+    for (size_t i = 0; i < seq->n; i++) {
+        const char *s;
+        ok = get_str(c, "command", seq->kids[i], MAX_ARG_LEN, 0, &s) && ok;
+    }
+    if (!ok) {
+        return false;
+    }
+    cnode *a0 = seq->kids[0];
+    if (a0->s[0] != '/') {
+        char b[80];
+        ERR(c, a0, "the command must start with an absolute path, found %s",
+            found(a0, b, sizeof(b)));
+        return false;
+    }
+    if (stat(a0->s, &st) == -1) {
+        ERR(c, a0, "cannot run '%s': %s", a0->s, strerror(errno));
+        return false;
+    }
+    if (!S_ISREG(st.st_mode) || access(a0->s, X_OK) == -1) {
+        ERR(c, a0, "cannot run '%s': not an executable file", a0->s);
+        return false;
+    }
+    argv = sw_xcalloc(seq->n + 1, sizeof(char *));
+    for (size_t i = 0; i < seq->n; i++) {
+        argv[i] = sw_xstrdup(seq->kids[i]->s);
+    }
+    *ret_argv = argv;
+    *ret_argc = seq->n;
     return true;
 }
 
@@ -1333,6 +1386,866 @@ static void load_maintenance(struct ctx *c, cnode *seq)
     }
 }
 
+/* ---- on call: channels, engineers, rotations, escalation policies ---- */
+
+static bool valid_url(struct ctx *c, cnode *v, const char *s);
+
+#define MAX_ENGINEERS 10000
+#define MAX_CHANNELS 1000
+#define MAX_ROTATIONS 1000
+#define MAX_POLICIES 1000
+#define MAX_CONTACTS 16   /* per engineer */
+#define MAX_RECIPIENTS 32 /* an email channel's 'to' */
+#define MAX_ADDRESS 254   /* bytes in an email address or a contact address */
+
+/* local-part@domain, one line, no spaces or angle brackets: enough to refuse a typo, not a
+ * full RFC 5321 parser (the SMTP server has the last word). */
+static bool valid_email(const char *s)
+{
+    const char *at = strchr(s, '@');
+
+    if (!at || at == s || !at[1] || strchr(at + 1, '@') || strlen(s) > MAX_ADDRESS) {
+        return false;
+    }
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch <= 0x20 || ch == 0x7f || strchr("<>()[],;:\\\"", ch)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool get_email(struct ctx *c, const char *key, cnode *v, char **ret)
+{
+    const char *s;
+    char b[80];
+
+    if (!get_str(c, key, v, MAX_ADDRESS, STR_NONEMPTY | STR_LINE, &s)) {
+        return false;
+    }
+    if (!valid_email(s)) {
+        ERR(c, v, "bad email address %s for '%s' (e.g. oncall@example.com)", found(v, b, sizeof(b)),
+            key);
+        return false;
+    }
+    *ret = sw_xstrdup(s);
+    return true;
+}
+
+/* "smtp://host[:port]" or "smtps://host[:port]", nothing else: no credentials, no path. */
+static bool valid_smtp(struct ctx *c, cnode *v, const char *s)
+{
+    CURLU *u = curl_url();
+    char *scheme = NULL, *host = NULL, *user = NULL, *pass = NULL, *path = NULL, *query = NULL;
+    bool ok = false;
+
+    if (!u) {
+        ERR(c, v, "bad SMTP URL: out of memory");
+        return false;
+    }
+    if (curl_url_set(u, CURLUPART_URL, s, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+        (strcmp(scheme, "smtp") != 0 && strcmp(scheme, "smtps") != 0) ||
+        curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+        ERR(c, v, "bad SMTP URL (smtp://HOST:PORT, or smtps://HOST:PORT for TLS from the start)");
+        goto out;
+    }
+    if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK ||
+        curl_url_get(u, CURLUPART_PASSWORD, &pass, 0) == CURLUE_OK) {
+        ERR(c, v,
+            "bad SMTP URL: credentials in the URL are not allowed (use username with "
+            "password_file or password_env)");
+        goto out;
+    }
+    if ((curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK && strcmp(path, "/") != 0) ||
+        curl_url_get(u, CURLUPART_QUERY, &query, 0) == CURLUE_OK) {
+        ERR(c, v, "bad SMTP URL: only smtp://HOST:PORT, without a path or a query");
+        goto out;
+    }
+    ok = true;
+out:
+    curl_free(scheme);
+    curl_free(host);
+    curl_free(user);
+    curl_free(pass);
+    curl_free(path);
+    curl_free(query);
+    curl_url_cleanup(u);
+    return ok;
+}
+
+/* Looks an id up among the ids loaded so far (first definition wins); NULL when absent. */
+static void *lookup(const struct sw_map *m, const char *id)
+{
+    return id ? sw_map_get(m, id) : NULL;
+}
+
+static void remember(struct sw_map *m, const char *id, void *value)
+{
+    if (id && !sw_map_get(m, id)) {
+        sw_map_put(m, id, value);
+    }
+}
+
+enum {
+    CH_ID,
+    CH_TYPE,
+    CH_URL,
+    CH_URL_FILE,
+    CH_URL_ENV,
+    CH_FORMAT,
+    CH_SMTP,
+    CH_FROM,
+    CH_TO,
+    CH_USERNAME,
+    CH_USERNAME_FILE,
+    CH_USERNAME_ENV,
+    CH_PASSWORD,
+    CH_PASSWORD_FILE,
+    CH_PASSWORD_ENV,
+    CH_COMMAND,
+    CH_N
+};
+
+static const char *const channel_keys[CH_N] = {
+    "id",       "type",          "url",          "url_file", "url_env",       "format",
+    "smtp",     "from",          "to",           "username", "username_file", "username_env",
+    "password", "password_file", "password_env", "command",
+};
+
+#define C_WEBHOOK (1u << SW_CHANNEL_WEBHOOK)
+#define C_EMAIL (1u << SW_CHANNEL_EMAIL)
+#define C_COMMAND (1u << SW_CHANNEL_COMMAND)
+#define C_ALL (C_WEBHOOK | C_EMAIL | C_COMMAND)
+
+static const unsigned channel_key_types[CH_N] = {
+    [CH_ID] = C_ALL,
+    [CH_TYPE] = C_ALL,
+    [CH_URL] = C_WEBHOOK,
+    [CH_URL_FILE] = C_WEBHOOK,
+    [CH_URL_ENV] = C_WEBHOOK,
+    [CH_FORMAT] = C_WEBHOOK,
+    [CH_SMTP] = C_EMAIL,
+    [CH_FROM] = C_EMAIL,
+    [CH_TO] = C_EMAIL,
+    [CH_USERNAME] = C_EMAIL,
+    [CH_USERNAME_FILE] = C_EMAIL,
+    [CH_USERNAME_ENV] = C_EMAIL,
+    [CH_PASSWORD] = C_EMAIL,
+    [CH_PASSWORD_FILE] = C_EMAIL,
+    [CH_PASSWORD_ENV] = C_EMAIL,
+    [CH_COMMAND] = C_COMMAND,
+};
+
+static const char *const channel_phrase[] = {"a webhook channel", "an email channel",
+                                             "a command channel"};
+
+/* The first of the keys first..first+n-1 given, reporting every further one. */
+static int one_of(struct ctx *c, cnode **k, int first, int n)
+{
+    int given = -1;
+
+    for (int i = first; i < first + n; i++) {
+        if (!k[i]) {
+            continue;
+        }
+        if (given < 0) {
+            given = i;
+        } else {
+            ERR(c, k[i], "use only one of '%s' and '%s'", channel_keys[given], channel_keys[i]);
+        }
+    }
+    return given;
+}
+
+static void load_webhook(struct ctx *c, cnode *n, cnode **k, cnode **v, struct sw_channel_conf *ch)
+{
+    static const char *const formats[] = {"json", "slack"};
+    int which = one_of(c, k, CH_URL, 3);
+    char *url = NULL;
+    const char *s;
+
+    if (which < 0) {
+        ERR(c, n, "a webhook channel needs 'url', 'url_file' or 'url_env'");
+    } else if (which == CH_URL) {
+        if (get_str(c, "url", v[CH_URL], MAX_URL_LEN, STR_NONEMPTY, &s)) {
+            url = sw_xstrdup(s);
+        }
+    } else if (which == CH_URL_FILE) {
+        read_secret_file(c, "url_file", v[CH_URL_FILE], &url);
+        ch->url_secret = true;
+    } else {
+        read_secret_env(c, "url_env", v[CH_URL_ENV], &url);
+        ch->url_secret = true;
+    }
+    if (url && valid_url(c, v[which], url)) {
+        ch->url = url;
+        url = NULL;
+    }
+    if (url) {
+        explicit_bzero(url, strlen(url));
+        free(url);
+    }
+    if (v[CH_FORMAT]) {
+        int f;
+        if (pick(c, "format", v[CH_FORMAT], formats, 2, "json or slack", &f)) {
+            ch->format = (enum sw_webhook_format)f;
+        }
+    }
+}
+
+static void load_email(struct ctx *c, cnode *n, cnode **k, cnode **v, struct sw_channel_conf *ch)
+{
+    const char *s;
+    int user, pw;
+
+    need(c, n, v[CH_SMTP], "smtp");
+    if (v[CH_SMTP] && get_str(c, "smtp", v[CH_SMTP], MAX_URL_LEN, STR_NONEMPTY | STR_LINE, &s) &&
+        valid_smtp(c, v[CH_SMTP], s)) {
+        ch->smtp = sw_xstrdup(s);
+    }
+    need(c, n, v[CH_FROM], "from");
+    if (v[CH_FROM]) {
+        get_email(c, "from", v[CH_FROM], &ch->from);
+    }
+    if (v[CH_TO] && v[CH_TO]->type == SW_CFG_SCALAR) {
+        ch->to = sw_xcalloc(2, sizeof(*ch->to));
+        if (get_email(c, "to", v[CH_TO], &ch->to[0])) {
+            ch->n_to = 1;
+        }
+    } else if (v[CH_TO] && want_seq(c, v[CH_TO], "to")) {
+        cnode *seq = v[CH_TO];
+        if (seq->n == 0) {
+            ERR(c, seq, "'to' must not be empty (leave it out for none)");
+        } else if (seq->n > MAX_RECIPIENTS) {
+            ERR(c, seq, "'to' has more than %d addresses", MAX_RECIPIENTS);
+        } else {
+            ch->to = sw_xcalloc(seq->n + 1, sizeof(*ch->to));
+            for (size_t i = 0; i < seq->n; i++) {
+                if (get_email(c, "to", seq->kids[i], &ch->to[ch->n_to])) {
+                    ch->n_to++;
+                }
+            }
+        }
+    }
+    user = one_of(c, k, CH_USERNAME, 3);
+    if (user == CH_USERNAME) {
+        dup_str(c, "username", v[CH_USERNAME], MAX_NAME, STR_NONEMPTY | STR_LINE, &ch->username);
+    } else if (user == CH_USERNAME_FILE) {
+        read_secret_file(c, "username_file", v[CH_USERNAME_FILE], &ch->username);
+    } else if (user == CH_USERNAME_ENV) {
+        read_secret_env(c, "username_env", v[CH_USERNAME_ENV], &ch->username);
+    }
+    pw = one_of(c, k, CH_PASSWORD_FILE, 2);
+    if (pw == CH_PASSWORD_FILE) {
+        read_secret_file(c, "password_file", v[CH_PASSWORD_FILE], &ch->password);
+    } else if (pw == CH_PASSWORD_ENV) {
+        read_secret_env(c, "password_env", v[CH_PASSWORD_ENV], &ch->password);
+    }
+    if (user >= 0 && pw < 0 && !k[CH_PASSWORD]) {
+        ERR(c, k[user], "'%s' needs 'password_file' or 'password_env'", channel_keys[user]);
+    }
+    if (pw >= 0 && user < 0) {
+        ERR(c, k[pw], "'%s' needs 'username', 'username_file' or 'username_env'", channel_keys[pw]);
+    }
+}
+
+static void load_channel(struct ctx *c, cnode *n, struct sw_channel_conf *ch, struct idpos *ip)
+{
+    static const char *const types[] = {"webhook", "email", "command"};
+    cnode *k[CH_N], *v[CH_N];
+    int type = -1;
+
+    ch->line = n->line;
+    ch->col = n->col;
+    if (!take_keys(c, n, "a channel", "in a channel", channel_keys, CH_N, k, v)) {
+        return;
+    }
+    need(c, n, v[CH_ID], "id");
+    if (v[CH_ID]) {
+        get_id(c, v[CH_ID], &ch->id, ip);
+    }
+    if (k[CH_PASSWORD]) {
+        ERR(c, k[CH_PASSWORD],
+            "'password' is not allowed: secrets are never inline (use password_file or "
+            "password_env)");
+        v[CH_PASSWORD] = NULL;
+    }
+    need(c, n, v[CH_TYPE], "type");
+    if (!v[CH_TYPE] || !pick(c, "type", v[CH_TYPE], types, 3, "webhook, email or command", &type)) {
+        return; /* the other keys mean nothing without a type */
+    }
+    ch->type = (enum sw_channel_type)type;
+    for (int i = 0; i < CH_N; i++) {
+        if (k[i] && v[i] && !(channel_key_types[i] & (1u << type))) {
+            ERR(c, k[i], "key '%s' does not apply to %s", channel_keys[i], channel_phrase[type]);
+            k[i] = v[i] = NULL;
+        }
+    }
+    switch (ch->type) {
+    case SW_CHANNEL_WEBHOOK:
+        load_webhook(c, n, k, v, ch);
+        break;
+    case SW_CHANNEL_EMAIL:
+        load_email(c, n, k, v, ch);
+        break;
+    case SW_CHANNEL_COMMAND:
+        need(c, n, v[CH_COMMAND], "command");
+        if (v[CH_COMMAND]) {
+            get_argv(c, v[CH_COMMAND], &ch->argv, &ch->argc);
+        }
+        break;
+    }
+}
+
+/* "mon-fri", "sat,sun", "mon-wed,fri", "fri-mon" (a range may wrap past Sunday). */
+static bool parse_days(const char *s, unsigned *ret)
+{
+    unsigned days = 0;
+    char buf[128];
+
+    if (strlen(s) >= sizeof(buf)) {
+        return false;
+    }
+    memcpy(buf, s, strlen(s) + 1);
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        char *dash;
+        int a, b;
+
+        while (*tok == ' ') {
+            tok++;
+        }
+        for (char *e = tok + strlen(tok); e > tok && e[-1] == ' '; e--) {
+            e[-1] = '\0';
+        }
+        dash = strchr(tok, '-');
+        if (dash) {
+            *dash = '\0';
+        }
+        if (sw_ops_weekday_parse(tok, &a) < 0 ||
+            sw_ops_weekday_parse(dash ? dash + 1 : tok, &b) < 0) {
+            return false;
+        }
+        for (int d = a;; d = (d + 1) % 7) {
+            days |= 1u << d;
+            if (d == b) {
+                break;
+            }
+        }
+    }
+    if (!days) {
+        return false;
+    }
+    *ret = days;
+    return true;
+}
+
+static bool get_hhmm(struct ctx *c, const char *key, cnode *v, int32_t *ret)
+{
+    const char *s;
+    char b[80];
+
+    if (!get_str(c, key, v, 64, 0, &s)) {
+        return false;
+    }
+    if (sw_ops_hhmm_parse(s, ret) < 0) {
+        ERR(c, v, "bad time of day %s for '%s' (\"HH:MM\" from 00:00 to 23:59)",
+            found(v, b, sizeof(b)), key);
+        return false;
+    }
+    return true;
+}
+
+static void load_working_hours(struct ctx *c, cnode *n, struct sw_engineer_conf *en)
+{
+    enum { WH_DAYS, WH_START, WH_END, WH_N };
+    static const char *const names[] = {"days", "start", "end"};
+    cnode *k[WH_N], *v[WH_N];
+    const char *s;
+    bool ok = true;
+
+    if (!take_keys(c, n, "'working_hours'", "in 'working_hours'", names, WH_N, k, v)) {
+        return;
+    }
+    for (int i = 0; i < WH_N; i++) {
+        need(c, n, v[i], names[i]);
+        ok = ok && v[i];
+    }
+    if (v[WH_DAYS] && get_str(c, "days", v[WH_DAYS], 128, 0, &s)) {
+        if (!parse_days(s, &en->work_days)) {
+            char b[80];
+            ERR(c, v[WH_DAYS], "bad days %s (day names and ranges, e.g. mon-fri or sat,sun)",
+                found(v[WH_DAYS], b, sizeof(b)));
+            ok = false;
+        }
+    } else {
+        ok = false;
+    }
+    ok = v[WH_START] && get_hhmm(c, "start", v[WH_START], &en->work_start_s) && ok;
+    ok = v[WH_END] && get_hhmm(c, "end", v[WH_END], &en->work_end_s) && ok;
+    if (ok && en->work_end_s <= en->work_start_s) {
+        ERR(c, v[WH_END], "'end' (%s) must be after 'start' (%s) on the same day", v[WH_END]->s,
+            v[WH_START]->s);
+        ok = false;
+    }
+    en->has_working_hours = ok;
+}
+
+static void load_contact(struct ctx *c, cnode *n, struct sw_contact_conf *ct)
+{
+    static const char *const names[] = {"channel", "address"};
+    cnode *k[2], *v[2];
+    const char *s;
+
+    if (!take_keys(c, n, "a contact", "in a contact", names, 2, k, v)) {
+        return;
+    }
+    need(c, n, v[0], "channel");
+    if (v[0] && get_str(c, "channel", v[0], 1024, STR_NONEMPTY, &s)) {
+        ct->channel = lookup(&c->channels, s);
+        if (!ct->channel) {
+            char b[80];
+            ERR(c, v[0], "unknown channel %s (not defined under 'channels')",
+                found(v[0], b, sizeof(b)));
+        }
+    }
+    if (ct->channel && ct->channel->type == SW_CHANNEL_EMAIL) {
+        if (v[1]) {
+            get_email(c, "address", v[1], &ct->address);
+        } else if (ct->channel->n_to == 0) {
+            ERR(c, n, "a contact on email channel '%s' needs an 'address'", ct->channel->id);
+        }
+    } else if (v[1]) {
+        dup_str(c, "address", v[1], MAX_ADDRESS, STR_NONEMPTY | STR_LINE, &ct->address);
+    }
+}
+
+static void load_engineer(struct ctx *c, cnode *n, struct sw_engineer_conf *en, struct idpos *ip)
+{
+    enum { E_ID, E_NAME, E_TZ, E_HOURS, E_CONTACTS, E_N };
+    static const char *const names[] = {"id", "name", "timezone", "working_hours", "contacts"};
+    cnode *k[E_N], *v[E_N];
+
+    en->line = n->line;
+    en->col = n->col;
+    en->timezone = sw_xstrdup("UTC");
+    if (!take_keys(c, n, "an engineer", "in an engineer", names, E_N, k, v)) {
+        return;
+    }
+    need(c, n, v[E_ID], "id");
+    if (v[E_ID]) {
+        get_id(c, v[E_ID], &en->id, ip);
+    }
+    if (v[E_NAME]) {
+        dup_str(c, "name", v[E_NAME], MAX_NAME, STR_NONEMPTY | STR_LINE, &en->name);
+    }
+    if (!en->name) {
+        en->name = sw_xstrdup(en->id);
+    }
+    if (v[E_TZ]) {
+        get_tz(c, v[E_TZ], &en->timezone);
+    }
+    if (v[E_HOURS]) {
+        load_working_hours(c, v[E_HOURS], en);
+    }
+    if (v[E_CONTACTS] && want_seq(c, v[E_CONTACTS], "contacts")) {
+        cnode *seq = v[E_CONTACTS];
+        if (seq->n > MAX_CONTACTS) {
+            ERR(c, seq, "'contacts' has more than %d entries", MAX_CONTACTS);
+            return;
+        }
+        en->contacts = sw_xcalloc(seq->n + 1, sizeof(*en->contacts));
+        en->n_contacts = seq->n;
+        for (size_t i = 0; i < seq->n; i++) {
+            load_contact(c, seq->kids[i], &en->contacts[i]);
+        }
+    }
+}
+
+/* An engineer id that must be defined under 'engineers'; the config's copy of the id. */
+static const char *get_engineer(struct ctx *c, const char *key, cnode *v)
+{
+    const struct sw_engineer_conf *en;
+    const char *s;
+    char b[80];
+
+    if (!get_str(c, key, v, 1024, STR_NONEMPTY, &s)) {
+        return NULL;
+    }
+    en = lookup(&c->engineers, s);
+    if (!en) {
+        ERR(c, v, "unknown engineer %s (not defined under 'engineers')", found(v, b, sizeof(b)));
+        return NULL;
+    }
+    return en->id;
+}
+
+static bool load_rot_period(struct ctx *c, cnode *v, struct sw_rotation *r)
+{
+    static const char *const names[] = {"days"};
+    cnode *k[1], *d[1];
+    char b[80];
+
+    if (v->type == SW_CFG_SCALAR && strcmp(v->s, "daily") == 0) {
+        r->period = SW_ROT_DAILY;
+        return true;
+    }
+    if (v->type == SW_CFG_SCALAR && strcmp(v->s, "weekly") == 0) {
+        r->period = SW_ROT_WEEKLY;
+        return true;
+    }
+    if (v->type != SW_CFG_MAP) {
+        ERR(c, v, "bad period %s (daily, weekly or {days: N})", found(v, b, sizeof(b)));
+        return false;
+    }
+    if (!take_keys(c, v, "'period'", "in 'period'", names, 1, k, d)) {
+        return false;
+    }
+    need(c, v, d[0], "days");
+    r->period = SW_ROT_DAYS;
+    if (d[0]) {
+        get_intv(c, "days", d[0], 1, SW_ROT_DAYS_MAX, &r->days);
+    }
+    return true;
+}
+
+static void load_override(struct ctx *c, cnode *n, struct sw_override *o)
+{
+    enum { OV_ENGINEER, OV_FROM, OV_TO, OV_N };
+    static const char *const names[] = {"engineer", "from", "to"};
+    cnode *k[OV_N], *v[OV_N];
+
+    if (!take_keys(c, n, "an override", "in an override", names, OV_N, k, v)) {
+        return;
+    }
+    for (int i = 0; i < OV_N; i++) {
+        need(c, n, v[i], names[i]);
+    }
+    if (v[OV_ENGINEER]) {
+        o->engineer = get_engineer(c, "engineer", v[OV_ENGINEER]);
+    }
+    bool f = v[OV_FROM] && get_time(c, "from", v[OV_FROM], &o->from);
+    bool t = v[OV_TO] && get_time(c, "to", v[OV_TO], &o->to);
+    if (f && t && o->to <= o->from) {
+        char a[SW_TIME_LEN], b[SW_TIME_LEN];
+        ERR(c, v[OV_TO], "'to' (%s) must be after 'from' (%s)", sw_time_format(o->to, a),
+            sw_time_format(o->from, b));
+    }
+}
+
+static void load_rotation(struct ctx *c, cnode *n, struct sw_rotation_conf *rc, struct idpos *ip)
+{
+    enum { R_ID, R_TZ, R_PERIOD, R_HANDOFF, R_START, R_PARTICIPANTS, R_OVERRIDES, R_N };
+    static const char *const names[] = {"id",    "timezone",     "period",   "handoff",
+                                        "start", "participants", "overrides"};
+    struct sw_rotation *r = &rc->rot;
+    size_t errors_before = c->e->n + c->e->dropped;
+    cnode *k[R_N], *v[R_N];
+    const char *s;
+    char b[80];
+
+    rc->line = n->line;
+    rc->col = n->col;
+    r->period = SW_ROT_WEEKLY;
+    if (!take_keys(c, n, "a rotation", "in a rotation", names, R_N, k, v)) {
+        return;
+    }
+    for (int i = 0; i < R_OVERRIDES; i++) {
+        need(c, n, v[i], names[i]);
+    }
+    if (v[R_ID]) {
+        get_id(c, v[R_ID], &rc->id, ip);
+    }
+    if (v[R_TZ]) {
+        get_tz(c, v[R_TZ], &rc->timezone);
+    }
+    /* without a known period, whether 'day' belongs in 'handoff' is unknown */
+    bool period = v[R_PERIOD] && load_rot_period(c, v[R_PERIOD], r);
+    if (v[R_HANDOFF]) {
+        static const char *const hnames[] = {"day", "time"};
+        cnode *hk[2], *hv[2];
+        if (take_keys(c, v[R_HANDOFF], "'handoff'", "in 'handoff'", hnames, 2, hk, hv)) {
+            need(c, v[R_HANDOFF], hv[1], "time");
+            if (hv[1]) {
+                get_hhmm(c, "time", hv[1], &r->handoff_s);
+            }
+            if (period && r->period != SW_ROT_WEEKLY && hk[0]) {
+                ERR(c, hk[0], "'day' applies only to a weekly rotation");
+            } else if (period && r->period == SW_ROT_WEEKLY && !hv[0]) {
+                ERR(c, v[R_HANDOFF], "a weekly rotation's 'handoff' needs a 'day'");
+            } else if (hv[0] && get_str(c, "day", hv[0], 64, 0, &s) &&
+                       sw_ops_weekday_parse(s, &r->handoff_wday) < 0) {
+                ERR(c, hv[0], "bad day %s (monday, tuesday, ... sunday)",
+                    found(hv[0], b, sizeof(b)));
+            }
+        }
+    }
+    if (v[R_START] && get_str(c, "start", v[R_START], 64, 0, &s) &&
+        sw_ops_date_parse(s, &r->start_y, &r->start_mon, &r->start_day) < 0) {
+        ERR(c, v[R_START], "bad date %s for 'start' (YYYY-MM-DD, a real date from 1970 to 9000)",
+            found(v[R_START], b, sizeof(b)));
+    }
+    if (v[R_PARTICIPANTS] && want_seq(c, v[R_PARTICIPANTS], "participants")) {
+        cnode *seq = v[R_PARTICIPANTS];
+        if (seq->n == 0) {
+            ERR(c, seq, "a rotation needs at least one participant");
+        } else if (seq->n > SW_ROT_PARTICIPANTS_MAX) {
+            ERR(c, seq, "'participants' has more than %d entries", SW_ROT_PARTICIPANTS_MAX);
+        } else {
+            rc->participants = sw_xcalloc(seq->n + 1, sizeof(*rc->participants));
+            for (size_t i = 0; i < seq->n; i++) {
+                const char *id = get_engineer(c, "participants", seq->kids[i]);
+                if (id) {
+                    rc->participants[r->n_participants++] = id;
+                }
+            }
+        }
+    }
+    if (v[R_OVERRIDES] && want_seq(c, v[R_OVERRIDES], "overrides")) {
+        cnode *seq = v[R_OVERRIDES];
+        if (seq->n > SW_ROT_OVERRIDES_MAX) {
+            ERR(c, seq, "'overrides' has more than %d entries", SW_ROT_OVERRIDES_MAX);
+        } else {
+            rc->overrides = sw_xcalloc(seq->n + 1, sizeof(*rc->overrides));
+            r->n_overrides = seq->n;
+            for (size_t i = 0; i < seq->n; i++) {
+                load_override(c, seq->kids[i], &rc->overrides[i]);
+            }
+        }
+    }
+    r->id = rc->id;
+    r->tz = rc->timezone;
+    r->participants = rc->participants;
+    r->overrides = rc->overrides;
+    if (c->e->n + c->e->dropped == errors_before) {
+        /* ops.h has the last word; with the checks above it has nothing more to say */
+        char err[256];
+        if (sw_rotation_validate(r, err, sizeof(err)) < 0) {
+            ERR(c, n, "%s", err);
+        }
+    }
+}
+
+/* One step's target: exactly one of rotation, engineer and channel, defined above. */
+static void load_notify(struct ctx *c, cnode *n, struct sw_target *t)
+{
+    static const char *const names[] = {"rotation", "engineer", "channel"};
+    static const char *const lists[] = {"rotations", "engineers", "channels"};
+    const struct sw_map *maps[] = {&c->rotations, &c->engineers, &c->channels};
+    cnode *k[3], *v[3];
+    int which = -1;
+    const char *s;
+    char b[80];
+
+    if (!take_keys(c, n, "'notify'", "in 'notify'", names, 3, k, v)) {
+        return;
+    }
+    for (int i = 0; i < 3; i++) {
+        if (k[i] && which >= 0) {
+            ERR(c, k[i], "'notify' names one target, found '%s' and '%s'", names[which], names[i]);
+            return;
+        }
+        if (k[i]) {
+            which = i;
+        }
+    }
+    if (which < 0) {
+        ERR(c, n, "'notify' needs one of 'rotation', 'engineer' or 'channel'");
+        return;
+    }
+    if (!get_str(c, names[which], v[which], 1024, STR_NONEMPTY, &s)) {
+        return;
+    }
+    void *p = lookup(maps[which], s);
+    if (!p) {
+        ERR(c, v[which], "unknown %s %s (not defined under '%s')", names[which],
+            found(v[which], b, sizeof(b)), lists[which]);
+        return;
+    }
+    t->kind = (enum sw_target_kind)which;
+    switch (which) {
+    case SW_TARGET_ROTATION:
+        t->id = ((const struct sw_rotation_conf *)p)->id;
+        break;
+    case SW_TARGET_ENGINEER:
+        t->id = ((const struct sw_engineer_conf *)p)->id;
+        break;
+    default:
+        t->id = ((const struct sw_channel_conf *)p)->id;
+        break;
+    }
+}
+
+static void load_policy(struct ctx *c, cnode *n, struct sw_escalation_conf *ec, struct idpos *ip)
+{
+    enum { P_ID, P_STEPS, P_REPEAT, P_N };
+    static const char *const names[] = {"id", "steps", "repeat"};
+    struct sw_esc_policy *p = &ec->policy;
+    size_t errors_before = c->e->n + c->e->dropped;
+    cnode *k[P_N], *v[P_N];
+
+    ec->line = n->line;
+    ec->col = n->col;
+    if (!take_keys(c, n, "an escalation policy", "in an escalation policy", names, P_N, k, v)) {
+        return;
+    }
+    need(c, n, v[P_ID], "id");
+    if (v[P_ID]) {
+        get_id(c, v[P_ID], &ec->id, ip);
+    }
+    need(c, n, v[P_STEPS], "steps");
+    if (v[P_STEPS] && want_seq(c, v[P_STEPS], "steps")) {
+        cnode *seq = v[P_STEPS];
+        if (seq->n == 0) {
+            ERR(c, seq, "an escalation policy needs at least one step");
+        } else if (seq->n > SW_ESC_STEPS_MAX) {
+            ERR(c, seq, "'steps' has more than %d entries", SW_ESC_STEPS_MAX);
+        } else {
+            ec->steps = sw_xcalloc(seq->n, sizeof(*ec->steps));
+            p->n_steps = seq->n;
+            for (size_t i = 0; i < seq->n; i++) {
+                static const char *const snames[] = {"notify", "wait"};
+                cnode *sk[2], *sv[2];
+                if (!take_keys(c, seq->kids[i], "a step", "in a step", snames, 2, sk, sv)) {
+                    continue;
+                }
+                need(c, seq->kids[i], sv[0], "notify");
+                need(c, seq->kids[i], sv[1], "wait");
+                if (sv[0]) {
+                    load_notify(c, sv[0], &ec->steps[i].target);
+                }
+                if (sv[1] && get_seconds(c, "wait", sv[1], true, &ec->steps[i].wait_s) &&
+                    ec->steps[i].wait_s > SW_ESC_WAIT_MAX) {
+                    ERR(c, sv[1], "'wait' must be at most 30d");
+                }
+            }
+        }
+    }
+    if (v[P_REPEAT]) {
+        get_intv(c, "repeat", v[P_REPEAT], 0, SW_ESC_REPEAT_MAX, &p->repeat);
+    }
+    p->id = ec->id;
+    p->steps = ec->steps;
+    if (c->e->n + c->e->dropped == errors_before) {
+        char err[256];
+        if (sw_esc_policy_validate(p, err, sizeof(err)) < 0) {
+            ERR(c, n, "%s", err);
+        }
+    }
+}
+
+static void load_channels(struct ctx *c, cnode *seq)
+{
+    struct sw_config *cfg = c->cfg;
+    struct idpos *ids;
+
+    if (!want_seq(c, seq, "channels")) {
+        return;
+    }
+    if (seq->n > MAX_CHANNELS) {
+        ERR(c, seq, "'channels' has more than %d entries", MAX_CHANNELS);
+        return;
+    }
+    ids = sw_xcalloc(seq->n + 1, sizeof(*ids));
+    cfg->channels = sw_xcalloc(seq->n + 1, sizeof(*cfg->channels));
+    cfg->n_channels = seq->n;
+    for (size_t i = 0; i < seq->n; i++) {
+        load_channel(c, seq->kids[i], &cfg->channels[i], &ids[i]);
+        remember(&c->channels, cfg->channels[i].id, &cfg->channels[i]);
+    }
+    check_dups(c, "channel", ids, seq->n);
+    free(ids);
+}
+
+static void load_engineers(struct ctx *c, cnode *seq)
+{
+    struct sw_config *cfg = c->cfg;
+    struct idpos *ids;
+
+    if (!want_seq(c, seq, "engineers")) {
+        return;
+    }
+    if (seq->n > MAX_ENGINEERS) {
+        ERR(c, seq, "'engineers' has more than %d entries", MAX_ENGINEERS);
+        return;
+    }
+    ids = sw_xcalloc(seq->n + 1, sizeof(*ids));
+    cfg->engineers = sw_xcalloc(seq->n + 1, sizeof(*cfg->engineers));
+    cfg->n_engineers = seq->n;
+    for (size_t i = 0; i < seq->n; i++) {
+        load_engineer(c, seq->kids[i], &cfg->engineers[i], &ids[i]);
+        remember(&c->engineers, cfg->engineers[i].id, &cfg->engineers[i]);
+    }
+    check_dups(c, "engineer", ids, seq->n);
+    free(ids);
+}
+
+static void load_rotations(struct ctx *c, cnode *seq)
+{
+    struct sw_config *cfg = c->cfg;
+    struct idpos *ids;
+
+    if (!want_seq(c, seq, "rotations")) {
+        return;
+    }
+    if (seq->n > MAX_ROTATIONS) {
+        ERR(c, seq, "'rotations' has more than %d entries", MAX_ROTATIONS);
+        return;
+    }
+    ids = sw_xcalloc(seq->n + 1, sizeof(*ids));
+    cfg->rotation_confs = sw_xcalloc(seq->n + 1, sizeof(*cfg->rotation_confs));
+    cfg->rotations = sw_xcalloc(seq->n + 1, sizeof(*cfg->rotations));
+    cfg->n_rotations = seq->n;
+    for (size_t i = 0; i < seq->n; i++) {
+        load_rotation(c, seq->kids[i], &cfg->rotation_confs[i], &ids[i]);
+        remember(&c->rotations, cfg->rotation_confs[i].id, &cfg->rotation_confs[i]);
+        cfg->rotations[i] = cfg->rotation_confs[i].rot;
+    }
+    check_dups(c, "rotation", ids, seq->n);
+    free(ids);
+}
+
+static void load_policies(struct ctx *c, cnode *seq)
+{
+    struct sw_config *cfg = c->cfg;
+    struct idpos *ids;
+
+    if (!want_seq(c, seq, "escalation_policies")) {
+        return;
+    }
+    if (seq->n > MAX_POLICIES) {
+        ERR(c, seq, "'escalation_policies' has more than %d entries", MAX_POLICIES);
+        return;
+    }
+    ids = sw_xcalloc(seq->n + 1, sizeof(*ids));
+    cfg->escalations = sw_xcalloc(seq->n + 1, sizeof(*cfg->escalations));
+    cfg->n_escalations = seq->n;
+    for (size_t i = 0; i < seq->n; i++) {
+        load_policy(c, seq->kids[i], &cfg->escalations[i], &ids[i]);
+        remember(&c->escalations, cfg->escalations[i].id, &cfg->escalations[i]);
+    }
+    check_dups(c, "escalation policy", ids, seq->n);
+    free(ids);
+}
+
+/* An 'escalation: POLICY' of a customer, deployment or service. */
+static void get_escalation(struct ctx *c, cnode *v, const struct sw_escalation_conf **ret)
+{
+    const char *s;
+
+    if (!get_str(c, "escalation", v, 1024, STR_NONEMPTY, &s)) {
+        return;
+    }
+    *ret = lookup(&c->escalations, s);
+    if (!*ret) {
+        char b[80];
+        ERR(c, v, "unknown escalation policy %s (not defined under 'escalation_policies')",
+            found(v, b, sizeof(b)));
+    }
+}
+
 /* ---- the top level ---- */
 
 static void load_customer(struct ctx *c, cnode *n, struct sw_customer_conf *cu, struct idpos *ip);
@@ -1411,6 +2324,10 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
         T_CUSTOMERS,
         T_CONTRACTS,
         T_MAINTENANCE,
+        T_ENGINEERS,
+        T_CHANNELS,
+        T_ROTATIONS,
+        T_POLICIES,
         T_N
     };
     static const char *const names[] = {"listen",
@@ -1424,7 +2341,11 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
                                         "log_level",
                                         "customers",
                                         "contracts",
-                                        "maintenance"};
+                                        "maintenance",
+                                        "engineers",
+                                        "channels",
+                                        "rotations",
+                                        "escalation_policies"};
     struct ctx ctx = {
         .e = e,
         .base = base_dir,
@@ -1502,9 +2423,23 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
         ERR(c, v[T_LOG], "unknown log_level %s (debug, info, warn or error)",
             found(v[T_LOG], b, sizeof(b)));
     }
-    /* contracts first: customers name them; maintenance last: it names customers */
+    /* contracts first: customers name them; maintenance last: it names customers. On call:
+     * engineers name channels, rotations name engineers, policies name all three, and
+     * customers, deployments and services name policies. */
     if (v[T_CONTRACTS]) {
         load_contracts(c, v[T_CONTRACTS]);
+    }
+    if (v[T_CHANNELS]) {
+        load_channels(c, v[T_CHANNELS]);
+    }
+    if (v[T_ENGINEERS]) {
+        load_engineers(c, v[T_ENGINEERS]);
+    }
+    if (v[T_ROTATIONS]) {
+        load_rotations(c, v[T_ROTATIONS]);
+    }
+    if (v[T_POLICIES]) {
+        load_policies(c, v[T_POLICIES]);
     }
     if (v[T_CUSTOMERS] && want_seq(c, v[T_CUSTOMERS], "customers")) {
         cnode *seq = v[T_CUSTOMERS];
@@ -1521,6 +2456,10 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
     if (v[T_MAINTENANCE]) {
         load_maintenance(c, v[T_MAINTENANCE]);
     }
+    sw_map_release(&c->engineers);
+    sw_map_release(&c->channels);
+    sw_map_release(&c->rotations);
+    sw_map_release(&c->escalations);
     return e->n + e->dropped > errors_before ? -EINVAL : 0;
 }
 
@@ -1530,9 +2469,9 @@ static void load_service(struct ctx *c, cnode *n, struct sw_service_conf *sv, st
 
 static void load_deployment(struct ctx *c, cnode *n, struct sw_deployment_conf *d, struct idpos *ip)
 {
-    enum { DK_ID, DK_KIND, DK_REGION, DK_TZ, DK_MAXCC, DK_SERVICES, DK_N };
+    enum { DK_ID, DK_KIND, DK_REGION, DK_TZ, DK_MAXCC, DK_SERVICES, DK_ESCALATION, DK_N };
     static const char *const names[] = {
-        "id", "kind", "region", "timezone", "max_concurrent_checks", "services"};
+        "id", "kind", "region", "timezone", "max_concurrent_checks", "services", "escalation"};
     static const char *const kinds[] = {"openstack", "kubernetes", "ceph", "other"};
     cnode *k[DK_N], *v[DK_N];
     const char *s;
@@ -1567,6 +2506,9 @@ static void load_deployment(struct ctx *c, cnode *n, struct sw_deployment_conf *
     if (v[DK_MAXCC]) {
         get_intv(c, "max_concurrent_checks", v[DK_MAXCC], 0, 1000000, &d->max_concurrent_checks);
     }
+    if (v[DK_ESCALATION]) {
+        get_escalation(c, v[DK_ESCALATION], &d->escalation);
+    }
     if (v[DK_SERVICES] && want_seq(c, v[DK_SERVICES], "services")) {
         cnode *seq = v[DK_SERVICES];
         struct idpos *ids = sw_xcalloc(seq->n + 1, sizeof(*ids));
@@ -1585,9 +2527,9 @@ static void load_deployment(struct ctx *c, cnode *n, struct sw_deployment_conf *
 
 static void load_customer(struct ctx *c, cnode *n, struct sw_customer_conf *cu, struct idpos *ip)
 {
-    enum { CK_ID, CK_NAME, CK_DEPLOYMENTS, CK_CONTRACT, CK_TZ, CK_FEE, CK_N };
-    static const char *const names[] = {"id",       "name",     "deployments",
-                                        "contract", "timezone", "monthly_fee"};
+    enum { CK_ID, CK_NAME, CK_DEPLOYMENTS, CK_CONTRACT, CK_TZ, CK_FEE, CK_ESCALATION, CK_N };
+    static const char *const names[] = {"id",       "name",        "deployments", "contract",
+                                        "timezone", "monthly_fee", "escalation"};
     cnode *k[CK_N], *v[CK_N];
     const char *s;
 
@@ -1622,6 +2564,9 @@ static void load_customer(struct ctx *c, cnode *n, struct sw_customer_conf *cu, 
     if (v[CK_FEE]) {
         load_fee(c, v[CK_FEE], cu);
     }
+    if (v[CK_ESCALATION]) {
+        get_escalation(c, v[CK_ESCALATION], &cu->escalation);
+    }
     if (v[CK_DEPLOYMENTS] && want_seq(c, v[CK_DEPLOYMENTS], "deployments")) {
         cnode *seq = v[CK_DEPLOYMENTS];
         struct idpos *ids = sw_xcalloc(seq->n + 1, sizeof(*ids));
@@ -1641,8 +2586,8 @@ static void load_check(struct ctx *c, cnode *n, struct sw_check_conf *ck, struct
 
 static void load_service(struct ctx *c, cnode *n, struct sw_service_conf *sv, struct idpos *ip)
 {
-    enum { SK_ID, SK_NAME, SK_AGGREGATE, SK_CHECKS, SK_N };
-    static const char *const names[] = {"id", "name", "aggregate", "checks"};
+    enum { SK_ID, SK_NAME, SK_AGGREGATE, SK_CHECKS, SK_ESCALATION, SK_N };
+    static const char *const names[] = {"id", "name", "aggregate", "checks", "escalation"};
     cnode *k[SK_N], *v[SK_N], *quorum = NULL;
 
     sv->line = n->line;
@@ -1679,6 +2624,9 @@ static void load_service(struct ctx *c, cnode *n, struct sw_service_conf *sv, st
         char b[80];
         ERR(c, v[SK_AGGREGATE], "bad aggregate %s (all, any or {quorum: N})",
             found(v[SK_AGGREGATE], b, sizeof(b)));
+    }
+    if (v[SK_ESCALATION]) {
+        get_escalation(c, v[SK_ESCALATION], &sv->escalation);
     }
     need(c, n, v[SK_CHECKS], "checks");
     if (v[SK_CHECKS] && want_seq(c, v[SK_CHECKS], "checks")) {
@@ -2161,49 +3109,10 @@ static void load_tcp(struct ctx *c, cnode *map, cnode **v, struct sw_check_conf 
 
 static void load_exec(struct ctx *c, cnode *map, cnode **v, struct sw_check_conf *ck)
 {
-    cnode *seq = v[K_COMMAND];
-    struct stat st;
-    bool ok = true;
-
-    need(c, map, seq, "command");
-    if (!seq || !want_seq(c, seq, "command")) {
-        return;
+    need(c, map, v[K_COMMAND], "command");
+    if (v[K_COMMAND]) {
+        get_argv(c, v[K_COMMAND], &ck->argv, &ck->argc);
     }
-    if (seq->n == 0) {
-        ERR(c, seq, "'command' must not be empty");
-        return;
-    }
-    if (seq->n > MAX_ARGS) {
-        ERR(c, seq, "'command' has more than %d arguments", MAX_ARGS);
-        return;
-    }
-    for (size_t i = 0; i < seq->n; i++) {
-        const char *s;
-        ok = get_str(c, "command", seq->kids[i], MAX_ARG_LEN, 0, &s) && ok;
-    }
-    if (!ok) {
-        return;
-    }
-    cnode *a0 = seq->kids[0];
-    if (a0->s[0] != '/') {
-        char b[80];
-        ERR(c, a0, "the command must start with an absolute path, found %s",
-            found(a0, b, sizeof(b)));
-        return;
-    }
-    if (stat(a0->s, &st) == -1) {
-        ERR(c, a0, "cannot run '%s': %s", a0->s, strerror(errno));
-        return;
-    }
-    if (!S_ISREG(st.st_mode) || access(a0->s, X_OK) == -1) {
-        ERR(c, a0, "cannot run '%s': not an executable file", a0->s);
-        return;
-    }
-    ck->argv = sw_xcalloc(seq->n + 1, sizeof(char *));
-    for (size_t i = 0; i < seq->n; i++) {
-        ck->argv[i] = sw_xstrdup(seq->kids[i]->s);
-    }
-    ck->argc = seq->n;
 }
 
 static void load_check(struct ctx *c, cnode *n, struct sw_check_conf *ck, struct idpos *ip)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* test_config.c: unit tests of src/config: the issue's example loads with exact values,
  * every class of error gives its exact "FILE:LINE:COL: message", relative paths, secrets,
- * fingerprints and lookups; contracts, customers' SLA keys and maintenance windows (issue 3). */
+ * fingerprints and lookups; contracts, customers' SLA keys and maintenance windows (issue 3);
+ * engineers, channels, rotations and escalation policies (issue 4). */
 #include <errno.h>
 #include <limits.h>
 #include <setjmp.h>
@@ -1486,6 +1487,475 @@ static void test_sla_fingerprint(void **state)
     sw_config_unref(b);
 }
 
+/* ---- on call (issue 4) ---- */
+
+/* The issue's section 6 as written, with bob and carol defined (participants and overrides
+ * must name engineers) and the secret files in a temporary directory instead of
+ * /etc/stackward. */
+static const char oncall_issue[] =
+    "engineers:\n"
+    "  - id: alice\n"
+    "    name: Alice Example\n"
+    "    timezone: Europe/Berlin\n"
+    "    working_hours: {days: mon-fri, start: \"09:00\", end: \"18:00\"}\n"
+    "    contacts: [{channel: ops-webhook}, {channel: mail, address: alice@example.com}]\n"
+    "  - {id: bob, timezone: America/New_York}\n"
+    "  - {id: carol}\n"
+    "channels:\n"
+    "  - {id: ops-webhook, type: webhook, url: \"http://127.0.0.1:9000/hook\", format: json}\n"
+    "  - {id: chat, type: webhook, url_file: %s/chat-url, format: slack}\n"
+    "  - {id: mail, type: email, smtp: \"smtp://127.0.0.1:2525\", from: stackward@example.com,\n"
+    "     username_env: SW_TEST_SMTP_USER, password_file: %s/smtp.pass}\n"
+    "rotations:\n"
+    "  - id: primary\n"
+    "    timezone: Europe/Berlin\n"
+    "    period: weekly                      # daily | weekly | {days: N}\n"
+    "    handoff: {day: monday, time: \"09:00\"}\n"
+    "    start: 2026-01-05                   # first shift: the first participant\n"
+    "    participants: [alice, bob]\n"
+    "    overrides:\n"
+    "      - {engineer: carol, from: \"2026-12-24T00:00:00+01:00\", to: "
+    "\"2026-12-27T00:00:00+01:00\"}\n"
+    "escalation_policies:\n"
+    "  - id: default\n"
+    "    steps:\n"
+    "      - {notify: {rotation: primary}, wait: 15m}\n"
+    "      - {notify: {engineer: carol}, wait: 15m}\n"
+    "    repeat: 2\n"
+    "customers:\n"
+    "  - id: acme\n"
+    "    escalation: default\n";
+
+static void test_oncall_issue(void **state)
+{
+    char tmpl[] = "/tmp/sw-config-XXXXXX";
+    char *dir, *text, *chat, *pass;
+    struct sw_config *c;
+    const struct sw_engineer_conf *en;
+    const struct sw_channel_conf *ch;
+    const struct sw_rotation_conf *rc;
+    const struct sw_escalation_conf *ec;
+    const char *who = NULL;
+    struct sw_esc_event ev[8];
+    size_t n = 0;
+
+    (void)state;
+    dir = mkdtemp(tmpl);
+    assert_non_null(dir);
+    chat = write_file(dir, "chat-url", "https://chat.example/hooks/T0/B0/secret\n", 0600);
+    pass = write_file(dir, "smtp.pass", "smtp-s3cret\n", 0600);
+    setenv("SW_TEST_SMTP_USER", "stackward-mailer", 1);
+    text = sw_xasprintf(oncall_issue, dir, dir);
+    c = parse_ok(text);
+
+    /* engineers */
+    assert_int_equal(c->n_engineers, 3);
+    en = &c->engineers[0];
+    assert_string_equal(en->id, "alice");
+    assert_string_equal(en->name, "Alice Example");
+    assert_string_equal(en->timezone, "Europe/Berlin");
+    assert_true(en->has_working_hours);
+    assert_int_equal(en->work_days, 0x3E); /* Monday (bit 1) .. Friday (bit 5) */
+    assert_int_equal(en->work_start_s, 9 * 3600);
+    assert_int_equal(en->work_end_s, 18 * 3600);
+    assert_int_equal(en->n_contacts, 2);
+    assert_ptr_equal(en->contacts[0].channel, &c->channels[0]);
+    assert_null(en->contacts[0].address);
+    assert_ptr_equal(en->contacts[1].channel, &c->channels[2]);
+    assert_string_equal(en->contacts[1].address, "alice@example.com");
+    assert_string_equal(c->engineers[1].name, "bob");
+    assert_string_equal(c->engineers[1].timezone, "America/New_York");
+    assert_false(c->engineers[1].has_working_hours);
+    assert_string_equal(c->engineers[2].timezone, "UTC");
+    assert_int_equal(c->engineers[2].n_contacts, 0);
+    assert_ptr_equal(sw_config_find_engineer(c, "carol"), &c->engineers[2]);
+    assert_null(sw_config_find_engineer(c, "dave"));
+
+    /* channels */
+    assert_int_equal(c->n_channels, 3);
+    ch = &c->channels[0];
+    assert_string_equal(ch->id, "ops-webhook");
+    assert_int_equal(ch->type, SW_CHANNEL_WEBHOOK);
+    assert_string_equal(sw_channel_type_name(ch->type), "webhook");
+    assert_string_equal(ch->url, "http://127.0.0.1:9000/hook");
+    assert_false(ch->url_secret);
+    assert_int_equal(ch->format, SW_WEBHOOK_JSON);
+    ch = &c->channels[1];
+    assert_string_equal(ch->url, "https://chat.example/hooks/T0/B0/secret");
+    assert_true(ch->url_secret);
+    assert_int_equal(ch->format, SW_WEBHOOK_SLACK);
+    ch = sw_config_find_channel(c, "mail");
+    assert_ptr_equal(ch, &c->channels[2]);
+    assert_int_equal(ch->type, SW_CHANNEL_EMAIL);
+    assert_string_equal(sw_channel_type_name(ch->type), "email");
+    assert_string_equal(ch->smtp, "smtp://127.0.0.1:2525");
+    assert_string_equal(ch->from, "stackward@example.com");
+    assert_int_equal(ch->n_to, 0);
+    assert_string_equal(ch->username, "stackward-mailer");
+    assert_string_equal(ch->password, "smtp-s3cret");
+    assert_null(ch->url);
+
+    /* the rotation, ready for ops.h */
+    assert_int_equal(c->n_rotations, 1);
+    rc = sw_config_find_rotation(c, "primary");
+    assert_ptr_equal(rc, &c->rotation_confs[0]);
+    assert_string_equal(rc->rot.id, "primary");
+    assert_string_equal(rc->rot.tz, "Europe/Berlin");
+    assert_int_equal(rc->rot.period, SW_ROT_WEEKLY);
+    assert_int_equal(rc->rot.handoff_wday, 1);
+    assert_int_equal(rc->rot.handoff_s, 32400);
+    assert_int_equal(rc->rot.start_y, 2026);
+    assert_int_equal(rc->rot.start_mon, 1);
+    assert_int_equal(rc->rot.start_day, 5);
+    assert_int_equal(rc->rot.n_participants, 2);
+    assert_string_equal(rc->rot.participants[0], "alice");
+    assert_string_equal(rc->rot.participants[1], "bob");
+    assert_ptr_equal(rc->rot.participants[1], c->engineers[1].id);
+    assert_int_equal(rc->rot.n_overrides, 1);
+    assert_ptr_equal(rc->rot.overrides[0].engineer, c->engineers[2].id);
+    assert_int_equal(rc->rot.overrides[0].from, 1798066800); /* 2026-12-23T23:00:00Z */
+    assert_int_equal(rc->rot.overrides[0].to, 1798326000);   /* 2026-12-26T23:00:00Z */
+    assert_memory_equal(&c->rotations[0], &rc->rot, sizeof(rc->rot));
+    assert_int_equal(sw_rotation_validate(&c->rotations[0], NULL, 0), 0);
+    assert_int_equal(sw_rotation_oncall(&c->rotations[0], 1798200000, &who), 0);
+    assert_string_equal(who, "carol"); /* 2026-12-25T12:00:00Z: the override */
+    assert_int_equal(sw_rotation_oncall(&c->rotations[0], 1774852200, &who), 0);
+    assert_string_equal(who, "bob"); /* 2026-03-30T06:30:00Z: shift 11 ends at 07:00Z (CEST) */
+    assert_int_equal(sw_rotation_oncall(&c->rotations[0], 1774855800, &who), 0);
+    assert_string_equal(who, "alice"); /* 07:30Z, after the 09:00 CEST handoff: shift 12 */
+
+    /* the policy, ready for ops.h */
+    assert_int_equal(c->n_escalations, 1);
+    ec = sw_config_find_escalation(c, "default");
+    assert_ptr_equal(ec, &c->escalations[0]);
+    assert_string_equal(ec->policy.id, "default");
+    assert_int_equal(ec->policy.n_steps, 2);
+    assert_int_equal(ec->policy.repeat, 2);
+    assert_int_equal(ec->policy.steps[0].target.kind, SW_TARGET_ROTATION);
+    assert_ptr_equal(ec->policy.steps[0].target.id, rc->id);
+    assert_int_equal(ec->policy.steps[0].wait_s, 900);
+    assert_int_equal(ec->policy.steps[1].target.kind, SW_TARGET_ENGINEER);
+    assert_string_equal(ec->policy.steps[1].target.id, "carol");
+    assert_int_equal(ec->policy.steps[1].wait_s, 900);
+    assert_int_equal(sw_esc_events(&ec->policy, 1773136800, SW_OPS_NEVER, SW_OPS_NEVER,
+                                   SW_OPS_NEVER - 1, ev, 8, &n),
+                     0);
+    assert_int_equal(n, 6);
+    assert_int_equal(ev[5].t, 1773136800 + 75 * 60);
+    assert_ptr_equal(c->customers[0].escalation, ec);
+    assert_null(sw_config_find_escalation(c, "other"));
+
+    sw_config_unref(c);
+    free(text);
+    unsetenv("SW_TEST_SMTP_USER");
+    unlink(chat);
+    unlink(pass);
+    free(chat);
+    free(pass);
+    rmdir(dir);
+}
+
+#define ON_ENG                                                                                     \
+    "engineers:\n"                                                                                 \
+    "  - {id: alice}\n"                                                                            \
+    "  - {id: bob}\n"
+#define ON_ROT                                                                                     \
+    "rotations:\n"                                                                                 \
+    "  - {id: primary, timezone: UTC, period: daily, handoff: {time: '09:00'}, start: "            \
+    "2026-01-01, participants: [alice]}\n"
+
+/* Every other key and value form; the most specific escalation wins. */
+static void test_oncall_all_keys(void **state)
+{
+    struct sw_config *c;
+    const struct sw_channel_conf *ch;
+    const struct sw_engineer_conf *en;
+    const struct sw_customer_conf *cu;
+
+    (void)state;
+    setenv("SW_TEST_HOOK", "https://hooks.example/x?token=t", 1);
+    c = parse_ok("channels:\n"
+                 "  - {id: env-hook, type: webhook, url_env: SW_TEST_HOOK}\n"
+                 "  - {id: list, type: email, smtp: 'smtps://mail.example:465', from: "
+                 "a@example.com, to: [ops@example.com, b@example.com]}\n"
+                 "  - {id: one, type: email, smtp: 'smtp://mail.example', from: a@example.com, "
+                 "to: ops@example.com, username: bot, password_env: SW_TEST_HOOK}\n"
+                 "  - {id: run, type: command, command: [/bin/echo, paged]}\n"
+                 "engineers:\n"
+                 "  - id: alice\n"
+                 "    working_hours: {days: 'fri-mon, wed', start: '22:00', end: '23:59'}\n"
+                 "    contacts: [{channel: list}, {channel: run, address: '+49 170 000'}]\n"
+                 "  - {id: bob, working_hours: {days: sat, start: '00:00', end: '00:01'}}\n"
+                 "rotations:\n"
+                 "  - {id: daily, timezone: UTC, period: daily, handoff: {time: '09:00'}, start: "
+                 "2026-01-01, participants: [alice, bob, alice]}\n"
+                 "  - {id: three, timezone: America/New_York, period: {days: 3}, handoff: {time: "
+                 "'18:00'}, start: 2026-03-07, participants: [bob], overrides: []}\n"
+                 "escalation_policies:\n"
+                 "  - {id: p1, steps: [{notify: {channel: run}, wait: 0}]}\n"
+                 "  - {id: p2, steps: [{notify: {rotation: three}, wait: 1h}], repeat: 100}\n"
+                 "  - {id: p3, steps: [{notify: {engineer: bob}, wait: 30d}], repeat: 0}\n"
+                 "customers:\n"
+                 "  - id: acme\n"
+                 "    escalation: p1\n"
+                 "    deployments:\n"
+                 "      - id: fra1\n"
+                 "        escalation: p2\n"
+                 "        services:\n"
+                 "          - {id: own, escalation: p3, checks: [{id: a, type: passive}]}\n"
+                 "          - {id: dep, checks: [{id: a, type: passive}]}\n"
+                 "      - id: ams1\n"
+                 "        services:\n"
+                 "          - {id: cust, checks: [{id: a, type: passive}]}\n"
+                 "  - id: other\n"
+                 "    deployments:\n"
+                 "      - {id: x, services: [{id: none, checks: [{id: a, type: passive}]}]}\n");
+    ch = &c->channels[0];
+    assert_string_equal(ch->url, "https://hooks.example/x?token=t");
+    assert_true(ch->url_secret);
+    assert_int_equal(ch->format, SW_WEBHOOK_JSON);
+    ch = &c->channels[1];
+    assert_string_equal(ch->smtp, "smtps://mail.example:465");
+    assert_int_equal(ch->n_to, 2);
+    assert_string_equal(ch->to[0], "ops@example.com");
+    assert_string_equal(ch->to[1], "b@example.com");
+    assert_null(ch->to[2]);
+    assert_null(ch->username);
+    assert_null(ch->password);
+    ch = &c->channels[2];
+    assert_int_equal(ch->n_to, 1);
+    assert_string_equal(ch->to[0], "ops@example.com");
+    assert_string_equal(ch->username, "bot");
+    assert_string_equal(ch->password, "https://hooks.example/x?token=t");
+    ch = &c->channels[3];
+    assert_int_equal(ch->type, SW_CHANNEL_COMMAND);
+    assert_string_equal(sw_channel_type_name(ch->type), "command");
+    assert_int_equal(ch->argc, 2);
+    assert_string_equal(ch->argv[0], "/bin/echo");
+    assert_string_equal(ch->argv[1], "paged");
+    assert_null(ch->argv[2]);
+    en = &c->engineers[0];
+    assert_string_equal(en->name, "alice");
+    assert_int_equal(en->work_days, (1u << 5) | (1u << 6) | (1u << 0) | (1u << 1) | (1u << 3));
+    assert_int_equal(en->work_start_s, 22 * 3600);
+    assert_int_equal(en->work_end_s, 23 * 3600 + 59 * 60);
+    assert_null(en->contacts[0].address); /* the list channel has its own recipients */
+    assert_string_equal(en->contacts[1].address, "+49 170 000");
+    assert_int_equal(c->engineers[1].work_days, 1u << 6);
+    assert_int_equal(c->rotations[0].period, SW_ROT_DAILY);
+    assert_int_equal(c->rotations[0].n_participants, 3);
+    assert_int_equal(c->rotations[1].period, SW_ROT_DAYS);
+    assert_int_equal(c->rotations[1].days, 3);
+    assert_int_equal(c->rotations[1].handoff_s, 18 * 3600);
+    assert_int_equal(c->rotations[1].n_overrides, 0);
+    assert_int_equal(c->escalations[0].policy.steps[0].target.kind, SW_TARGET_CHANNEL);
+    assert_string_equal(c->escalations[0].policy.steps[0].target.id, "run");
+    assert_int_equal(c->escalations[0].policy.steps[0].wait_s, 0);
+    assert_int_equal(c->escalations[0].policy.repeat, 0);
+    assert_int_equal(c->escalations[1].policy.repeat, 100);
+    assert_int_equal(c->escalations[2].policy.steps[0].wait_s, 30 * 86400);
+
+    /* the most specific wins: service, then deployment, then customer; else none */
+    cu = sw_config_find_customer(c, "acme");
+    assert_ptr_equal(cu->escalation, &c->escalations[0]);
+    assert_ptr_equal(cu->deployments[0].escalation, &c->escalations[1]);
+    assert_null(cu->deployments[1].escalation);
+    assert_ptr_equal(sw_config_escalation_for(c, sw_config_find_service(c, "acme/fra1/own")),
+                     &c->escalations[2]);
+    assert_ptr_equal(sw_config_escalation_for(c, sw_config_find_service(c, "acme/fra1/dep")),
+                     &c->escalations[1]);
+    assert_ptr_equal(sw_config_escalation_for(c, sw_config_find_service(c, "acme/ams1/cust")),
+                     &c->escalations[0]);
+    assert_null(sw_config_escalation_for(c, sw_config_find_service(c, "other/x/none")));
+    assert_null(sw_config_escalation_for(c, NULL));
+    sw_config_unref(c);
+    unsetenv("SW_TEST_HOOK");
+
+    /* none of it: empty lists */
+    c = parse_ok("engineers: []\nchannels: []\nrotations: []\nescalation_policies: []\n");
+    assert_int_equal(c->n_engineers + c->n_channels + c->n_rotations + c->n_escalations, 0);
+    assert_null(sw_config_find_rotation(c, "x"));
+    sw_config_unref(c);
+}
+
+/* References: unknown channel, engineer, rotation, policy; duplicates; missing url. */
+static void test_oncall_err_refs(void **state)
+{
+    (void)state;
+    check_errors(
+        "engineers:\n"
+        "  - {id: alice, contacts: [{channel: nope}]}\n"
+        "  - {id: alice}\n"
+        "  - {id: bob, timezone: Mars/Olympus}\n"
+        "channels:\n"
+        "  - {id: hook, type: webhook, format: json}\n"
+        "  - {id: hook, type: command, command: [/bin/true]}\n"
+        "rotations:\n"
+        "  - {id: r1, timezone: Europe/Atlantis, period: weekly, handoff: {day: monday, time: "
+        "'09:00'}, start: 2026-01-05, participants: []}\n"
+        "  - id: r2\n"
+        "    timezone: UTC\n"
+        "    period: weekly\n"
+        "    handoff: {day: monday, time: '09:00'}\n"
+        "    start: 2026-01-05\n"
+        "    participants: [alice, dave]\n"
+        "    overrides: [{engineer: erin, from: '2026-01-10T00:00:00Z', to: "
+        "'2026-01-09T00:00:00+01:00'}]\n"
+        "  - {id: r2, timezone: UTC, period: daily, handoff: {time: '09:00'}, start: 2026-01-05, "
+        "participants: [bob]}\n"
+        "escalation_policies:\n"
+        "  - id: p\n"
+        "    steps:\n"
+        "      - {notify: {rotation: nope}, wait: 5m}\n"
+        "      - {notify: {engineer: nope}, wait: 5m}\n"
+        "      - {notify: {channel: nope}, wait: 5m}\n"
+        "  - {id: p, steps: [{notify: {channel: hook}, wait: 1m}]}\n"
+        "customers:\n"
+        "  - {id: acme, escalation: nope}\n",
+        "t.yaml:2:38: unknown channel 'nope' (not defined under 'channels')\n"
+        "t.yaml:3:10: duplicate engineer id 'alice' (first at t.yaml:2:10)\n"
+        "t.yaml:4:25: unknown timezone 'Mars/Olympus'\n"
+        "t.yaml:6:5: a webhook channel needs 'url', 'url_file' or 'url_env'\n"
+        "t.yaml:7:10: duplicate channel id 'hook' (first at t.yaml:6:10)\n"
+        "t.yaml:9:24: unknown timezone 'Europe/Atlantis'\n"
+        "t.yaml:9:129: a rotation needs at least one participant\n"
+        "t.yaml:15:27: unknown engineer 'dave' (not defined under 'engineers')\n"
+        "t.yaml:16:28: unknown engineer 'erin' (not defined under 'engineers')\n"
+        "t.yaml:16:68: 'to' (2026-01-08T23:00:00Z) must be after 'from' (2026-01-10T00:00:00Z)\n"
+        "t.yaml:17:10: duplicate rotation id 'r2' (first at t.yaml:10:9)\n"
+        "t.yaml:21:29: unknown rotation 'nope' (not defined under 'rotations')\n"
+        "t.yaml:22:29: unknown engineer 'nope' (not defined under 'engineers')\n"
+        "t.yaml:23:28: unknown channel 'nope' (not defined under 'channels')\n"
+        "t.yaml:24:10: duplicate escalation policy id 'p' (first at t.yaml:19:9)\n"
+        "t.yaml:26:28: unknown escalation policy 'nope' (not defined under "
+        "'escalation_policies')\n");
+}
+
+/* Channels: inline secrets, bad addresses and URLs, unreadable secrets, keys of another
+ * type, contacts that cannot be reached. */
+static void test_oncall_err_channels(void **state)
+{
+    (void)state;
+    unsetenv("SW_TEST_UNSET_VAR");
+    check_errors(
+        "channels:\n"
+        "  - {id: a, type: email, smtp: 'smtp://h:25', from: x@example.com, username: u, "
+        "password: hunter2}\n"
+        "  - {id: b, type: email, smtp: 'http://h', from: nobody}\n"
+        "  - {id: c, type: email, smtp: 'smtp://u:p@h:25', from: x@example.com, username: u}\n"
+        "  - {id: d, type: webhook, url: 'ftp://x', smtp: 'smtp://h'}\n"
+        "  - {id: e, type: webhook, url_file: /nonexistent/url}\n"
+        "  - {id: f, type: webhook, url_env: SW_TEST_UNSET_VAR, url: 'http://x/'}\n"
+        "  - {id: g, type: command, command: [bin/true]}\n"
+        "  - {id: h, type: pager}\n"
+        "  - {id: i, type: email, smtp: 'smtp://h/path', from: x@example.com, password_file: "
+        "/nonexistent/pw}\n"
+        "  - {id: j, type: webhook}\n"
+        "engineers:\n"
+        "  - {id: z, contacts: [{channel: b, address: not-an-email}]}\n"
+        "  - {id: y, contacts: [{channel: a}]}\n",
+        "t.yaml:2:81: 'password' is not allowed: secrets are never inline (use password_file or "
+        "password_env)\n"
+        "t.yaml:3:32: bad SMTP URL (smtp://HOST:PORT, or smtps://HOST:PORT for TLS from the "
+        "start)\n"
+        "t.yaml:3:50: bad email address 'nobody' for 'from' (e.g. oncall@example.com)\n"
+        "t.yaml:4:32: bad SMTP URL: credentials in the URL are not allowed (use username with "
+        "password_file or password_env)\n"
+        "t.yaml:4:72: 'username' needs 'password_file' or 'password_env'\n"
+        "t.yaml:5:33: bad URL: the scheme must be http or https\n"
+        "t.yaml:5:44: key 'smtp' does not apply to a webhook channel\n"
+        "t.yaml:6:38: cannot read url_file '/nonexistent/url': No such file or directory\n"
+        "t.yaml:7:28: use only one of 'url' and 'url_env'\n"
+        "t.yaml:8:38: the command must start with an absolute path, found 'bin/true'\n"
+        "t.yaml:9:19: bad type 'pager' (webhook, email or command)\n"
+        "t.yaml:10:32: bad SMTP URL: only smtp://HOST:PORT, without a path or a query\n"
+        "t.yaml:10:70: 'password_file' needs 'username', 'username_file' or 'username_env'\n"
+        "t.yaml:10:85: cannot read password_file '/nonexistent/pw': No such file or directory\n"
+        "t.yaml:11:5: a webhook channel needs 'url', 'url_file' or 'url_env'\n"
+        "t.yaml:13:46: bad email address 'not-an-email' for 'address' (e.g. oncall@example.com)\n"
+        "t.yaml:14:24: a contact on email channel 'a' needs an 'address'\n");
+}
+
+/* Rotations and working hours: every value checked. */
+static void test_oncall_err_rotations(void **state)
+{
+    (void)state;
+    check_errors(
+        "engineers:\n"
+        "  - {id: alice}\n"
+        "  - {id: bob, working_hours: {days: 'mon-xyz', start: '18:00', end: '09:00'}}\n"
+        "  - {id: carol, working_hours: {days: mon, start: '18:00', end: '09:00'}}\n"
+        "  - {id: dave, working_hours: {days: mon}}\n"
+        "rotations:\n"
+        "  - {id: r1, timezone: UTC, period: hourly, handoff: {time: '9:00'}, start: 2026-02-30, "
+        "participants: [alice]}\n"
+        "  - {id: r2, timezone: UTC, period: daily, handoff: {day: monday, time: '09:00'}, start: "
+        "2026-01-01, participants: [alice]}\n"
+        "  - {id: r3, timezone: UTC, period: weekly, handoff: {time: '09:00'}, start: 2026-01-01, "
+        "participants: [alice]}\n"
+        "  - {id: r4, timezone: UTC, period: {days: 0}, handoff: {time: '24:00'}, start: "
+        "2026-01-01, participants: alice}\n"
+        "  - {id: r5, timezone: UTC, period: weekly, handoff: {day: someday, time: '09:00'}, "
+        "start: 2026-01-01, participants: [alice], overrides: [{engineer: alice, from: "
+        "yesterday, to: '2026-01-02T00:00:00Z'}, {engineer: alice, from: "
+        "'2026-01-02T00:00:00Z', to: '2026-01-02T00:00:00Z'}]}\n"
+        "  - {id: r6}\n",
+        "t.yaml:3:37: bad days 'mon-xyz' (day names and ranges, e.g. mon-fri or sat,sun)\n"
+        "t.yaml:4:65: 'end' (09:00) must be after 'start' (18:00) on the same day\n"
+        "t.yaml:5:31: missing required key 'start'\n"
+        "t.yaml:5:31: missing required key 'end'\n"
+        "t.yaml:7:37: bad period 'hourly' (daily, weekly or {days: N})\n"
+        "t.yaml:7:61: bad time of day '9:00' for 'time' (\"HH:MM\" from 00:00 to 23:59)\n"
+        "t.yaml:7:77: bad date '2026-02-30' for 'start' (YYYY-MM-DD, a real date from 1970 to "
+        "9000)\n"
+        "t.yaml:8:54: 'day' applies only to a weekly rotation\n"
+        "t.yaml:9:54: a weekly rotation's 'handoff' needs a 'day'\n"
+        "t.yaml:10:44: 'days' must be between 1 and 366, found '0'\n"
+        "t.yaml:10:64: bad time of day '24:00' for 'time' (\"HH:MM\" from 00:00 to 23:59)\n"
+        "t.yaml:10:107: 'participants' must be a list, found 'alice'\n"
+        "t.yaml:11:60: bad day 'someday' (monday, tuesday, ... sunday)\n"
+        "t.yaml:11:163: bad time 'yesterday' for 'from' (ISO 8601 with a zone, e.g. "
+        "2026-10-05T10:15:00Z)\n"
+        "t.yaml:11:255: 'to' (2026-01-02T00:00:00Z) must be after 'from' (2026-01-02T00:00:00Z)\n"
+        "t.yaml:12:5: missing required key 'timezone'\n"
+        "t.yaml:12:5: missing required key 'period'\n"
+        "t.yaml:12:5: missing required key 'handoff'\n"
+        "t.yaml:12:5: missing required key 'start'\n"
+        "t.yaml:12:5: missing required key 'participants'\n");
+}
+
+/* Escalation policies: steps, targets, waits and repeats. */
+static void test_oncall_err_policies(void **state)
+{
+    (void)state;
+    check_errors(ON_ENG ON_ROT "escalation_policies:\n"
+                               "  - {id: p1, steps: []}\n"
+                               "  - {id: p2, steps: [{notify: {rotation: primary, engineer: "
+                               "alice}, wait: 1m}]}\n"
+                               "  - {id: p3, steps: [{notify: {}, wait: 1m}, {notify: {engineer: "
+                               "alice}}]}\n"
+                               "  - {id: p4, steps: [{notify: {engineer: alice}, wait: 31d}], "
+                               "repeat: 101}\n"
+                               "  - {id: p5, steps: [{notify: {engineer: alice}, wait: 0}], "
+                               "repeat: 1}\n"
+                               "  - {id: p6, steps: [{notify: {engineer: alice}, wait: 1m, when: "
+                               "now}]}\n"
+                               "  - {id: p7}\n"
+                               "  - {steps: {notify: {engineer: bob}}}\n",
+                 "t.yaml:7:21: an escalation policy needs at least one step\n"
+                 "t.yaml:8:51: 'notify' names one target, found 'rotation' and 'engineer'\n"
+                 "t.yaml:9:31: 'notify' needs one of 'rotation', 'engineer' or 'channel'\n"
+                 "t.yaml:9:46: missing required key 'wait'\n"
+                 "t.yaml:10:56: 'wait' must be at most 30d\n"
+                 "t.yaml:10:71: 'repeat' must be between 0 and 100, found '101'\n"
+                 "t.yaml:11:5: escalation policy p5 repeats but its waits add up to 0 s: every "
+                 "round would page at the same instant\n"
+                 "t.yaml:12:60: unknown key 'when' in a step\n"
+                 "t.yaml:13:5: missing required key 'steps'\n"
+                 "t.yaml:14:5: missing required key 'id'\n"
+                 "t.yaml:14:13: 'steps' must be a list, found a mapping\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1517,6 +1987,12 @@ int main(void)
         cmocka_unit_test(test_sla_err_customers),
         cmocka_unit_test(test_sla_err_maintenance),
         cmocka_unit_test(test_sla_fingerprint),
+        cmocka_unit_test(test_oncall_issue),
+        cmocka_unit_test(test_oncall_all_keys),
+        cmocka_unit_test(test_oncall_err_refs),
+        cmocka_unit_test(test_oncall_err_channels),
+        cmocka_unit_test(test_oncall_err_rotations),
+        cmocka_unit_test(test_oncall_err_policies),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
