@@ -311,14 +311,20 @@ static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char 
 
 /* ---- handlers ---- */
 
-static const struct sw_service_status *find_service(const struct sw_status *st, const char *path)
+/* True when the check or service path exists and belongs to customer (any when NULL). */
+static bool visible(const struct sw_config *cfg, enum sw_object_kind kind, const char *path,
+                    const char *customer)
 {
-    for (size_t i = 0; i < st->n_services; i++) {
-        if (strcmp(st->services[i].conf->path, path) == 0) {
-            return &st->services[i];
-        }
+    const struct sw_customer_conf *cu = NULL;
+
+    if (kind == SW_OBJ_CHECK) {
+        const struct sw_check_conf *c = sw_config_find_check(cfg, path);
+        cu = c ? c->customer : NULL;
+    } else {
+        const struct sw_service_conf *sv = sw_config_find_service(cfg, path);
+        cu = sv ? sv->customer : NULL;
     }
-    return NULL;
+    return cu && (!customer || strcmp(cu->id, customer) == 0);
 }
 
 static enum MHD_Result get_history(struct sw_api *api, struct MHD_Connection *conn,
@@ -411,47 +417,36 @@ static enum MHD_Result handle_get(struct sw_api *api, struct MHD_Connection *con
     case R_CHECKS:
         sw_api_json_checks(st, customer, &out);
         break;
-    case R_CHECK: {
-        const struct sw_check_status *c = sw_status_find_check(st, q->rest);
-
-        if (c && (!customer || strcmp(c->conf->customer->id, customer) == 0)) {
-            sw_api_json_check(st, c, &out);
-            break;
-        }
-        if (strlen(q->rest) > 8 && strcmp(q->rest + strlen(q->rest) - 8, "/history") == 0) {
-            char *path = sw_xstrndup(q->rest, strlen(q->rest) - 8);
-
-            c = sw_status_find_check(st, path);
-            if (c && (!customer || strcmp(c->conf->customer->id, customer) == 0)) {
-                ret = get_history(api, conn, SW_OBJ_CHECK, path);
-                free(path);
-                goto out;
-            }
-            free(path);
-        }
-        ret = respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "no check '%s'", q->rest);
-        goto out;
-    }
+    case R_CHECK:
     case R_SERVICE: {
-        const struct sw_service_status *s = find_service(st, q->rest);
+        enum sw_object_kind kind = q->route == R_CHECK ? SW_OBJ_CHECK : SW_OBJ_SERVICE;
+        size_t len = strlen(q->rest);
+        bool ok;
 
-        if (s && (!customer || strcmp(s->conf->customer->id, customer) == 0)) {
-            sw_api_json_service(st, s, &out);
+        if (visible(st->cfg, kind, q->rest, customer)) {
+            if (kind == SW_OBJ_CHECK) {
+                sw_api_json_check(st, sw_status_find_check(st, q->rest), &out);
+            } else {
+                sw_api_json_service(
+                    st, &st->services[sw_config_find_service(st->cfg, q->rest)->index], &out);
+            }
             break;
         }
-        if (strlen(q->rest) > 8 && strcmp(q->rest + strlen(q->rest) - 8, "/history") == 0) {
-            char *path = sw_xstrndup(q->rest, strlen(q->rest) - 8);
+        /* a path that ends in /history, unless an object of that name exists (above) */
+        if (len > 8 && strcmp(q->rest + len - 8, "/history") == 0) {
+            char *path = sw_xstrndup(q->rest, len - 8);
 
-            s = find_service(st, path);
-            if (s && (!customer || strcmp(s->conf->customer->id, customer) == 0)) {
-                ret = get_history(api, conn, SW_OBJ_SERVICE, path);
-                free(path);
-                goto out;
+            ok = visible(st->cfg, kind, path, customer);
+            if (ok) {
+                ret = get_history(api, conn, kind, path);
             }
             free(path);
+            if (ok) {
+                goto out;
+            }
         }
-        ret =
-            respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "no service '%s'", q->rest);
+        ret = respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "no %s '%s'",
+                            kind == SW_OBJ_CHECK ? "check" : "service", q->rest);
         goto out;
     }
     default:
