@@ -15,6 +15,7 @@
 #define PRUNE_EVERY_MS 60000 /* small, frequent prunes keep each one cheap */
 #define FUTURE_SLACK_MS 300000
 #define WAIT_SCAN_MAX 256
+#define TICK_MS 10 /* scheduling granularity, ms */
 #define SAVE_EVERY_MS 15000 /* an unchanged active check's state is saved this often */
 
 struct svc_rt;
@@ -525,8 +526,13 @@ static void on_due(uv_timer_t *h)
 
 static void schedule_at(struct check_rt *rt, int64_t due_ms, int64_t now_ms)
 {
+    /* Timers fire on TICK_MS boundaries: runs due within the same tick start together in one
+     * wake-up of the loop, and their sockets are then polled together (fewer system calls
+     * per check), for at most TICK_MS of lateness. */
+    int64_t fire = (due_ms + TICK_MS - 1) / TICK_MS * TICK_MS;
+
     rt->due_ms = due_ms;
-    uv_timer_start(&rt->timer, on_due, (uint64_t)(due_ms > now_ms ? due_ms - now_ms : 0), 0);
+    uv_timer_start(&rt->timer, on_due, (uint64_t)(fire > now_ms ? fire - now_ms : 0), 0);
 }
 
 static void schedule_next(struct check_rt *rt, int64_t now_ms)
