@@ -15,7 +15,7 @@
 #define PRUNE_EVERY_MS 60000 /* small, frequent prunes keep each one cheap */
 #define FUTURE_SLACK_MS 300000
 #define WAIT_SCAN_MAX 256
-#define TICK_MS 10 /* scheduling granularity, ms */
+#define TICK_MS 10          /* scheduling granularity, ms */
 #define SAVE_EVERY_MS 15000 /* an unchanged active check's state is saved this often */
 
 struct svc_rt;
