@@ -36,6 +36,7 @@ struct check_rt {
     bool stale;
     bool interval_open; /* an interval for this check is open in the store */
     bool removed;       /* gone from the config: freed once idle */
+    bool taken;         /* during a reload: kept by the new config */
     int64_t saved_ms;   /* when the state was last queued to the store */
     uint64_t saved_key; /* what of the state was saved then (see state_key()) */
 };
@@ -171,8 +172,9 @@ static void take_snapshot(struct check_rt *rt, struct sw_check_snapshot *snap)
     snap->perfdata = NULL;
 }
 
-/* Builds e->checks and e->svcs for cfg, reusing rt objects of old checks by path. Returns
- * the old check array (entries not reused are NULLed out of it by the caller's sweep). */
+/* Builds e->checks and e->svcs for cfg, reusing the run-time objects of old (path -> rt) by
+ * path. Every object kept or made is marked taken, so the caller can release the old ones
+ * that were not, and then clears the marks. */
 static void build_runtime(struct sw_engine *e, struct sw_config *cfg, struct sw_map *old)
 {
     e->n_checks = cfg->n_checks;
@@ -185,14 +187,14 @@ static void build_runtime(struct sw_engine *e, struct sw_config *cfg, struct sw_
         if (rt && !rt->removed) {
             bool same = rt->conf->fingerprint == c->fingerprint;
             rt->conf = c;
-            rt->removed = true; /* marks "taken" for the sweep below; reset after */
+            rt->taken = true;
             rt->phase_ms = sw_schedule_phase(c->path, c->interval_ms);
             if (!same) {
                 rt->due_ms = -1; /* reschedule */
             }
         } else {
             rt = rt_new(e, c);
-            rt->removed = true;
+            rt->taken = true;
             rt->due_ms = -1;
         }
         e->checks[i] = rt;
@@ -791,7 +793,7 @@ int sw_engine_new(uv_loop_t *loop, struct sw_config *cfg, struct sw_store *store
     e->cfg = sw_config_ref(cfg);
     build_runtime(e, cfg, NULL);
     for (size_t i = 0; i < e->n_checks; i++) {
-        e->checks[i]->removed = false;
+        e->checks[i]->taken = false;
     }
     uv_timer_init(loop, &e->alive_timer);
     uv_timer_init(loop, &e->prune_timer);
@@ -893,8 +895,8 @@ int sw_engine_reload(struct sw_engine *e, struct sw_config *cfg)
     /* checks not taken by the new config are closed and released */
     for (size_t i = 0; i < n_old; i++) {
         struct check_rt *rt = old[i];
-        if (rt->removed) {
-            continue; /* taken */
+        if (rt->taken) {
+            continue;
         }
         if (rt->interval_open) {
             sw_store_close_interval(e->store, SW_OBJ_CHECK, rt->st.path, now / 1000);
@@ -921,7 +923,7 @@ int sw_engine_reload(struct sw_engine *e, struct sw_config *cfg)
     free(old_svcs);
     for (size_t i = 0; i < e->n_checks; i++) {
         struct check_rt *rt = e->checks[i];
-        rt->removed = false;
+        rt->taken = false;
         if (rt->due_ms == -1) {
             if (rt->st.has_state || rt->running) {
                 kept++;
