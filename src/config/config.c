@@ -225,6 +225,13 @@ void sw_cfg_free(struct sw_config *c)
         return;
     }
     free_oncall(c);
+    for (size_t i = 0; i < c->n_calendars; i++) {
+        free(c->calendars[i].id);
+        sw_cal_release(&c->calendars[i].cal);
+    }
+    free(c->calendars);
+    free(c->calendar_24x7.id);
+    sw_cal_release(&c->calendar_24x7.cal);
     for (size_t i = 0; i < c->n_contracts; i++) {
         free_contract(&c->contracts[i]);
     }
@@ -410,6 +417,32 @@ struct sw_contract_conf *sw_config_find_contract(const struct sw_config *c, cons
         }
     }
     return NULL;
+}
+
+/* Scans: a handful of calendars. */
+const struct sw_calendar_conf *sw_config_find_calendar(const struct sw_config *c, const char *id)
+{
+    if (!c || !id) {
+        return NULL;
+    }
+    if (c->calendar_24x7.id && strcmp(c->calendar_24x7.id, id) == 0) {
+        return &c->calendar_24x7;
+    }
+    for (size_t i = 0; i < c->n_calendars; i++) {
+        if (c->calendars[i].id && strcmp(c->calendars[i].id, id) == 0) {
+            return &c->calendars[i];
+        }
+    }
+    return NULL;
+}
+
+const struct sw_support_conf *sw_config_support_for(const struct sw_contract_conf *ct, int severity)
+{
+    if (!ct || severity < SW_SUPPORT_SEVERITY_MIN || severity > SW_SUPPORT_SEVERITY_MAX ||
+        !ct->support[severity - 1].set) {
+        return NULL;
+    }
+    return &ct->support[severity - 1];
 }
 
 const struct sw_objective_conf *sw_config_objective_for(const struct sw_config *c,

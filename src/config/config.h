@@ -14,6 +14,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "cases/cases.h"
 #include "core/core.h"
 #include "ops/ops.h"
 
@@ -178,17 +179,45 @@ struct sw_credit_tier_conf {
     uint32_t credit_ppm; /* 1 .. 1,000,000 (10 % = 100,000) */
 };
 
+/* A business calendar (issue 5): cal is valid (sw_cal_validate()). The built-in 24x7 calendar
+ * is one too: id "24x7", cal.always, line 0. */
+struct sw_calendar_conf {
+    char *id;
+    struct sw_calendar cal;
+    int line; /* where the calendar starts in the file, 1-based; 0 for the built-in */
+    int col;
+};
+
+#define SW_SUPPORT_SEVERITY_MIN 1
+#define SW_SUPPORT_SEVERITY_MAX 4
+
+/* The support terms of one case severity: goals in business seconds on calendar. */
+struct sw_support_conf {
+    bool set;                                /* the contract has terms for this severity */
+    int64_t first_response_s;                /* s, 1s .. 3650d */
+    int64_t update_s;                        /* s, 1s .. 3650d; 0: no update cadence */
+    int64_t resolution_s;                    /* s, 1s .. 3650d */
+    const struct sw_calendar_conf *calendar; /* into the config's calendars, or its 24x7 */
+    int line;
+    int col;
+};
+
 struct sw_contract_conf {
     char *id;
     char *timezone;    /* IANA name for period boundaries; NULL: the customer's timezone */
     int64_t rolling_s; /* rolling period, s (1d .. 400d); 0: the calendar month (default) */
     struct sw_objective_conf *objectives;
-    size_t n_objectives;            /* >= 1 */
+    size_t n_objectives;            /* 0 only when the contract has support terms */
     enum sw_unknown_policy unknown; /* default SW_UNKNOWN_EXCLUDED */
     bool warning_is_down;           /* WARNING counts as down (default false: CRITICAL only) */
     int64_t min_outage_s;           /* s; a down run shorter than this counts as up (default 0) */
     struct sw_credit_tier_conf *credits;
     size_t n_credits; /* 0: no credits */
+    /* Support terms, support[severity - 1]; n_support of them are set (0: none). */
+    struct sw_support_conf support[SW_SUPPORT_SEVERITY_MAX];
+    size_t n_support;
+    bool auto_case_on_incident; /* an incident opens a severity-1 case (default false) */
+    uint32_t warn_ppm;          /* share of a goal that warns, 1 .. 1e6 (default 75 %) */
     int line;
     int col;
 };
@@ -319,7 +348,10 @@ struct sw_config {
     struct sw_customer_conf *customers;
     size_t n_customers;
 
-    struct sw_contract_conf *contracts; /* in file order */
+    struct sw_calendar_conf *calendars; /* in file order, without the built-in */
+    size_t n_calendars;
+    struct sw_calendar_conf calendar_24x7; /* the built-in "24x7" */
+    struct sw_contract_conf *contracts;    /* in file order */
     size_t n_contracts;
     struct sw_maint_conf *maintenance; /* in file order */
     size_t n_maintenance;
@@ -371,6 +403,12 @@ struct sw_check_conf *sw_config_find_check(const struct sw_config *c, const char
 struct sw_service_conf *sw_config_find_service(const struct sw_config *c, const char *path);
 struct sw_customer_conf *sw_config_find_customer(const struct sw_config *c, const char *id);
 struct sw_contract_conf *sw_config_find_contract(const struct sw_config *c, const char *id);
+/* A calendar by id, "24x7" included; NULL when absent. */
+const struct sw_calendar_conf *sw_config_find_calendar(const struct sw_config *c, const char *id);
+/* The support terms of ct for severity (1..4); NULL when ct is NULL, has none for it, or
+ * severity is out of range. */
+const struct sw_support_conf *sw_config_support_for(const struct sw_contract_conf *ct,
+                                                    int severity);
 
 /* The objective that covers service s: the first objective, in file order, of the contract of
  * s's customer with a glob that matches "DEPLOYMENT/SERVICE" (fnmatch(3) with FNM_PATHNAME,

@@ -1066,6 +1066,220 @@ static void load_credits(struct ctx *c, cnode *seq, struct sw_contract_conf *ct)
     }
 }
 
+/* ---- business calendars and support terms (issue 5) ---- */
+
+#define MAX_CALENDARS 1000
+#define MAX_HOURS 64    /* windows in one calendar's 'hours' list */
+#define MAX_SUPPORT 64  /* entries in a contract's 'support' list */
+#define CAL_ERR 256     /* bytes of a message from src/cases */
+#define CAL_24X7 "24x7" /* the built-in calendar's id */
+
+/* One {days, start, end} window. Each value is checked where it is written; what only the
+ * whole window can tell (start after end, an overlap) is reported at the window. */
+static void load_hours(struct ctx *c, cnode *n, struct sw_calendar *cal)
+{
+    enum { H_DAYS, H_START, H_END, H_N };
+    static const char *const names[] = {"days", "start", "end"};
+    cnode *k[H_N], *v[H_N];
+    const char *s[H_N] = {NULL, NULL, NULL};
+    char err[CAL_ERR];
+    bool ok = true;
+
+    if (!take_keys(c, n, "'hours'", "in 'hours'", names, H_N, k, v)) {
+        return;
+    }
+    for (int i = 0; i < H_N; i++) {
+        need(c, n, v[i], names[i]);
+        if (!v[i] || !get_str(c, names[i], v[i], 64, STR_NONEMPTY, &s[i])) {
+            ok = false;
+        }
+    }
+    if (s[H_DAYS]) {
+        unsigned days;
+        if (sw_cal_parse_days(s[H_DAYS], &days, err, sizeof(err)) < 0) {
+            ERR(c, v[H_DAYS], "%s", err);
+            ok = false;
+        }
+    }
+    for (int i = H_START; i <= H_END; i++) {
+        int32_t t;
+        if (s[i] && sw_cal_parse_time(s[i], i == H_END, &t, err, sizeof(err)) < 0) {
+            ERR(c, v[i], "%s", err);
+            ok = false;
+        }
+    }
+    if (ok && sw_cal_add_hours_str(cal, s[H_DAYS], s[H_START], s[H_END], err, sizeof(err)) < 0) {
+        ERR(c, n, "%s", err);
+    }
+}
+
+static void load_holidays(struct ctx *c, cnode *seq, struct sw_calendar *cal)
+{
+    char err[CAL_ERR];
+
+    if (!want_seq(c, seq, "holidays")) {
+        return;
+    }
+    if (seq->n > SW_CAL_HOLIDAYS_MAX) {
+        ERR(c, seq, "'holidays' has more than %d entries", SW_CAL_HOLIDAYS_MAX);
+        return;
+    }
+    for (size_t i = 0; i < seq->n; i++) {
+        const char *s;
+        if (get_str(c, "holidays", seq->kids[i], 64, STR_NONEMPTY, &s) &&
+            sw_cal_add_holiday_str(cal, s, err, sizeof(err)) < 0) {
+            ERR(c, seq->kids[i], "%s", err);
+        }
+    }
+}
+
+static void load_calendar(struct ctx *c, cnode *n, struct sw_calendar_conf *cc, struct idpos *ip)
+{
+    enum { CA_ID, CA_TZ, CA_HOURS, CA_HOLIDAYS, CA_N };
+    static const char *const names[] = {"id", "timezone", "hours", "holidays"};
+    cnode *k[CA_N], *v[CA_N];
+    char err[CAL_ERR];
+    const char *s;
+    size_t errors_before = c->e->n + c->e->dropped;
+
+    sw_cal_init(&cc->cal);
+    cc->line = n->line;
+    cc->col = n->col;
+    if (!take_keys(c, n, "a calendar", "in a calendar", names, CA_N, k, v)) {
+        return;
+    }
+    need(c, n, v[CA_ID], "id");
+    if (v[CA_ID] && get_id(c, v[CA_ID], &cc->id, ip) && strcmp(cc->id, CAL_24X7) == 0) {
+        ERR(c, v[CA_ID], "calendar id '" CAL_24X7 "' is reserved for the built-in calendar");
+    }
+    need(c, n, v[CA_TZ], "timezone");
+    if (v[CA_TZ] && get_str(c, "timezone", v[CA_TZ], 256, STR_NONEMPTY, &s) &&
+        sw_cal_set_tz(&cc->cal, s, err, sizeof(err)) < 0) {
+        ERR(c, v[CA_TZ], "%s", err);
+    }
+    need(c, n, v[CA_HOURS], "hours");
+    if (v[CA_HOURS] && v[CA_HOURS]->type == SW_CFG_SEQ) {
+        cnode *seq = v[CA_HOURS];
+        if (seq->n == 0) {
+            ERR(c, seq, "'hours' must not be empty");
+        } else if (seq->n > MAX_HOURS) {
+            ERR(c, seq, "'hours' has more than %d entries", MAX_HOURS);
+        } else {
+            for (size_t i = 0; i < seq->n; i++) {
+                load_hours(c, seq->kids[i], &cc->cal);
+            }
+        }
+    } else if (v[CA_HOURS]) {
+        load_hours(c, v[CA_HOURS], &cc->cal);
+    }
+    if (v[CA_HOLIDAYS]) {
+        load_holidays(c, v[CA_HOLIDAYS], &cc->cal);
+    }
+    /* the parts were checked one by one; the whole is checked only when they were fine */
+    if (c->e->n + c->e->dropped == errors_before &&
+        sw_cal_validate(&cc->cal, err, sizeof(err)) < 0) {
+        ERR(c, n, "%s", err);
+    }
+}
+
+static void load_calendars(struct ctx *c, cnode *seq)
+{
+    struct sw_config *cfg = c->cfg;
+    struct idpos *ids;
+
+    if (!want_seq(c, seq, "calendars")) {
+        return;
+    }
+    if (seq->n > MAX_CALENDARS) {
+        ERR(c, seq, "'calendars' has more than %d entries", MAX_CALENDARS);
+        return;
+    }
+    ids = sw_xcalloc(seq->n + 1, sizeof(*ids));
+    cfg->calendars = sw_xcalloc(seq->n + 1, sizeof(*cfg->calendars));
+    cfg->n_calendars = seq->n;
+    for (size_t i = 0; i < seq->n; i++) {
+        load_calendar(c, seq->kids[i], &cfg->calendars[i], &ids[i]);
+    }
+    check_dups(c, "calendar", ids, seq->n);
+    free(ids);
+}
+
+/* One {severity, first_response, update_every, resolution, calendar} entry into
+ * ct->support[severity - 1]; seen[] holds where each severity was first given. */
+static void load_support(struct ctx *c, cnode *n, struct sw_contract_conf *ct, cnode **seen)
+{
+    enum { SU_SEVERITY, SU_FIRST, SU_UPDATE, SU_RESOLUTION, SU_CALENDAR, SU_N };
+    static const char *const names[] = {"severity", "first_response", "update_every", "resolution",
+                                        "calendar"};
+    struct sw_support_conf su = {.set = true, .line = n->line, .col = n->col};
+    cnode *k[SU_N], *v[SU_N];
+    int sev = 0;
+    bool ok = true;
+    const char *s;
+
+    if (!take_keys(c, n, "a support entry", "in a support entry", names, SU_N, k, v)) {
+        return;
+    }
+    need(c, n, v[SU_SEVERITY], "severity");
+    need(c, n, v[SU_FIRST], "first_response");
+    need(c, n, v[SU_RESOLUTION], "resolution");
+    need(c, n, v[SU_CALENDAR], "calendar");
+    if (!v[SU_SEVERITY] || !get_intv(c, "severity", v[SU_SEVERITY], SW_SUPPORT_SEVERITY_MIN,
+                                     SW_SUPPORT_SEVERITY_MAX, &sev)) {
+        ok = false;
+    } else if (seen[sev - 1]) {
+        ERR(c, v[SU_SEVERITY], "duplicate severity %d in 'support' (first at %s:%d:%d)", sev,
+            c->e->file, seen[sev - 1]->line, seen[sev - 1]->col);
+        ok = false;
+    } else {
+        seen[sev - 1] = v[SU_SEVERITY];
+    }
+    ok = v[SU_FIRST] &&
+         get_seconds(c, "first_response", v[SU_FIRST], false, &su.first_response_s) && ok;
+    if (v[SU_UPDATE]) {
+        ok = get_seconds(c, "update_every", v[SU_UPDATE], false, &su.update_s) && ok;
+    }
+    ok = v[SU_RESOLUTION] &&
+         get_seconds(c, "resolution", v[SU_RESOLUTION], false, &su.resolution_s) && ok;
+    if (v[SU_CALENDAR] && get_str(c, "calendar", v[SU_CALENDAR], 1024, STR_NONEMPTY, &s)) {
+        char b[80];
+        su.calendar = sw_config_find_calendar(c->cfg, s);
+        if (!su.calendar) {
+            ERR(c, v[SU_CALENDAR],
+                "unknown calendar %s (not defined under 'calendars', nor the built-in " CAL_24X7
+                ")",
+                found(v[SU_CALENDAR], b, sizeof(b)));
+            ok = false;
+        }
+    } else {
+        ok = false;
+    }
+    if (ok) {
+        ct->support[sev - 1] = su;
+        ct->n_support++;
+    }
+}
+
+static void load_supports(struct ctx *c, cnode *seq, struct sw_contract_conf *ct)
+{
+    cnode *seen[SW_SUPPORT_SEVERITY_MAX] = {NULL};
+
+    if (!want_seq(c, seq, "support")) {
+        return;
+    }
+    if (seq->n == 0) {
+        ERR(c, seq, "'support' must not be empty (leave it out for no support terms)");
+        return;
+    }
+    if (seq->n > MAX_SUPPORT) {
+        ERR(c, seq, "'support' has more than %d entries", MAX_SUPPORT);
+        return;
+    }
+    for (size_t i = 0; i < seq->n; i++) {
+        load_support(c, seq->kids[i], ct, seen);
+    }
+}
+
 static void load_contract(struct ctx *c, cnode *n, struct sw_contract_conf *ct, struct idpos *ip)
 {
     enum {
@@ -1077,16 +1291,22 @@ static void load_contract(struct ctx *c, cnode *n, struct sw_contract_conf *ct, 
         CT_DOWN,
         CT_MIN_OUTAGE,
         CT_CREDITS,
+        CT_SUPPORT,
+        CT_AUTO_CASE,
+        CT_WARN_AT,
         CT_N
     };
-    static const char *const names[] = {"id",      "timezone",    "period",     "objectives",
-                                        "unknown", "down_states", "min_outage", "credits"};
+    static const char *const names[] = {
+        "id",          "timezone",   "period",  "objectives", "unknown",
+        "down_states", "min_outage", "credits", "support",    "auto_case_on_incident",
+        "warn_at"};
     static const char *const policies[] = {"excluded", "down", "up"};
     cnode *k[CT_N], *v[CT_N];
 
     ct->line = n->line;
     ct->col = n->col;
     ct->unknown = SW_UNKNOWN_EXCLUDED;
+    ct->warn_ppm = SW_CASE_WARN_DEFAULT_PPM;
     if (!take_keys(c, n, "a contract", "in a contract", names, CT_N, k, v)) {
         return;
     }
@@ -1100,7 +1320,9 @@ static void load_contract(struct ctx *c, cnode *n, struct sw_contract_conf *ct, 
     if (v[CT_PERIOD]) {
         load_period(c, v[CT_PERIOD], ct);
     }
-    need(c, n, v[CT_OBJECTIVES], "objectives");
+    if (!v[CT_OBJECTIVES] && !v[CT_SUPPORT]) {
+        ERR(c, n, "a contract needs 'objectives', 'support' or both");
+    }
     if (v[CT_OBJECTIVES] && want_seq(c, v[CT_OBJECTIVES], "objectives")) {
         cnode *seq = v[CT_OBJECTIVES];
         if (seq->n == 0) {
@@ -1129,6 +1351,22 @@ static void load_contract(struct ctx *c, cnode *n, struct sw_contract_conf *ct, 
     }
     if (v[CT_CREDITS]) {
         load_credits(c, v[CT_CREDITS], ct);
+    }
+    if (v[CT_SUPPORT]) {
+        load_supports(c, v[CT_SUPPORT], ct);
+    }
+    if (v[CT_AUTO_CASE]) {
+        get_bool(c, "auto_case_on_incident", v[CT_AUTO_CASE], &ct->auto_case_on_incident);
+    }
+    if (v[CT_WARN_AT]) {
+        uint32_t ppm;
+        if (get_percent(c, "warn_at", v[CT_WARN_AT], &ppm)) {
+            if (ppm == 0) {
+                ERR(c, v[CT_WARN_AT], "'warn_at' must be greater than 0");
+            } else {
+                ct->warn_ppm = ppm;
+            }
+        }
     }
 }
 
@@ -2323,6 +2561,7 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
         T_LOG,
         T_CUSTOMERS,
         T_CONTRACTS,
+        T_CALENDARS,
         T_MAINTENANCE,
         T_ENGINEERS,
         T_CHANNELS,
@@ -2341,6 +2580,7 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
                                         "log_level",
                                         "customers",
                                         "contracts",
+                                        "calendars",
                                         "maintenance",
                                         "engineers",
                                         "channels",
@@ -2368,6 +2608,8 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
     cfg->max_request_body = 1024 * 1024;
     cfg->max_output = 4096;
     cfg->log_level = SW_LOG_INFO;
+    sw_cal_init_24x7(&cfg->calendar_24x7.cal);
+    cfg->calendar_24x7.id = sw_xstrdup(CAL_24X7);
 
     if (!root || is_null(root)) {
         return 0; /* an empty file: every default, no customers */
@@ -2423,9 +2665,12 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
         ERR(c, v[T_LOG], "unknown log_level %s (debug, info, warn or error)",
             found(v[T_LOG], b, sizeof(b)));
     }
-    /* contracts first: customers name them; maintenance last: it names customers. On call:
-     * engineers name channels, rotations name engineers, policies name all three, and
-     * customers, deployments and services name policies. */
+    /* calendars first: contracts name them; contracts next: customers name them; maintenance
+     * last: it names customers. On call: engineers name channels, rotations name engineers,
+     * policies name all three, and customers, deployments and services name policies. */
+    if (v[T_CALENDARS]) {
+        load_calendars(c, v[T_CALENDARS]);
+    }
     if (v[T_CONTRACTS]) {
         load_contracts(c, v[T_CONTRACTS]);
     }

@@ -2,7 +2,8 @@
 /* test_config.c: unit tests of src/config: the issue's example loads with exact values,
  * every class of error gives its exact "FILE:LINE:COL: message", relative paths, secrets,
  * fingerprints and lookups; contracts, customers' SLA keys and maintenance windows (issue 3);
- * engineers, channels, rotations and escalation policies (issue 4). */
+ * engineers, channels, rotations and escalation policies (issue 4); business calendars and
+ * contracts' support terms (issue 5). */
 #include <errno.h>
 #include <limits.h>
 #include <setjmp.h>
@@ -1207,7 +1208,7 @@ static void test_sla_err_contracts(void **state)
                          "    objectives: [{services: ['*/*'], target: 99}]\n",
                  "t.yaml:6:9: duplicate contract id 'gold' (first at t.yaml:2:9)\n");
     check_errors("contracts: [{id: a}, {id: b, objectives: []}, {id: c, objectives: [{}]}]\n",
-                 "t.yaml:1:13: missing required key 'objectives'\n"
+                 "t.yaml:1:13: a contract needs 'objectives', 'support' or both\n"
                  "t.yaml:1:42: a contract needs at least one objective\n"
                  "t.yaml:1:68: missing required key 'services'\n"
                  "t.yaml:1:68: missing required key 'target'\n");
@@ -1956,6 +1957,280 @@ static void test_oncall_err_policies(void **state)
                  "t.yaml:14:13: 'steps' must be a list, found a mapping\n");
 }
 
+/* ---- calendars and support terms (issue 5) ---- */
+
+static const char cases_issue[] =
+    "calendars:\n"
+    "  - id: berlin-office\n"
+    "    timezone: Europe/Berlin\n"
+    "    hours: {days: mon-fri, start: \"09:00\", end: \"18:00\"}\n"
+    "    holidays: [2026-12-24, 2026-12-25, 2026-12-26]\n"
+    "contracts:\n"
+    "  - id: gold\n"
+    "    support:\n"
+    "      - {severity: 1, first_response: 1h, update_every: 2h, resolution: 24h, calendar: "
+    "24x7}\n"
+    "      - {severity: 3, first_response: 8h, resolution: 10d, calendar: berlin-office}\n"
+    "    auto_case_on_incident: true\n";
+
+static void test_cases_issue(void **state)
+{
+    struct sw_config *c = parse_ok(cases_issue);
+    const struct sw_calendar_conf *cc;
+    const struct sw_contract_conf *ct;
+    const struct sw_support_conf *su;
+
+    (void)state;
+    assert_int_equal(c->n_calendars, 1);
+    cc = &c->calendars[0];
+    assert_ptr_equal(sw_config_find_calendar(c, "berlin-office"), cc);
+    assert_string_equal(cc->id, "berlin-office");
+    assert_int_equal(cc->line, 2);
+    assert_int_equal(cc->col, 5);
+    assert_false(cc->cal.always);
+    assert_string_equal(cc->cal.tz, "Europe/Berlin");
+    assert_int_equal(cc->cal.n_win[0], 0); /* sunday */
+    assert_int_equal(cc->cal.n_win[6], 0); /* saturday */
+    for (int wd = 1; wd <= 5; wd++) {
+        assert_int_equal(cc->cal.n_win[wd], 1);
+        assert_int_equal(cc->cal.win[wd][0].from_s, 9 * 3600);
+        assert_int_equal(cc->cal.win[wd][0].to_s, 18 * 3600);
+    }
+    assert_int_equal(cc->cal.n_holidays, 3);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(cc->cal.holidays[i].y, 2026);
+        assert_int_equal(cc->cal.holidays[i].m, 12);
+        assert_int_equal(cc->cal.holidays[i].d, 24 + i);
+    }
+    /* the built-in calendar */
+    cc = sw_config_find_calendar(c, "24x7");
+    assert_ptr_equal(cc, &c->calendar_24x7);
+    assert_true(cc->cal.always);
+    assert_int_equal(cc->line, 0);
+    assert_null(sw_config_find_calendar(c, "nope"));
+    assert_null(sw_config_find_calendar(c, NULL));
+
+    assert_int_equal(c->n_contracts, 1);
+    ct = sw_config_find_contract(c, "gold");
+    assert_non_null(ct);
+    assert_int_equal(ct->n_objectives, 0);
+    assert_null(ct->objectives);
+    assert_int_equal(ct->n_support, 2);
+    assert_true(ct->auto_case_on_incident);
+    assert_int_equal(ct->warn_ppm, 750000);
+    su = sw_config_support_for(ct, 1);
+    assert_ptr_equal(su, &ct->support[0]);
+    assert_true(su->set);
+    assert_int_equal(su->first_response_s, 3600);
+    assert_int_equal(su->update_s, 7200);
+    assert_int_equal(su->resolution_s, 86400);
+    assert_ptr_equal(su->calendar, &c->calendar_24x7);
+    assert_int_equal(su->line, 9);
+    assert_int_equal(su->col, 9);
+    su = sw_config_support_for(ct, 3);
+    assert_ptr_equal(su, &ct->support[2]);
+    assert_int_equal(su->first_response_s, 8 * 3600);
+    assert_int_equal(su->update_s, 0);
+    assert_int_equal(su->resolution_s, 10 * 86400);
+    assert_ptr_equal(su->calendar, &c->calendars[0]);
+    assert_int_equal(su->line, 10);
+    assert_null(sw_config_support_for(ct, 2));
+    assert_null(sw_config_support_for(ct, 4));
+    assert_null(sw_config_support_for(ct, 0));
+    assert_null(sw_config_support_for(ct, 5));
+    assert_null(sw_config_support_for(NULL, 1));
+    assert_false(ct->support[1].set);
+    assert_false(ct->support[3].set);
+    sw_config_unref(c);
+}
+
+/* Several windows (a lunch break), "24:00", objectives and support together, warn_at. */
+static void test_cases_all_keys(void **state)
+{
+    struct sw_config *c = parse_ok(
+        "calendars:\n"
+        "  - id: ops\n"
+        "    timezone: America/New_York\n"
+        "    hours:\n"
+        "      - {days: mon-fri, start: \"09:00\", end: \"12:00\"}\n"
+        "      - {days: 'mon-fri', start: '13:00', end: '17:30'}\n"
+        "      - {days: 'sat,sun', start: '10:00', end: '24:00'}\n"
+        "  - {id: other, timezone: UTC, hours: {days: wed, start: '00:00', end: '01:00'}}\n"
+        "contracts:\n"
+        "  - id: silver\n"
+        "    objectives: [{services: ['*/*'], target: 99.9}]\n"
+        "    support: [{severity: 4, first_response: 2d, resolution: 30d, calendar: ops, "
+        "update_every: 90m}]\n"
+        "    warn_at: 80\n"
+        "    auto_case_on_incident: false\n"
+        "  - {id: plain, objectives: [{services: ['*/*'], target: 99}], warn_at: 99.5}\n");
+    const struct sw_calendar_conf *cc = sw_config_find_calendar(c, "ops");
+    const struct sw_contract_conf *ct;
+
+    (void)state;
+    assert_int_equal(c->n_calendars, 2);
+    assert_ptr_equal(cc, &c->calendars[0]);
+    assert_string_equal(cc->cal.tz, "America/New_York");
+    for (int wd = 1; wd <= 5; wd++) {
+        assert_int_equal(cc->cal.n_win[wd], 2);
+        assert_int_equal(cc->cal.win[wd][0].from_s, 32400);
+        assert_int_equal(cc->cal.win[wd][0].to_s, 43200);
+        assert_int_equal(cc->cal.win[wd][1].from_s, 46800);
+        assert_int_equal(cc->cal.win[wd][1].to_s, 63000);
+    }
+    assert_int_equal(cc->cal.n_win[0], 1);
+    assert_int_equal(cc->cal.win[0][0].from_s, 36000);
+    assert_int_equal(cc->cal.win[0][0].to_s, 86400);
+    assert_int_equal(cc->cal.n_win[6], 1);
+    assert_int_equal(cc->cal.win[6][0].to_s, 86400);
+    assert_int_equal(cc->cal.n_holidays, 0);
+    cc = sw_config_find_calendar(c, "other");
+    assert_ptr_equal(cc, &c->calendars[1]);
+    assert_int_equal(cc->line, 8);
+    assert_int_equal(cc->col, 5);
+    assert_int_equal(cc->cal.n_win[3], 1);
+    assert_int_equal(cc->cal.win[3][0].from_s, 0);
+    assert_int_equal(cc->cal.win[3][0].to_s, 3600);
+    assert_int_equal(cc->cal.n_win[2] + cc->cal.n_win[4], 0);
+
+    ct = sw_config_find_contract(c, "silver");
+    assert_int_equal(ct->n_objectives, 1);
+    assert_int_equal(ct->objectives[0].target_ppm, 999000);
+    assert_int_equal(ct->n_support, 1);
+    assert_int_equal(ct->support[3].first_response_s, 2 * 86400);
+    assert_int_equal(ct->support[3].update_s, 5400);
+    assert_int_equal(ct->support[3].resolution_s, 30 * 86400);
+    assert_ptr_equal(ct->support[3].calendar, &c->calendars[0]);
+    assert_int_equal(ct->warn_ppm, 800000);
+    assert_false(ct->auto_case_on_incident);
+    ct = sw_config_find_contract(c, "plain");
+    assert_int_equal(ct->n_support, 0);
+    assert_null(sw_config_support_for(ct, 1));
+    assert_int_equal(ct->warn_ppm, 995000);
+    assert_false(ct->auto_case_on_incident);
+    sw_config_unref(c);
+
+    /* an empty file still has the built-in calendar */
+    c = parse_ok("");
+    assert_int_equal(c->n_calendars, 0);
+    assert_ptr_equal(sw_config_find_calendar(c, "24x7"), &c->calendar_24x7);
+    sw_config_unref(c);
+}
+
+static void test_cases_err_calendars(void **state)
+{
+    (void)state;
+    check_errors("calendars:\n"
+                 "  - {id: 24x7, timezone: UTC, hours: {days: mon, start: '09:00', end: '10:00'}}\n"
+                 "  - {id: a, timezone: UTC, hours: {days: mon, start: '09:00', end: '10:00'}}\n"
+                 "  - {id: a, timezone: Mars/Base, hours: {days: mon, start: '09:00', end: "
+                 "'10:00'}}\n"
+                 "  - {id: b}\n"
+                 "  - {id: c, timezone: UTC, hours: []}\n"
+                 "  - 7\n"
+                 "  - {id: d, timezone: UTC, hours: {days: mon}, colour: red}\n",
+                 "t.yaml:2:10: calendar id '24x7' is reserved for the built-in calendar\n"
+                 "t.yaml:4:10: duplicate calendar id 'a' (first at t.yaml:3:10)\n"
+                 "t.yaml:4:23: unknown timezone 'Mars/Base' (an IANA name such as "
+                 "Europe/Berlin)\n"
+                 "t.yaml:5:5: missing required key 'timezone'\n"
+                 "t.yaml:5:5: missing required key 'hours'\n"
+                 "t.yaml:6:35: 'hours' must not be empty\n"
+                 "t.yaml:7:5: a calendar must be a mapping, found '7'\n"
+                 "t.yaml:8:35: missing required key 'start'\n"
+                 "t.yaml:8:35: missing required key 'end'\n"
+                 "t.yaml:8:48: unknown key 'colour' in a calendar\n");
+    /* hours: overlapping windows, bad days and times, start after end */
+    check_errors("calendars:\n"
+                 "  - id: a\n"
+                 "    timezone: UTC\n"
+                 "    hours:\n"
+                 "      - {days: mon-fri, start: '09:00', end: '13:00'}\n"
+                 "      - {days: fri, start: '12:00', end: '18:00'}\n"
+                 "      - {days: fri-mon, start: '9am', end: '24:00'}\n"
+                 "      - {days: sat, start: '24:00', end: '25:00'}\n"
+                 "      - {days: sun, start: '18:00', end: '09:00'}\n"
+                 "      - {days: sun, start: '18:00', end: '20:00', lunch: yes}\n"
+                 "      - [mon]\n",
+                 "t.yaml:6:9: hours 12:00-18:00 on fri overlap 09:00-13:00\n"
+                 "t.yaml:7:16: day range 'fri-mon' runs backwards (ranges run from mon to sun)\n"
+                 "t.yaml:7:32: time '9am' is not HH:MM (e.g. 09:00)\n"
+                 "t.yaml:8:28: time '24:00': 24:00 is allowed only as an end\n"
+                 "t.yaml:8:42: time '25:00': hour 25 is out of range 00..23 (24:00 only as an "
+                 "end)\n"
+                 "t.yaml:9:9: hours start 18:00 is not before end 09:00\n"
+                 "t.yaml:10:51: unknown key 'lunch' in 'hours'\n"
+                 "t.yaml:11:9: 'hours' must be a mapping, found a list\n");
+    /* holidays: malformed dates, a day twice, not a list */
+    check_errors("calendars:\n"
+                 "  - id: a\n"
+                 "    timezone: UTC\n"
+                 "    hours: {days: mon, start: '09:00', end: '10:00'}\n"
+                 "    holidays: [2026-13-01, 2026-02-30, 24.12.2026, 2026-12-24, 2026-12-24, [x], "
+                 "'']\n"
+                 "  - {id: b, timezone: UTC, hours: {days: mon, start: '09:00', end: '10:00'}, "
+                 "holidays: 2026-12-24}\n",
+                 "t.yaml:5:16: date '2026-13-01': month 13 is out of range 01..12\n"
+                 "t.yaml:5:28: date '2026-02-30': day 30 does not exist in 2026-02\n"
+                 "t.yaml:5:40: date '24.12.2026' is not YYYY-MM-DD (e.g. 2026-12-24)\n"
+                 "t.yaml:5:64: holiday 2026-12-24 listed twice\n"
+                 "t.yaml:5:76: 'holidays' must be a string, found a list\n"
+                 "t.yaml:5:81: 'holidays' must not be empty\n"
+                 "t.yaml:6:88: 'holidays' must be a list, found '2026-12-24'\n");
+}
+
+static void test_cases_err_support(void **state)
+{
+    (void)state;
+    check_errors("calendars: [{id: biz, timezone: UTC, hours: {days: mon, start: '09:00', end: "
+                 "'10:00'}}]\n"
+                 "contracts:\n"
+                 "  - id: g\n"
+                 "    support:\n"
+                 "      - {severity: 1, first_response: 1h, resolution: 1d, calendar: biz}\n"
+                 "      - {severity: 1, first_response: 1h, resolution: 1d, calendar: 24x7}\n"
+                 "      - {severity: 0, first_response: 1h, resolution: 1d, calendar: biz}\n"
+                 "      - {severity: 5, first_response: 1h, resolution: 1d, calendar: biz}\n"
+                 "      - {severity: high, first_response: 1h, resolution: 1d, calendar: biz}\n"
+                 "      - {severity: 2, first_response: 1h, resolution: 1d, calendar: nowhere}\n"
+                 "      - {severity: 3}\n"
+                 "      - {severity: 4, first_response: 0s, update_every: soon, resolution: "
+                 "1d, calendar: biz, sla: x}\n"
+                 "    auto_case_on_incident: yes\n"
+                 "    warn_at: 0\n"
+                 "  - {id: h, support: [], warn_at: 120}\n"
+                 "  - {id: i, support: {severity: 1}, warn_at: '75%'}\n"
+                 "  - {id: j, warn_at: 50}\n"
+                 "  - {id: k, support: [{severity: 1, first_response: 1.5s, resolution: 3651d, "
+                 "calendar: 24x7}]}\n",
+                 "t.yaml:6:20: duplicate severity 1 in 'support' (first at t.yaml:5:20)\n"
+                 "t.yaml:7:20: 'severity' must be between 1 and 4, found '0'\n"
+                 "t.yaml:8:20: 'severity' must be between 1 and 4, found '5'\n"
+                 "t.yaml:9:20: 'severity' must be an integer, found 'high'\n"
+                 "t.yaml:10:69: unknown calendar 'nowhere' (not defined under 'calendars', nor "
+                 "the built-in 24x7)\n"
+                 "t.yaml:11:9: missing required key 'first_response'\n"
+                 "t.yaml:11:9: missing required key 'resolution'\n"
+                 "t.yaml:11:9: missing required key 'calendar'\n"
+                 "t.yaml:12:39: 'first_response' must be greater than 0\n"
+                 "t.yaml:12:57: bad duration 'soon' for 'update_every' (a number with a unit: "
+                 "ms, s, m, h, d, w; e.g. 30s or 1h30m)\n"
+                 "t.yaml:12:94: unknown key 'sla' in a support entry\n"
+                 "t.yaml:13:28: 'auto_case_on_incident' must be true or false, found 'yes'\n"
+                 "t.yaml:14:14: 'warn_at' must be greater than 0\n"
+                 "t.yaml:15:22: 'support' must not be empty (leave it out for no support "
+                 "terms)\n"
+                 "t.yaml:15:35: bad percent '120' for 'warn_at' (a number from 0 to 100 with at "
+                 "most 4 decimals, e.g. 99.95)\n"
+                 "t.yaml:16:22: 'support' must be a list, found a mapping\n"
+                 "t.yaml:16:46: bad percent '75%' for 'warn_at' (a number from 0 to 100 with at "
+                 "most 4 decimals, e.g. 99.95)\n"
+                 "t.yaml:17:5: a contract needs 'objectives', 'support' or both\n"
+                 "t.yaml:18:53: bad duration '1.5s' for 'first_response' (a number with a "
+                 "unit: ms, s, m, h, d, w; e.g. 30s or 1h30m)\n"
+                 "t.yaml:18:71: 'resolution' is too long (at most 3650d)\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1993,6 +2268,10 @@ int main(void)
         cmocka_unit_test(test_oncall_err_channels),
         cmocka_unit_test(test_oncall_err_rotations),
         cmocka_unit_test(test_oncall_err_policies),
+        cmocka_unit_test(test_cases_issue),
+        cmocka_unit_test(test_cases_all_keys),
+        cmocka_unit_test(test_cases_err_calendars),
+        cmocka_unit_test(test_cases_err_support),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
