@@ -24,6 +24,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (sw_config_find_service(c, c->services[i]->path) != c->services[i]) {
                 __builtin_trap();
             }
+            /* the objective and escalation lookups walk the contracts' globs and policies */
+            (void)sw_config_objective_for(c, c->services[i]);
+            (void)sw_config_escalation_for(c, c->services[i]);
         }
     }
     sw_config_unref(c);
