@@ -1007,40 +1007,36 @@ out:
     return r;
 }
 
-static int sq_maint_list(void *ctx, struct sw_maint_row **ret, size_t *ret_n)
+/* Runs sql (no parameters) on a read connection and collects every row into an array of
+ * elements of size elem, each filled by row(). On failure the rows read so far are given to
+ * free_rows() and -EIO is returned. */
+static int read_rows(struct sq *q, const char *sql, size_t elem,
+                     void (*row)(sqlite3_stmt *st, void *e), void (*free_rows)(void *v, size_t n),
+                     void **ret, size_t *ret_n)
 {
-    struct sq *q = ctx;
-    struct sw_maint_row *v = NULL;
-    size_t n = 0, cap = 0;
-    sqlite3_stmt *st = NULL;
+    sqlite3_stmt *st;
     sqlite3 *db;
+    char *v = NULL;
+    size_t n = 0, cap = 0;
     int rc, r = reader_get(q, &db);
 
     if (r < 0) {
         return r;
     }
     r = -EIO;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT id, scope, start_s, end_s, reason, excluded, created_s "
-                           "FROM maintenance ORDER BY start_s, id",
-                           -1, &st, NULL) != SQLITE_OK) {
-        db_fail(db, "maintenance list");
+    st = reader_stmt(db, sql);
+    if (!st) {
+        db_fail(db, sql);
         goto out;
     }
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct sw_maint_row *m;
-        sw_xgrow((void **)&v, &cap, n + 1, sizeof(*v));
-        m = &v[n++];
-        m->id = sqlite3_column_int64(st, 0);
-        m->scope = col_text(st, 1);
-        m->start = sqlite3_column_int64(st, 2);
-        m->end = sqlite3_column_int64(st, 3);
-        m->reason = col_text(st, 4);
-        m->excluded = sqlite3_column_int(st, 5) != 0;
-        m->created = sqlite3_column_int64(st, 6);
+        sw_xgrow((void **)&v, &cap, n + 1, elem);
+        memset(v + n * elem, 0, elem);
+        row(st, v + n * elem);
+        n++;
     }
     if (rc != SQLITE_DONE) {
-        db_fail(db, "maintenance list");
+        db_fail(db, sql);
         goto out;
     }
     *ret = v;
@@ -1048,10 +1044,38 @@ static int sq_maint_list(void *ctx, struct sw_maint_row **ret, size_t *ret_n)
     v = NULL;
     r = 0;
 out:
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     reader_put(q, db, r == 0);
-    sw_maint_rows_free(v, n);
+    if (v) {
+        free_rows(v, n);
+    }
     return r;
+}
+
+static void maint_row(sqlite3_stmt *st, void *e)
+{
+    struct sw_maint_row *m = e;
+
+    m->id = sqlite3_column_int64(st, 0);
+    m->scope = col_text(st, 1);
+    m->start = sqlite3_column_int64(st, 2);
+    m->end = sqlite3_column_int64(st, 3);
+    m->reason = col_text(st, 4);
+    m->excluded = sqlite3_column_int(st, 5) != 0;
+    m->created = sqlite3_column_int64(st, 6);
+}
+
+static void maint_rows_free(void *v, size_t n)
+{
+    sw_maint_rows_free(v, n);
+}
+
+static int sq_maint_list(void *ctx, struct sw_maint_row **ret, size_t *ret_n)
+{
+    return read_rows(ctx,
+                     "SELECT id, scope, start_s, end_s, reason, excluded, created_s "
+                     "FROM maintenance ORDER BY start_s, id",
+                     sizeof(**ret), maint_row, maint_rows_free, (void **)ret, ret_n);
 }
 
 static int sq_maint_remove(void *ctx, int64_t id)
@@ -1134,55 +1158,34 @@ out:
     return r;
 }
 
+static void alert_row(sqlite3_stmt *st, void *e)
+{
+    struct sw_alert_row *a = e;
+
+    a->service = col_text(st, 0);
+    a->page = sqlite3_column_int(st, 1) != 0;
+    a->long_s = sqlite3_column_int64(st, 2);
+    a->short_s = sqlite3_column_int64(st, 3);
+    a->factor_milli = (uint32_t)sqlite3_column_int64(st, 4);
+    a->burn_long = sqlite3_column_double(st, 5);
+    a->burn_short = sqlite3_column_double(st, 6);
+    a->exhaustion_s = sqlite3_column_int64(st, 7);
+    a->since = sqlite3_column_int64(st, 8);
+    a->no_data = sqlite3_column_int(st, 9) != 0;
+}
+
+static void alert_rows_free(void *v, size_t n)
+{
+    sw_alert_rows_free(v, n);
+}
+
 static int sq_alerts_list(void *ctx, struct sw_alert_row **ret, size_t *ret_n)
 {
-    struct sq *q = ctx;
-    struct sw_alert_row *v = NULL;
-    size_t n = 0, cap = 0;
-    sqlite3_stmt *st = NULL;
-    sqlite3 *db;
-    int rc, r = reader_get(q, &db);
-
-    if (r < 0) {
-        return r;
-    }
-    r = -EIO;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT service, page, long_s, short_s, factor_milli, burn_long, "
-                           "burn_short, exhaustion_s, since_s, no_data FROM slo_alerts "
-                           "ORDER BY service, long_s",
-                           -1, &st, NULL) != SQLITE_OK) {
-        db_fail(db, "alerts list");
-        goto out;
-    }
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct sw_alert_row *a;
-        sw_xgrow((void **)&v, &cap, n + 1, sizeof(*v));
-        a = &v[n++];
-        a->service = col_text(st, 0);
-        a->page = sqlite3_column_int(st, 1) != 0;
-        a->long_s = sqlite3_column_int64(st, 2);
-        a->short_s = sqlite3_column_int64(st, 3);
-        a->factor_milli = (uint32_t)sqlite3_column_int64(st, 4);
-        a->burn_long = sqlite3_column_double(st, 5);
-        a->burn_short = sqlite3_column_double(st, 6);
-        a->exhaustion_s = sqlite3_column_int64(st, 7);
-        a->since = sqlite3_column_int64(st, 8);
-        a->no_data = sqlite3_column_int(st, 9) != 0;
-    }
-    if (rc != SQLITE_DONE) {
-        db_fail(db, "alerts list");
-        goto out;
-    }
-    *ret = v;
-    *ret_n = n;
-    v = NULL;
-    r = 0;
-out:
-    sqlite3_finalize(st);
-    reader_put(q, db, r == 0);
-    sw_alert_rows_free(v, n);
-    return r;
+    return read_rows(ctx,
+                     "SELECT service, page, long_s, short_s, factor_milli, burn_long, "
+                     "burn_short, exhaustion_s, since_s, no_data FROM slo_alerts "
+                     "ORDER BY service, long_s",
+                     sizeof(**ret), alert_row, alert_rows_free, (void **)ret, ret_n);
 }
 
 const struct sw_store_backend sw_store_sqlite_backend = {
