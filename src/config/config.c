@@ -252,6 +252,7 @@ void sw_cfg_free(struct sw_config *c)
                     free_check(&sv->checks[m]);
                 }
                 free(sv->checks);
+                free(sv->depends_on);
                 free(sv->id);
                 free(sv->path);
                 free(sv->name);
@@ -277,6 +278,7 @@ void sw_cfg_free(struct sw_config *c)
     free(c->file);
     free(c->listen);
     free(c->database);
+    free(c->incidents.public_url);
     free(c);
 }
 

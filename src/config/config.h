@@ -111,6 +111,20 @@ struct sw_check_conf {
     struct sw_customer_conf *customer;
 };
 
+/* How a service's outages become incidents. The top-level `incidents:` block gives the
+ * defaults; a service's own `incident:` block overrides them key by key (resolved at load:
+ * every service holds complete settings). */
+struct sw_incident_conf {
+    unsigned on_states;      /* bit (1u << state) for each hard state that opens an incident;
+                                default CRITICAL only; never OK */
+    int severity;            /* 1 .. 4: the service's `incident.severity`, else its contract's
+                                `severity`, else the top-level default (3) */
+    bool auto_resolve;       /* hard recovery resolves (default); false: "recovered", awaiting
+                                someone's confirmation */
+    int64_t reopen_within_s; /* a failure within this long of the resolve re-opens the same
+                                incident (default 15m; 0: never) */
+};
+
 struct sw_service_conf {
     char *id;
     char *path;   /* "acme/fra1/identity" */
@@ -126,6 +140,11 @@ struct sw_service_conf {
     struct sw_customer_conf *customer;
     const struct sw_escalation_conf *escalation; /* its own policy, or NULL: see
                                                     sw_config_escalation_for() */
+    struct sw_incident_conf incident;            /* complete, defaults applied */
+    /* `depends_on`: the services this one needs (ids of the same deployment, or full paths);
+     * no service depends on itself, directly or through others (a cycle is an error) */
+    struct sw_service_conf **depends_on;
+    size_t n_depends_on;
 };
 
 struct sw_deployment_conf {
@@ -217,6 +236,10 @@ struct sw_contract_conf {
     struct sw_support_conf support[SW_SUPPORT_SEVERITY_MAX];
     size_t n_support;
     bool auto_case_on_incident; /* an incident opens a severity-1 case (default false) */
+    int severity;               /* `severity: sev1..sev4`: incidents of its customer's services;
+                                   0: not set */
+    int burn_incidents;         /* `burn_incidents: true|false`: page burn-rate alerts open
+                                   incidents; -1: not set (the top-level default applies) */
     uint32_t warn_ppm;          /* share of a goal that warns, 1 .. 1e6 (default 75 %) */
     int line;
     int col;
@@ -254,7 +277,7 @@ struct sw_maint_conf {
     int col;
 };
 
-/* ---- on call: engineers, channels, rotations, escalation policies (issue 4) ----
+/* ---- on call: engineers, channels, rotations, escalation policies ----
  * Every id below is unique in its list and every reference between them was checked at load.
  * Secrets (webhook URLs from url_file / url_env, SMTP passwords) are read at load; they are
  * never to be printed, logged or served. */
@@ -292,10 +315,19 @@ struct sw_channel_conf {
     int col;
 };
 
+/* When a contact may be used (`when:`). Quiet rules never silence a sev1 incident, and never
+ * leave an engineer with no contact at all: when every contact is quiet, all are used. */
+enum sw_contact_when {
+    SW_CONTACT_ALWAYS = 0,        /* default */
+    SW_CONTACT_WORKING_HOURS = 1, /* only inside the engineer's working hours */
+    SW_CONTACT_OFF_HOURS = 2,     /* only outside them */
+};
+
 /* How an engineer is reached on one channel. */
 struct sw_contact_conf {
     const struct sw_channel_conf *channel; /* into the config's channels */
     char *address; /* an email address, a chat handle...; or NULL: the channel's default */
+    enum sw_contact_when when;
 };
 
 struct sw_engineer_conf {
@@ -334,6 +366,24 @@ struct sw_escalation_conf {
     int col;
 };
 
+/* The top-level `incidents:` block. */
+struct sw_incidents_conf {
+    struct sw_incident_conf defaults; /* on, severity, auto_resolve, reopen_within */
+    char *public_url;       /* base of incident links, no trailing slash; default "http://" +
+                               listen; links are PUBLIC_URL/api/v1/incidents/ID */
+    bool notify_resolved;   /* tell those notified when the incident is resolved (default true) */
+    int retry_attempts;     /* `retry.attempts`: attempts per notification, 1 .. 20 (default 4) */
+    int64_t retry_base_ms;  /* `retry.base`: first back-off (default 30s) */
+    int64_t retry_cap_ms;   /* `retry.cap`: longest back-off, >= base (default 10m) */
+    int storm_threshold;    /* `storm.threshold`: incidents in one deployment within
+                               storm.window that make a storm (default 5; 0: off) */
+    int64_t storm_window_s; /* `storm.window` (default 5m) */
+    int64_t storm_wait_s;   /* `storm.wait`: how long a storm's notifications wait to be
+                               grouped (default 30s) */
+    bool burn_rate;         /* `burn_rate`: page burn-rate alerts open incidents (default false);
+                               a contract's burn_incidents overrides it */
+};
+
 struct sw_config {
     char *file;                  /* the path it was loaded from */
     char *listen;                /* "127.0.0.1:8080" (default) */
@@ -367,6 +417,7 @@ struct sw_config {
     struct sw_rotation *rotations;
     struct sw_escalation_conf *escalations; /* in file order */
     size_t n_escalations;
+    struct sw_incidents_conf incidents;
 
     /* Every check and service in file order, pointing into the tree above. */
     struct sw_check_conf **checks;

@@ -33,6 +33,8 @@
 #define MIB (1024ULL * 1024)
 #define GIB (1024ULL * 1024 * 1024)
 
+typedef const struct sw_cfg_node cnode;
+
 struct ctx {
     struct sw_cfg_errors *e;
     const char *base; /* directory against which relative paths resolve, or NULL */
@@ -45,6 +47,18 @@ struct ctx {
     struct sw_map channels;    /* id -> struct sw_channel_conf * */
     struct sw_map rotations;   /* id -> struct sw_rotation_conf * */
     struct sw_map escalations; /* id -> struct sw_escalation_conf * */
+    struct sw_map services;    /* path -> struct sw_service_conf *, for depends_on */
+    struct dep_list *deps;     /* the services' depends_on, resolved once all are loaded */
+    size_t n_deps;
+    size_t cap_deps;
+};
+
+/* A service's depends_on entries, kept until every service is known. */
+struct dep_list {
+    struct sw_service_conf *sv;
+    cnode **entries; /* the valid strings as written */
+    size_t n;        /* entries */
+    cnode **at;      /* at[i]: the entry that sv->depends_on[i] came from */
 };
 
 /* an id and where it was written, for finding duplicates among siblings */
@@ -54,8 +68,6 @@ struct idpos {
     int col;
     size_t idx;
 };
-
-typedef const struct sw_cfg_node cnode;
 
 #define ERR(c, n, ...) sw_cfg_errors_add((c)->e, (n)->line, (n)->col, __VA_ARGS__)
 
@@ -863,6 +875,19 @@ static bool pick(struct ctx *c, const char *key, cnode *v, const char *const *wo
     return false;
 }
 
+/* An incident severity, "sev1" (the worst) to "sev4"; *ret is 1 to 4. */
+static bool get_severity(struct ctx *c, const char *key, cnode *v, int *ret)
+{
+    static const char *const sevs[] = {"sev1", "sev2", "sev3", "sev4"};
+    int i;
+
+    if (!pick(c, key, v, sevs, 4, "sev1, sev2, sev3 or sev4", &i)) {
+        return false;
+    }
+    *ret = i + 1;
+    return true;
+}
+
 static void load_burn_rule(struct ctx *c, cnode *n, struct sw_burn_rule_conf *br)
 {
     enum { B_SEVERITY, B_LONG, B_SHORT, B_FACTOR, B_N };
@@ -1294,12 +1319,14 @@ static void load_contract(struct ctx *c, cnode *n, struct sw_contract_conf *ct, 
         CT_SUPPORT,
         CT_AUTO_CASE,
         CT_WARN_AT,
+        CT_SEVERITY,
+        CT_BURN_INCIDENTS,
         CT_N
     };
     static const char *const names[] = {
-        "id",          "timezone",   "period",  "objectives", "unknown",
-        "down_states", "min_outage", "credits", "support",    "auto_case_on_incident",
-        "warn_at"};
+        "id",          "timezone",   "period",        "objectives", "unknown",
+        "down_states", "min_outage", "credits",       "support",    "auto_case_on_incident",
+        "warn_at",     "severity",   "burn_incidents"};
     static const char *const policies[] = {"excluded", "down", "up"};
     cnode *k[CT_N], *v[CT_N];
 
@@ -1307,6 +1334,7 @@ static void load_contract(struct ctx *c, cnode *n, struct sw_contract_conf *ct, 
     ct->col = n->col;
     ct->unknown = SW_UNKNOWN_EXCLUDED;
     ct->warn_ppm = SW_CASE_WARN_DEFAULT_PPM;
+    ct->burn_incidents = -1;
     if (!take_keys(c, n, "a contract", "in a contract", names, CT_N, k, v)) {
         return;
     }
@@ -1366,6 +1394,15 @@ static void load_contract(struct ctx *c, cnode *n, struct sw_contract_conf *ct, 
             } else {
                 ct->warn_ppm = ppm;
             }
+        }
+    }
+    if (v[CT_SEVERITY]) {
+        get_severity(c, "severity", v[CT_SEVERITY], &ct->severity);
+    }
+    if (v[CT_BURN_INCIDENTS]) {
+        bool b;
+        if (get_bool(c, "burn_incidents", v[CT_BURN_INCIDENTS], &b)) {
+            ct->burn_incidents = b;
         }
     }
 }
@@ -2031,14 +2068,30 @@ static void load_working_hours(struct ctx *c, cnode *n, struct sw_engineer_conf 
     en->has_working_hours = ok;
 }
 
-static void load_contact(struct ctx *c, cnode *n, struct sw_contact_conf *ct)
+/* hours: the engineer has a 'working_hours' key (valid or not: a broken one is reported
+ * where it is written, not once more at every contact). */
+static void load_contact(struct ctx *c, cnode *n, struct sw_contact_conf *ct, bool hours)
 {
-    static const char *const names[] = {"channel", "address"};
-    cnode *k[2], *v[2];
+    static const char *const names[] = {"channel", "address", "when"};
+    static const char *const whens[] = {
+        [SW_CONTACT_ALWAYS] = "always",
+        [SW_CONTACT_WORKING_HOURS] = "working_hours",
+        [SW_CONTACT_OFF_HOURS] = "off_hours",
+    };
+    cnode *k[3], *v[3];
     const char *s;
+    int w;
 
-    if (!take_keys(c, n, "a contact", "in a contact", names, 2, k, v)) {
+    ct->when = SW_CONTACT_ALWAYS;
+    if (!take_keys(c, n, "a contact", "in a contact", names, 3, k, v)) {
         return;
+    }
+    if (v[2] && pick(c, "when", v[2], whens, 3, "always, working_hours or off_hours", &w)) {
+        if (w != SW_CONTACT_ALWAYS && !hours) {
+            ERR(c, v[2], "'when: %s' needs the engineer's 'working_hours'", whens[w]);
+        } else {
+            ct->when = (enum sw_contact_when)w;
+        }
     }
     need(c, n, v[0], "channel");
     if (v[0] && get_str(c, "channel", v[0], 1024, STR_NONEMPTY, &s)) {
@@ -2097,7 +2150,7 @@ static void load_engineer(struct ctx *c, cnode *n, struct sw_engineer_conf *en, 
         en->contacts = sw_xcalloc(seq->n + 1, sizeof(*en->contacts));
         en->n_contacts = seq->n;
         for (size_t i = 0; i < seq->n; i++) {
-            load_contact(c, seq->kids[i], &en->contacts[i]);
+            load_contact(c, seq->kids[i], &en->contacts[i], v[E_HOURS] != NULL);
         }
     }
 }
@@ -2484,6 +2537,493 @@ static void get_escalation(struct ctx *c, cnode *v, const struct sw_escalation_c
     }
 }
 
+/* ---- incidents ---- */
+
+#define MAX_DEPENDS 256 /* entries in a service's depends_on */
+#define MAX_CYCLE_SHOWN 16
+#define HOUR_S 3600
+
+/* A list of the hard states that open an incident: warning, critical, unknown. */
+static void load_on_states(struct ctx *c, cnode *seq, unsigned *ret)
+{
+    static const char *const states[SW_STATE_COUNT] = {
+        [SW_OK] = "ok",
+        [SW_WARNING] = "warning",
+        [SW_CRITICAL] = "critical",
+        [SW_UNKNOWN] = "unknown",
+    };
+    cnode *seen[SW_STATE_COUNT] = {NULL};
+    unsigned mask = 0;
+    bool ok = true;
+
+    if (!want_seq(c, seq, "on")) {
+        return;
+    }
+    if (seq->n == 0) {
+        ERR(c, seq, "'on' must not be empty (warning, critical or unknown)");
+        return;
+    }
+    for (size_t i = 0; i < seq->n; i++) {
+        cnode *e = seq->kids[i];
+        int st;
+
+        if (!pick(c, "state", e, states, SW_STATE_COUNT, "warning, critical or unknown", &st)) {
+            ok = false;
+        } else if (st == SW_OK) {
+            ERR(c, e, "state 'ok' cannot open an incident (warning, critical or unknown)");
+            ok = false;
+        } else if (seen[st]) {
+            ERR(c, e, "duplicate state '%s' in 'on' (first at %s:%d:%d)", states[st], c->e->file,
+                seen[st]->line, seen[st]->col);
+            ok = false;
+        } else {
+            seen[st] = e;
+            mask |= 1u << st;
+        }
+    }
+    if (ok) {
+        *ret = mask;
+    }
+}
+
+/* The keys that a service's 'incident' shares with the top-level 'incidents': v[] holds
+ * on, severity, auto_resolve and reopen_within (each NULL when absent). Each one given
+ * replaces the inherited value; the severity goes to *ret_severity (left alone when absent
+ * or bad), since where it lands depends on the block. */
+static void load_incident_keys(struct ctx *c, cnode **v, struct sw_incident_conf *inc,
+                               int *ret_severity)
+{
+    if (v[0]) {
+        load_on_states(c, v[0], &inc->on_states);
+    }
+    if (v[1]) {
+        get_severity(c, "severity", v[1], ret_severity);
+    }
+    if (v[2]) {
+        get_bool(c, "auto_resolve", v[2], &inc->auto_resolve);
+    }
+    if (v[3]) {
+        get_seconds(c, "reopen_within", v[3], true, &inc->reopen_within_s);
+    }
+}
+
+/* A duration from min_ms to max_ms (min_ms 0: "0" and "0s" are accepted). */
+static bool get_duration_in(struct ctx *c, const char *key, cnode *v, int64_t min_ms,
+                            int64_t max_ms, int64_t *ret_ms)
+{
+    int64_t ms;
+    char a[32], b[32], f[80];
+
+    if (!get_duration(c, key, v, min_ms == 0, &ms)) {
+        return false;
+    }
+    if (ms < min_ms || ms > max_ms) {
+        ERR(c, v, "'%s' must be between %s and %s, found %s", key, sw_duration_format(min_ms, a),
+            sw_duration_format(max_ms, b), found(v, f, sizeof(f)));
+        return false;
+    }
+    *ret_ms = ms;
+    return true;
+}
+
+static bool whole_seconds(struct ctx *c, const char *key, cnode *v, int64_t ms)
+{
+    if (ms % 1000 != 0) {
+        ERR(c, v, "'%s' must be a whole number of seconds", key);
+        return false;
+    }
+    return true;
+}
+
+static void load_retry(struct ctx *c, cnode *n, struct sw_incidents_conf *in)
+{
+    enum { R_ATTEMPTS, R_BASE, R_CAP, R_N };
+    static const char *const names[] = {"attempts", "base", "cap"};
+    cnode *k[R_N], *v[R_N];
+    int64_t base = in->retry_base_ms, cap = in->retry_cap_ms;
+    bool ok = true;
+    char a[32], b[32];
+
+    if (!take_keys(c, n, "'retry'", "in 'retry'", names, R_N, k, v)) {
+        return;
+    }
+    if (v[R_ATTEMPTS]) {
+        get_intv(c, "attempts", v[R_ATTEMPTS], 1, 20, &in->retry_attempts);
+    }
+    if (v[R_BASE]) {
+        ok = get_duration_in(c, "base", v[R_BASE], 1000, DAY_S * 1000LL, &base);
+    }
+    if (v[R_CAP]) {
+        ok = get_duration_in(c, "cap", v[R_CAP], 1000, DAY_S * 1000LL, &cap) && ok;
+    }
+    if (!ok) {
+        return;
+    }
+    if (cap < base && v[R_CAP]) {
+        ERR(c, v[R_CAP], "'cap' (%s) must not be shorter than 'base' (%s)",
+            sw_duration_format(cap, a), sw_duration_format(base, b));
+        return;
+    }
+    if (cap < base) {
+        ERR(c, v[R_BASE], "'base' (%s) must not be longer than 'cap' (%s, the default)",
+            sw_duration_format(base, a), sw_duration_format(cap, b));
+        return;
+    }
+    in->retry_base_ms = base;
+    in->retry_cap_ms = cap;
+}
+
+static void load_storm(struct ctx *c, cnode *n, struct sw_incidents_conf *in)
+{
+    enum { S_THRESHOLD, S_WINDOW, S_WAIT, S_N };
+    static const char *const names[] = {"threshold", "window", "wait"};
+    cnode *k[S_N], *v[S_N];
+    int64_t ms;
+
+    if (!take_keys(c, n, "'storm'", "in 'storm'", names, S_N, k, v)) {
+        return;
+    }
+    if (v[S_THRESHOLD]) {
+        get_intv(c, "threshold", v[S_THRESHOLD], 0, 1000, &in->storm_threshold);
+    }
+    if (v[S_WINDOW] && get_duration_in(c, "window", v[S_WINDOW], 1000, DAY_S * 1000LL, &ms) &&
+        whole_seconds(c, "window", v[S_WINDOW], ms)) {
+        in->storm_window_s = ms / 1000;
+    }
+    if (v[S_WAIT] && get_duration_in(c, "wait", v[S_WAIT], 0, HOUR_S * 1000LL, &ms) &&
+        whole_seconds(c, "wait", v[S_WAIT], ms)) {
+        in->storm_wait_s = ms / 1000;
+    }
+}
+
+/* An http(s) URL that incident links are built on: no credentials (links are shown to
+ * people), no query or fragment (a path is appended); trailing slashes dropped. */
+static void load_public_url(struct ctx *c, cnode *v, char **ret)
+{
+    CURLU *u = NULL;
+    CURLUcode uc;
+    char *scheme = NULL, *user = NULL, *pass = NULL, *query = NULL, *frag = NULL;
+    const char *s;
+    size_t n;
+
+    if (!get_str(c, "public_url", v, MAX_URL_LEN, STR_NONEMPTY | STR_LINE, &s)) {
+        return;
+    }
+    u = curl_url();
+    if (!u) {
+        ERR(c, v, "bad public_url: out of memory");
+        return;
+    }
+    uc = curl_url_set(u, CURLUPART_URL, s, 0);
+    if (uc != CURLUE_OK) {
+        ERR(c, v, "bad public_url: %s", curl_url_strerror(uc));
+        goto out;
+    }
+    if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+        (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0)) {
+        ERR(c, v, "bad public_url: the scheme must be http or https");
+        goto out;
+    }
+    if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK ||
+        curl_url_get(u, CURLUPART_PASSWORD, &pass, 0) == CURLUE_OK) {
+        ERR(c, v, "bad public_url: credentials in the URL are not allowed");
+        goto out;
+    }
+    if (curl_url_get(u, CURLUPART_QUERY, &query, 0) == CURLUE_OK ||
+        curl_url_get(u, CURLUPART_FRAGMENT, &frag, 0) == CURLUE_OK || strchr(s, '?') ||
+        strchr(s, '#')) {
+        ERR(c, v,
+            "bad public_url: no query or fragment (incident links are "
+            "PUBLIC_URL/api/v1/incidents/ID)");
+        goto out;
+    }
+    /* the URL has a host, so this stops at it at the latest */
+    for (n = strlen(s); n > 0 && s[n - 1] == '/'; n--) {
+    }
+    free(*ret);
+    *ret = sw_xstrndup(s, n);
+out:
+    curl_free(scheme);
+    curl_free(user);
+    curl_free(pass);
+    curl_free(query);
+    curl_free(frag);
+    curl_url_cleanup(u);
+}
+
+static void incidents_init(struct sw_incidents_conf *in)
+{
+    in->defaults.on_states = 1u << SW_CRITICAL;
+    in->defaults.severity = 3;
+    in->defaults.auto_resolve = true;
+    in->defaults.reopen_within_s = 15 * 60;
+    in->notify_resolved = true;
+    in->retry_attempts = 4;
+    in->retry_base_ms = 30 * 1000;
+    in->retry_cap_ms = 10 * 60 * 1000;
+    in->storm_threshold = 5;
+    in->storm_window_s = 5 * 60;
+    in->storm_wait_s = 30;
+    in->burn_rate = false;
+}
+
+static void load_incidents(struct ctx *c, cnode *n)
+{
+    enum {
+        I_ON,
+        I_SEVERITY,
+        I_AUTO_RESOLVE,
+        I_REOPEN,
+        I_PUBLIC_URL,
+        I_NOTIFY_RESOLVED,
+        I_RETRY,
+        I_STORM,
+        I_BURN_RATE,
+        I_N
+    };
+    static const char *const names[] = {
+        "on",    "severity", "auto_resolve", "reopen_within", "public_url", "notify_resolved",
+        "retry", "storm",    "burn_rate"};
+    struct sw_incidents_conf *in = &c->cfg->incidents;
+    cnode *k[I_N], *v[I_N];
+
+    if (!take_keys(c, n, "'incidents'", "in 'incidents'", names, I_N, k, v)) {
+        return;
+    }
+    load_incident_keys(c, v, &in->defaults, &in->defaults.severity);
+    if (v[I_PUBLIC_URL]) {
+        load_public_url(c, v[I_PUBLIC_URL], &in->public_url);
+    }
+    if (v[I_NOTIFY_RESOLVED]) {
+        get_bool(c, "notify_resolved", v[I_NOTIFY_RESOLVED], &in->notify_resolved);
+    }
+    if (v[I_RETRY]) {
+        load_retry(c, v[I_RETRY], in);
+    }
+    if (v[I_STORM]) {
+        load_storm(c, v[I_STORM], in);
+    }
+    if (v[I_BURN_RATE]) {
+        get_bool(c, "burn_rate", v[I_BURN_RATE], &in->burn_rate);
+    }
+}
+
+/* A service's incident settings: the top-level defaults, its contract's severity, then
+ * its own 'incident' block and 'severity' shorthand. sev is the shorthand's value node. */
+static void load_service_incident(struct ctx *c, cnode *n, cnode *sev, struct sw_service_conf *sv)
+{
+    static const char *const names[] = {"on", "severity", "auto_resolve", "reopen_within"};
+    const struct sw_contract_conf *ct = sv->customer ? sv->customer->contract : NULL;
+    cnode *k[4], *v[4] = {NULL, NULL, NULL, NULL};
+    int short_sev = 0, block_sev = 0;
+
+    sv->incident = c->cfg->incidents.defaults;
+    if (ct && ct->severity) {
+        sv->incident.severity = ct->severity;
+    }
+    if (n && take_keys(c, n, "'incident'", "in 'incident'", names, 4, k, v)) {
+        load_incident_keys(c, v, &sv->incident, &block_sev);
+    }
+    if (sev) {
+        get_severity(c, "severity", sev, &short_sev);
+    }
+    if (short_sev && block_sev && short_sev != block_sev) {
+        ERR(c, v[1],
+            "'incident.severity' (sev%d) differs from the service's 'severity' (sev%d, at "
+            "%s:%d:%d): give it once",
+            block_sev, short_sev, c->e->file, sev->line, sev->col);
+    } else if (block_sev || short_sev) {
+        sv->incident.severity = block_sev ? block_sev : short_sev;
+    }
+}
+
+/* Checks the shape of a service's depends_on and keeps its entries for resolve_depends(). */
+static void load_depends(struct ctx *c, cnode *seq, struct sw_service_conf *sv)
+{
+    struct dep_list *dl;
+
+    if (!want_seq(c, seq, "depends_on")) {
+        return;
+    }
+    if (seq->n > MAX_DEPENDS) {
+        ERR(c, seq, "'depends_on' has more than %d entries", MAX_DEPENDS);
+        return;
+    }
+    sw_xgrow((void **)&c->deps, &c->cap_deps, c->n_deps + 1, sizeof(*c->deps));
+    dl = &c->deps[c->n_deps++];
+    *dl = (struct dep_list){.sv = sv};
+    dl->entries = sw_xcalloc(seq->n + 1, sizeof(*dl->entries));
+    dl->at = sw_xcalloc(seq->n + 1, sizeof(*dl->at));
+    for (size_t i = 0; i < seq->n; i++) {
+        const char *s;
+        if (get_str(c, "depends_on", seq->kids[i], 3 * 65, STR_NONEMPTY | STR_LINE, &s)) {
+            dl->entries[dl->n++] = seq->kids[i];
+        }
+    }
+}
+
+/* A sibling's id first, else a full path. */
+static struct sw_service_conf *find_dep(struct ctx *c, const struct sw_service_conf *sv,
+                                        const char *s)
+{
+    struct sw_service_conf *t = NULL;
+
+    if (!strchr(s, '/') && sv->deployment->path) {
+        char *path = sw_xasprintf("%s/%s", sv->deployment->path, s);
+        t = lookup(&c->services, path);
+        free(path);
+    }
+    return t ? t : lookup(&c->services, s);
+}
+
+static void resolve_depends(struct ctx *c)
+{
+    for (size_t i = 0; i < c->n_deps; i++) {
+        struct dep_list *dl = &c->deps[i];
+        struct sw_service_conf *sv = dl->sv;
+
+        if (!sv->path) {
+            continue; /* its id (or an ancestor's) is bad, and reported */
+        }
+        sv->depends_on = sw_xcalloc(dl->n + 1, sizeof(*sv->depends_on));
+        for (size_t j = 0; j < dl->n; j++) {
+            cnode *e = dl->entries[j];
+            struct sw_service_conf *t = find_dep(c, sv, e->s);
+            size_t m;
+            char b[80];
+
+            if (!t) {
+                ERR(c, e,
+                    "unknown service %s in 'depends_on' (a service id of deployment '%s', or a "
+                    "path CUSTOMER/DEPLOYMENT/SERVICE)",
+                    found(e, b, sizeof(b)), sv->deployment->path);
+                continue;
+            }
+            if (t == sv) {
+                ERR(c, e, "service '%s' cannot depend on itself", sv->path);
+                continue;
+            }
+            for (m = 0; m < sv->n_depends_on && sv->depends_on[m] != t; m++) {
+            }
+            if (m < sv->n_depends_on) {
+                ERR(c, e, "duplicate service '%s' in 'depends_on' (first at %s:%d:%d)", t->path,
+                    c->e->file, dl->at[m]->line, dl->at[m]->col);
+                continue;
+            }
+            dl->at[sv->n_depends_on] = e;
+            sv->depends_on[sv->n_depends_on++] = t;
+        }
+    }
+}
+
+/* Reports the cycle that the edge from stack[top] to stack[k] closes, at that edge's entry:
+ * "U -> V -> ... -> U", U the service whose entry it is. */
+static void report_cycle(struct ctx *c, cnode *at, struct sw_service_conf **stack, size_t k,
+                         size_t top)
+{
+    struct sw_buf b;
+    size_t len = top - k + 1;
+
+    sw_buf_init(&b);
+    sw_buf_puts(&b, stack[top]->path);
+    for (size_t i = k; i <= top; i++) {
+        if (len > MAX_CYCLE_SHOWN && i == k + MAX_CYCLE_SHOWN / 2) {
+            sw_buf_printf(&b, " -> ... (%zu more)", len - MAX_CYCLE_SHOWN);
+            i = top - MAX_CYCLE_SHOWN / 2;
+            continue;
+        }
+        sw_buf_printf(&b, " -> %s", stack[i]->path);
+    }
+    ERR(c, at, "dependency cycle: %s", b.data);
+    sw_buf_release(&b);
+}
+
+/* Depth-first over the dependencies, services in file order; every edge back to a service on
+ * the current path closes a cycle. Iterative: a long chain must not exhaust the C stack. */
+static void find_cycles(struct ctx *c)
+{
+    struct sw_config *cfg = c->cfg;
+    struct sw_service_conf **all, **stack;
+    struct dep_list **lists;
+    unsigned char *color; /* 0: not seen, 1: on the current path, 2: done */
+    size_t *next, n = 0, top;
+
+    if (c->n_deps == 0) {
+        return;
+    }
+    for (size_t i = 0; i < cfg->n_customers; i++) {
+        for (size_t j = 0; j < cfg->customers[i].n_deployments; j++) {
+            n += cfg->customers[i].deployments[j].n_services;
+        }
+    }
+    all = sw_xcalloc(n + 1, sizeof(*all));
+    stack = sw_xcalloc(n + 1, sizeof(*stack));
+    lists = sw_xcalloc(n + 1, sizeof(*lists));
+    color = sw_xcalloc(n + 1, sizeof(*color));
+    next = sw_xcalloc(n + 1, sizeof(*next));
+    n = 0;
+    for (size_t i = 0; i < cfg->n_customers; i++) {
+        for (size_t j = 0; j < cfg->customers[i].n_deployments; j++) {
+            struct sw_deployment_conf *d = &cfg->customers[i].deployments[j];
+            for (size_t m = 0; m < d->n_services; m++) {
+                d->services[m].index = n; /* the same as index_config() will give */
+                all[n++] = &d->services[m];
+            }
+        }
+    }
+    for (size_t i = 0; i < c->n_deps; i++) {
+        lists[c->deps[i].sv->index] = &c->deps[i];
+    }
+    for (size_t root = 0; root < n; root++) {
+        if (color[root]) {
+            continue;
+        }
+        stack[0] = all[root];
+        next[0] = 0;
+        color[root] = 1;
+        top = 1;
+        while (top > 0) {
+            struct sw_service_conf *sv = stack[top - 1];
+            struct sw_service_conf *t;
+            size_t j = next[top - 1]++;
+
+            if (j >= sv->n_depends_on) {
+                color[sv->index] = 2;
+                top--;
+                continue;
+            }
+            t = sv->depends_on[j];
+            if (color[t->index] == 0) {
+                color[t->index] = 1;
+                stack[top] = t;
+                next[top] = 0;
+                top++;
+            } else if (color[t->index] == 1) {
+                size_t k;
+                for (k = 0; stack[k] != t; k++) {
+                }
+                report_cycle(c, lists[sv->index]->at[j], stack, k, top - 1);
+            }
+        }
+    }
+    free(all);
+    free(stack);
+    free(lists);
+    free(color);
+    free(next);
+}
+
+static void release_depends(struct ctx *c)
+{
+    for (size_t i = 0; i < c->n_deps; i++) {
+        free(c->deps[i].entries);
+        free(c->deps[i].at);
+    }
+    free(c->deps);
+    c->deps = NULL;
+    c->n_deps = c->cap_deps = 0;
+}
+
 /* ---- the top level ---- */
 
 static void load_customer(struct ctx *c, cnode *n, struct sw_customer_conf *cu, struct idpos *ip);
@@ -2567,6 +3107,7 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
         T_CHANNELS,
         T_ROTATIONS,
         T_POLICIES,
+        T_INCIDENTS,
         T_N
     };
     static const char *const names[] = {"listen",
@@ -2585,7 +3126,8 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
                                         "engineers",
                                         "channels",
                                         "rotations",
-                                        "escalation_policies"};
+                                        "escalation_policies",
+                                        "incidents"};
     struct ctx ctx = {
         .e = e,
         .base = base_dir,
@@ -2610,8 +3152,10 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
     cfg->log_level = SW_LOG_INFO;
     sw_cal_init_24x7(&cfg->calendar_24x7.cal);
     cfg->calendar_24x7.id = sw_xstrdup(CAL_24X7);
+    incidents_init(&cfg->incidents);
 
     if (!root || is_null(root)) {
+        cfg->incidents.public_url = sw_xasprintf("http://%s", cfg->listen);
         return 0; /* an empty file: every default, no customers */
     }
     if (!take_keys(c, root, "the top level", "at the top level", names, T_N, k, v)) {
@@ -2665,9 +3209,17 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
         ERR(c, v[T_LOG], "unknown log_level %s (debug, info, warn or error)",
             found(v[T_LOG], b, sizeof(b)));
     }
+    if (v[T_INCIDENTS]) {
+        load_incidents(c, v[T_INCIDENTS]);
+    }
+    if (!cfg->incidents.public_url) {
+        cfg->incidents.public_url = sw_xasprintf("http://%s", cfg->listen);
+    }
     /* calendars first: contracts name them; contracts next: customers name them; maintenance
      * last: it names customers. On call: engineers name channels, rotations name engineers,
-     * policies name all three, and customers, deployments and services name policies. */
+     * policies name all three, and customers, deployments and services name policies.
+     * Services inherit the incidents block and their contract's severity, loaded before
+     * them; their depends_on is resolved once every service is known. */
     if (v[T_CALENDARS]) {
         load_calendars(c, v[T_CALENDARS]);
     }
@@ -2698,9 +3250,13 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
         check_dups(c, "customer", ids, seq->n);
         free(ids);
     }
+    resolve_depends(c);
+    find_cycles(c);
+    release_depends(c);
     if (v[T_MAINTENANCE]) {
         load_maintenance(c, v[T_MAINTENANCE]);
     }
+    sw_map_release(&c->services);
     sw_map_release(&c->engineers);
     sw_map_release(&c->channels);
     sw_map_release(&c->rotations);
@@ -2831,19 +3387,36 @@ static void load_check(struct ctx *c, cnode *n, struct sw_check_conf *ck, struct
 
 static void load_service(struct ctx *c, cnode *n, struct sw_service_conf *sv, struct idpos *ip)
 {
-    enum { SK_ID, SK_NAME, SK_AGGREGATE, SK_CHECKS, SK_ESCALATION, SK_N };
-    static const char *const names[] = {"id", "name", "aggregate", "checks", "escalation"};
+    enum {
+        SK_ID,
+        SK_NAME,
+        SK_AGGREGATE,
+        SK_CHECKS,
+        SK_ESCALATION,
+        SK_SEVERITY,
+        SK_DEPENDS,
+        SK_INCIDENT,
+        SK_N
+    };
+    static const char *const names[] = {"id",         "name",     "aggregate",  "checks",
+                                        "escalation", "severity", "depends_on", "incident"};
     cnode *k[SK_N], *v[SK_N], *quorum = NULL;
 
     sv->line = n->line;
     sv->col = n->col;
     sv->aggregate = SW_AGG_ALL;
+    sv->incident = c->cfg->incidents.defaults;
     if (!take_keys(c, n, "a service", "in a service", names, SK_N, k, v)) {
         return;
     }
     need(c, n, v[SK_ID], "id");
     if (v[SK_ID] && get_id(c, v[SK_ID], &sv->id, ip) && sv->deployment->path) {
         sv->path = sw_xasprintf("%s/%s", sv->deployment->path, sv->id);
+        remember(&c->services, sv->path, sv);
+    }
+    load_service_incident(c, v[SK_INCIDENT], v[SK_SEVERITY], sv);
+    if (v[SK_DEPENDS]) {
+        load_depends(c, v[SK_DEPENDS], sv);
     }
     if (v[SK_NAME]) {
         dup_str(c, "name", v[SK_NAME], MAX_NAME, STR_NONEMPTY | STR_LINE, &sv->name);
