@@ -2,7 +2,9 @@
 /* sqlite.c: the SQLite backend of store.h (the embedded default). One writer connection,
  * used by the writer thread only, with its statements prepared once and an in-memory
  * (kind, path) -> object id cache; reads take a read-only connection from a small pool, so
- * any thread may read while the writer commits (WAL). Migrations in migrations/sqlite.c. */
+ * any thread may read while the writer commits (WAL); the synchronous writes (maintenance,
+ * alerts, incidents) share one more connection, the direct one, under a mutex. Migrations
+ * in migrations/sqlite.c. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -93,6 +95,10 @@ struct sq {
     pthread_mutex_t pool_lock;
     sqlite3 *pool[POOL_MAX];
     size_t npool;
+    /* The synchronous writes' connection (maintenance, alerts, incidents), opened on first
+     * use and kept: the incident manager writes every second. */
+    pthread_mutex_t direct_lock; /* guards direct and every use of it */
+    sqlite3 *direct;
 };
 
 /* ---- (kind, path) -> id cache: open addressing, linear probing ---- */
@@ -301,9 +307,11 @@ static void sq_close(void *ctx)
     for (size_t i = 0; i < q->npool; i++) {
         reader_close(q->pool[i]);
     }
+    reader_close(q->direct);
     sqlite3_close(q->db);
     idcache_clear(&q->ids);
     pthread_mutex_destroy(&q->pool_lock);
+    pthread_mutex_destroy(&q->direct_lock);
     free(q->path);
     free(q);
 }
@@ -332,6 +340,7 @@ static int sq_open(const char *target, struct sw_buf *err, void **ret_ctx)
     q = sw_xcalloc(1, sizeof(*q));
     q->path = sw_xstrdup(target);
     pthread_mutex_init(&q->pool_lock, NULL);
+    pthread_mutex_init(&q->direct_lock, NULL);
     if (sqlite3_open_v2(target, &q->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                         NULL) != SQLITE_OK) {
@@ -658,10 +667,11 @@ static void reader_put(struct sq *q, sqlite3 *db, bool ok)
     reader_close(db);
 }
 
-/* A statement for sql on the read connection db, prepared once and kept with the connection
- * (a report reads history thousands of times: parsing the SQL each time costs more than the
- * read). Give it back with sqlite3_reset(), not sqlite3_finalize(). */
-static sqlite3_stmt *reader_stmt(sqlite3 *db, const char *sql)
+/* A statement for sql on db (a read connection or the direct one), prepared once and kept
+ * with the connection (a report reads history thousands of times, the incident manager writes
+ * every second: parsing the SQL each time costs more than running it). Give it back with
+ * sqlite3_reset(), not sqlite3_finalize(). */
+static sqlite3_stmt *cached_stmt(sqlite3 *db, const char *sql)
 {
     sqlite3_stmt *p = NULL;
 
@@ -758,7 +768,7 @@ static int sq_history(void *ctx, enum sw_object_kind kind, const char *path, int
      * object's intervals never overlap, so none that overlaps starts before the last one
      * starting at or before from: bounding start_s below by it lets the index skip the
      * older history instead of reading it row by row. */
-    st = reader_stmt(db, "SELECT i.start_s, i.end_s, i.state FROM intervals i "
+    st = cached_stmt(db, "SELECT i.start_s, i.end_s, i.state FROM intervals i "
                          "JOIN objects o ON o.id = i.object_id "
                          "WHERE o.kind = ?1 AND o.path = ?2 AND i.start_s < ?4 "
                          "AND i.start_s >= coalesce((SELECT max(j.start_s) FROM intervals j "
@@ -877,18 +887,23 @@ static int query_int(sqlite3 *db, const char *sql, int64_t dflt, int64_t *ret)
     return 0;
 }
 
-static int sq_last_alive(void *ctx, int64_t *ret_t)
+/* query_int() on a read connection; no row or a NULL gives 0. */
+static int read_int(struct sq *q, const char *sql, int64_t *ret)
 {
-    struct sq *q = ctx;
     sqlite3 *db;
     int r = reader_get(q, &db);
 
     if (r < 0) {
         return r;
     }
-    r = query_int(db, "SELECT value FROM meta WHERE key = 'last_alive'", 0, ret_t);
+    r = query_int(db, sql, 0, ret);
     reader_put(q, db, r == 0);
     return r;
+}
+
+static int sq_last_alive(void *ctx, int64_t *ret_t)
+{
+    return read_int(ctx, "SELECT value FROM meta WHERE key = 'last_alive'", ret_t);
 }
 
 static int sq_count(void *ctx, int64_t *ret_results, int64_t *ret_intervals)
@@ -928,7 +943,7 @@ static int sq_first_seen(void *ctx, enum sw_object_kind kind, const char *path, 
         return r;
     }
     r = -EIO;
-    st = reader_stmt(db, "SELECT min(i.start_s) FROM intervals i JOIN objects o "
+    st = cached_stmt(db, "SELECT min(i.start_s) FROM intervals i JOIN objects o "
                          "ON o.id = i.object_id WHERE o.kind = ?1 AND o.path = ?2");
     if (!st) {
         db_fail(db, "first seen");
@@ -949,7 +964,7 @@ out:
     return r;
 }
 
-/* ---- synchronous writes on a connection of their own ---- */
+/* ---- synchronous writes on the direct connection ---- */
 
 static int direct_open(struct sq *q, sqlite3 **ret_db)
 {
@@ -962,8 +977,10 @@ static int direct_open(struct sq *q, sqlite3 **ret_db)
         return r;
     }
     sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
-    if (sqlite3_exec(db, "PRAGMA synchronous = FULL", NULL, NULL, NULL) != SQLITE_OK) {
-        int r = db_fail(db, "synchronous");
+    /* FULL: durable when the call returns, as the header promises. */
+    if (sqlite3_exec(db, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON", NULL, NULL, NULL) !=
+        SQLITE_OK) {
+        int r = db_fail(db, "connection settings");
         sqlite3_close(db);
         return r;
     }
@@ -971,48 +988,117 @@ static int direct_open(struct sq *q, sqlite3 **ret_db)
     return 0;
 }
 
+/* Takes the direct connection (opening it on first use) and begins a write transaction on
+ * it. On success the caller holds it until direct_end(). IMMEDIATE takes the write lock up
+ * front, so the transaction never fails halfway on a lock upgrade. */
+static int direct_begin(struct sq *q, sqlite3 **ret_db)
+{
+    int r = 0;
+
+    pthread_mutex_lock(&q->direct_lock);
+    if (!q->direct) {
+        r = direct_open(q, &q->direct);
+    }
+    if (r == 0 && sqlite3_exec(q->direct, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        r = db_fail(q->direct, "BEGIN IMMEDIATE");
+    }
+    if (r < 0) {
+        pthread_mutex_unlock(&q->direct_lock);
+        return r;
+    }
+    *ret_db = q->direct;
+    return 0;
+}
+
+/* Commits when r is 0, else rolls back, and gives the connection back. Returns r, or -EIO
+ * when the commit failed (then nothing was applied). */
+static int direct_end(struct sq *q, int r)
+{
+    sqlite3 *db = q->direct;
+
+    if (r == 0 && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        r = db_fail(db, "COMMIT");
+    }
+    if (!sqlite3_get_autocommit(db)) {
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    pthread_mutex_unlock(&q->direct_lock);
+    return r;
+}
+
+static int write_stmt(sqlite3 *db, const char *sql, sqlite3_stmt **ret)
+{
+    *ret = cached_stmt(db, sql);
+    return *ret ? 0 : db_fail(db, sql);
+}
+
+/* Steps st, a statement that returns no row, and resets it. Constraint failures become
+ * errno values the callers can tell apart: a second open incident of a service (UNIQUE),
+ * a reference to an incident that does not exist (FOREIGN KEY). */
+static int write_step(sqlite3 *db, sqlite3_stmt *st)
+{
+    int r = 0;
+
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        switch (sqlite3_extended_errcode(db)) {
+        case SQLITE_CONSTRAINT_UNIQUE:
+            r = -EEXIST;
+            break;
+        case SQLITE_CONSTRAINT_FOREIGNKEY:
+            r = -ENOENT;
+            break;
+        case SQLITE_CONSTRAINT_CHECK:
+        case SQLITE_CONSTRAINT_NOTNULL:
+            r = -EINVAL;
+            break;
+        default:
+            r = -EIO;
+            break;
+        }
+        sw_debug("store: sqlite: \"%s\": %s", sqlite3_sql(st), sqlite3_errmsg(db));
+    }
+    sqlite3_reset(st);
+    return r;
+}
+
 static int sq_maint_add(void *ctx, const struct sw_maint_row *m, int64_t *ret_id)
 {
     struct sq *q = ctx;
-    sqlite3_stmt *st = NULL;
+    sqlite3_stmt *st;
     sqlite3 *db;
-    int r = direct_open(q, &db);
+    int64_t id = 0;
+    int r = direct_begin(q, &db);
 
     if (r < 0) {
         return r;
     }
-    r = -EIO;
-    if (sqlite3_prepare_v2(db,
-                           "INSERT INTO maintenance (scope, start_s, end_s, reason, excluded, "
-                           "created_s) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                           -1, &st, NULL) != SQLITE_OK) {
-        db_fail(db, "maintenance insert");
-        goto out;
+    r = write_stmt(db,
+                   "INSERT INTO maintenance (scope, start_s, end_s, reason, excluded, "
+                   "created_s) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                   &st);
+    if (r == 0) {
+        sqlite3_bind_text(st, 1, m->scope, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, m->start);
+        sqlite3_bind_int64(st, 3, m->end);
+        bind_text(st, 4, m->reason);
+        sqlite3_bind_int(st, 5, m->excluded);
+        sqlite3_bind_int64(st, 6, m->created);
+        r = write_step(db, st);
+        id = sqlite3_last_insert_rowid(db);
     }
-    sqlite3_bind_text(st, 1, m->scope, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, m->start);
-    sqlite3_bind_int64(st, 3, m->end);
-    bind_text(st, 4, m->reason);
-    sqlite3_bind_int(st, 5, m->excluded);
-    sqlite3_bind_int64(st, 6, m->created);
-    if (sqlite3_step(st) != SQLITE_DONE) {
-        db_fail(db, "maintenance insert");
-        goto out;
+    r = direct_end(q, r);
+    if (r == 0) {
+        *ret_id = id;
     }
-    *ret_id = sqlite3_last_insert_rowid(db);
-    r = 0;
-out:
-    sqlite3_finalize(st);
-    sqlite3_close(db);
     return r;
 }
 
-/* Runs sql (no parameters) on a read connection and collects every row into an array of
- * elements of size elem, each filled by row(). On failure the rows read so far are given to
- * free_rows() and -EIO is returned. */
-static int read_rows(struct sq *q, const char *sql, size_t elem,
-                     void (*row)(sqlite3_stmt *st, void *e), void (*free_rows)(void *v, size_t n),
-                     void **ret, size_t *ret_n)
+/* Runs sql on a read connection, with bind(st, arg) binding its parameters when given, and
+ * collects every row into an array of elements of size elem, each filled by row(). On
+ * failure the rows read so far are given to free_rows() and -EIO is returned. */
+static int read_rows(struct sq *q, const char *sql, void (*bind)(sqlite3_stmt *st, const void *arg),
+                     const void *arg, size_t elem, void (*row)(sqlite3_stmt *st, void *e),
+                     void (*free_rows)(void *v, size_t n), void **ret, size_t *ret_n)
 {
     sqlite3_stmt *st;
     sqlite3 *db;
@@ -1024,10 +1110,13 @@ static int read_rows(struct sq *q, const char *sql, size_t elem,
         return r;
     }
     r = -EIO;
-    st = reader_stmt(db, sql);
+    st = cached_stmt(db, sql);
     if (!st) {
         db_fail(db, sql);
         goto out;
+    }
+    if (bind) {
+        bind(st, arg);
     }
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         sw_xgrow((void **)&v, &cap, n + 1, elem);
@@ -1075,59 +1164,50 @@ static int sq_maint_list(void *ctx, struct sw_maint_row **ret, size_t *ret_n)
     return read_rows(ctx,
                      "SELECT id, scope, start_s, end_s, reason, excluded, created_s "
                      "FROM maintenance ORDER BY start_s, id",
-                     sizeof(**ret), maint_row, maint_rows_free, (void **)ret, ret_n);
+                     NULL, NULL, sizeof(**ret), maint_row, maint_rows_free, (void **)ret, ret_n);
 }
 
 static int sq_maint_remove(void *ctx, int64_t id)
 {
     struct sq *q = ctx;
-    sqlite3_stmt *st = NULL;
+    sqlite3_stmt *st;
     sqlite3 *db;
-    int r = direct_open(q, &db);
+    int r = direct_begin(q, &db);
 
     if (r < 0) {
         return r;
     }
-    r = -EIO;
-    if (sqlite3_prepare_v2(db, "DELETE FROM maintenance WHERE id = ?1", -1, &st, NULL) !=
-        SQLITE_OK) {
-        db_fail(db, "maintenance delete");
-        goto out;
+    r = write_stmt(db, "DELETE FROM maintenance WHERE id = ?1", &st);
+    if (r == 0) {
+        sqlite3_bind_int64(st, 1, id);
+        r = write_step(db, st);
     }
-    sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) != SQLITE_DONE) {
-        db_fail(db, "maintenance delete");
-        goto out;
+    if (r == 0 && sqlite3_changes(db) == 0) {
+        r = -ENOENT;
     }
-    r = sqlite3_changes(db) ? 0 : -ENOENT;
-out:
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return r;
+    return direct_end(q, r);
 }
 
 static int sq_alerts_replace(void *ctx, const struct sw_alert_row *v, size_t n)
 {
     struct sq *q = ctx;
-    sqlite3_stmt *st = NULL;
+    sqlite3_stmt *st;
     sqlite3 *db;
-    int r = direct_open(q, &db);
+    int r = direct_begin(q, &db);
 
     if (r < 0) {
         return r;
     }
-    r = -EIO;
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE; DELETE FROM slo_alerts", NULL, NULL, NULL) !=
-            SQLITE_OK ||
-        sqlite3_prepare_v2(db,
-                           "INSERT OR REPLACE INTO slo_alerts (service, page, long_s, short_s, "
-                           "factor_milli, burn_long, burn_short, exhaustion_s, since_s, no_data) "
-                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                           -1, &st, NULL) != SQLITE_OK) {
-        db_fail(db, "alerts replace");
-        goto out;
+    if (sqlite3_exec(db, "DELETE FROM slo_alerts", NULL, NULL, NULL) != SQLITE_OK) {
+        r = db_fail(db, "alerts replace");
+    } else {
+        r = write_stmt(db,
+                       "INSERT OR REPLACE INTO slo_alerts (service, page, long_s, short_s, "
+                       "factor_milli, burn_long, burn_short, exhaustion_s, since_s, no_data) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                       &st);
     }
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; r == 0 && i < n; i++) {
         sqlite3_bind_text(st, 1, v[i].service, -1, SQLITE_STATIC);
         sqlite3_bind_int(st, 2, v[i].page);
         sqlite3_bind_int64(st, 3, v[i].long_s);
@@ -1138,24 +1218,9 @@ static int sq_alerts_replace(void *ctx, const struct sw_alert_row *v, size_t n)
         sqlite3_bind_int64(st, 8, v[i].exhaustion_s);
         sqlite3_bind_int64(st, 9, v[i].since);
         sqlite3_bind_int(st, 10, v[i].no_data);
-        if (sqlite3_step(st) != SQLITE_DONE) {
-            db_fail(db, "alerts insert");
-            goto out;
-        }
-        sqlite3_reset(st);
+        r = write_step(db, st);
     }
-    if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        db_fail(db, "alerts commit");
-        goto out;
-    }
-    r = 0;
-out:
-    sqlite3_finalize(st);
-    if (r < 0) {
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-    }
-    sqlite3_close(db);
-    return r;
+    return direct_end(q, r);
 }
 
 static void alert_row(sqlite3_stmt *st, void *e)
@@ -1185,7 +1250,456 @@ static int sq_alerts_list(void *ctx, struct sw_alert_row **ret, size_t *ret_n)
                      "SELECT service, page, long_s, short_s, factor_milli, burn_long, "
                      "burn_short, exhaustion_s, since_s, no_data FROM slo_alerts "
                      "ORDER BY service, long_s",
-                     sizeof(**ret), alert_row, alert_rows_free, (void **)ret, ret_n);
+                     NULL, NULL, sizeof(**ret), alert_row, alert_rows_free, (void **)ret, ret_n);
+}
+
+/* ---- incidents ---- */
+
+/* Column c of INC_SELECT is parameter c + 1 of INC_INSERT and INC_UPDATE, so one function
+ * binds both and one reads the rows back. Optional times (0: never) are NULL. */
+#define INC_COLS                                                                                   \
+    "kind, service, customer, deployment, title, severity, status, state, output, since_s, "       \
+    "opened_s, acked_s, acked_by, recovered_s, resolved_s, resolved_by, parent, reopened, "        \
+    "policy, esc_started, esc_round, esc_step, esc_t_s, next_due_s"
+#define INC_SELECT "SELECT id, version, " INC_COLS " FROM incidents"
+#define INC_INSERT                                                                                 \
+    "INSERT INTO incidents (version, " INC_COLS ") VALUES (1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "   \
+    "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)"
+#define INC_UPDATE                                                                                 \
+    "UPDATE incidents SET version = version + 1, kind = ?3, service = ?4, customer = ?5, "         \
+    "deployment = ?6, title = ?7, severity = ?8, status = ?9, state = ?10, output = ?11, "         \
+    "since_s = ?12, opened_s = ?13, acked_s = ?14, acked_by = ?15, recovered_s = ?16, "            \
+    "resolved_s = ?17, resolved_by = ?18, parent = ?19, reopened = ?20, policy = ?21, "            \
+    "esc_started = ?22, esc_round = ?23, esc_step = ?24, esc_t_s = ?25, next_due_s = ?26 "         \
+    "WHERE id = ?1 AND version = ?2"
+
+#define NOTIF_SELECT                                                                               \
+    "SELECT id, incident, kind, round, step, engineer, channel, address, deployment, "             \
+    "created_s, due_s, attempts, status, error, sent_s FROM notifications"
+
+static void bind_time(sqlite3_stmt *st, int col, int64_t t)
+{
+    if (t) {
+        sqlite3_bind_int64(st, col, t);
+    } else {
+        sqlite3_bind_null(st, col);
+    }
+}
+
+static void bind_incident(sqlite3_stmt *st, const struct sw_incident *inc, int64_t parent)
+{
+    sqlite3_bind_int64(st, 1, inc->id);
+    sqlite3_bind_int64(st, 2, inc->version);
+    sqlite3_bind_int(st, 3, (int)inc->kind);
+    bind_text(st, 4, inc->service);
+    bind_text(st, 5, inc->customer);
+    bind_text(st, 6, inc->deployment);
+    bind_text(st, 7, inc->title);
+    sqlite3_bind_int(st, 8, inc->severity);
+    sqlite3_bind_int(st, 9, (int)inc->status);
+    sqlite3_bind_int(st, 10, (int)inc->state);
+    bind_text(st, 11, inc->output);
+    sqlite3_bind_int64(st, 12, inc->since);
+    sqlite3_bind_int64(st, 13, inc->opened);
+    bind_time(st, 14, inc->acked);
+    bind_text(st, 15, inc->acked_by);
+    bind_time(st, 16, inc->recovered);
+    bind_time(st, 17, inc->resolved);
+    bind_text(st, 18, inc->resolved_by);
+    bind_time(st, 19, parent);
+    sqlite3_bind_int(st, 20, inc->reopened);
+    bind_text(st, 21, inc->policy);
+    sqlite3_bind_int(st, 22, inc->esc_started);
+    sqlite3_bind_int(st, 23, inc->esc_round);
+    sqlite3_bind_int(st, 24, inc->esc_step);
+    bind_time(st, 25, inc->esc_t);
+    bind_time(st, 26, inc->next_due);
+}
+
+/* NULL columns read as 0, which is what an optional time or parent means when absent. */
+static void incident_row(sqlite3_stmt *st, void *e)
+{
+    struct sw_incident *inc = e;
+
+    inc->id = sqlite3_column_int64(st, 0);
+    inc->version = sqlite3_column_int64(st, 1);
+    inc->kind = (enum sw_inc_kind)sqlite3_column_int(st, 2);
+    inc->service = col_text(st, 3);
+    inc->customer = col_text(st, 4);
+    inc->deployment = col_text(st, 5);
+    inc->title = col_text(st, 6);
+    inc->severity = sqlite3_column_int(st, 7);
+    inc->status = (enum sw_inc_status)sqlite3_column_int(st, 8);
+    inc->state = (enum sw_state)sqlite3_column_int(st, 9);
+    inc->output = col_text(st, 10);
+    inc->since = sqlite3_column_int64(st, 11);
+    inc->opened = sqlite3_column_int64(st, 12);
+    inc->acked = sqlite3_column_int64(st, 13);
+    inc->acked_by = col_text(st, 14);
+    inc->recovered = sqlite3_column_int64(st, 15);
+    inc->resolved = sqlite3_column_int64(st, 16);
+    inc->resolved_by = col_text(st, 17);
+    inc->parent = sqlite3_column_int64(st, 18);
+    inc->reopened = sqlite3_column_int(st, 19);
+    inc->policy = col_text(st, 20);
+    inc->esc_started = sqlite3_column_int(st, 21) != 0;
+    inc->esc_round = sqlite3_column_int(st, 22);
+    inc->esc_step = sqlite3_column_int(st, 23);
+    inc->esc_t = sqlite3_column_int64(st, 24);
+    inc->next_due = sqlite3_column_int64(st, 25);
+}
+
+static void incident_rows_free(void *v, size_t n)
+{
+    sw_incidents_free(v, n);
+}
+
+static void event_row(sqlite3_stmt *st, void *e)
+{
+    struct sw_inc_event *ev = e;
+
+    ev->id = sqlite3_column_int64(st, 0);
+    ev->incident = sqlite3_column_int64(st, 1);
+    ev->t = sqlite3_column_int64(st, 2);
+    ev->kind = col_text(st, 3);
+    ev->actor = col_text(st, 4);
+    ev->text = col_text(st, 5);
+}
+
+static void event_rows_free(void *v, size_t n)
+{
+    sw_inc_events_free(v, n);
+}
+
+static void notif_row(sqlite3_stmt *st, void *e)
+{
+    struct sw_notification *m = e;
+
+    m->id = sqlite3_column_int64(st, 0);
+    m->incident = sqlite3_column_int64(st, 1);
+    m->kind = (enum sw_notif_kind)sqlite3_column_int(st, 2);
+    m->round = sqlite3_column_int(st, 3);
+    m->step = sqlite3_column_int(st, 4);
+    m->engineer = col_text(st, 5);
+    m->channel = col_text(st, 6);
+    m->address = col_text(st, 7);
+    m->deployment = col_text(st, 8);
+    m->created = sqlite3_column_int64(st, 9);
+    m->due = sqlite3_column_int64(st, 10);
+    m->attempts = sqlite3_column_int(st, 11);
+    m->status = (enum sw_notif_status)sqlite3_column_int(st, 12);
+    m->error = col_text(st, 13);
+    m->sent = sqlite3_column_int64(st, 14);
+}
+
+static void notif_rows_free(void *v, size_t n)
+{
+    sw_notifications_free(v, n);
+}
+
+/* Appends events to the timeline of incident, or when incident is 0 to that each names. */
+static int put_events(sqlite3 *db, const struct sw_inc_event *v, size_t n, int64_t incident)
+{
+    sqlite3_stmt *st;
+    int r = n ? write_stmt(db,
+                           "INSERT INTO incident_events (incident, t_s, kind, actor, text) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5)",
+                           &st)
+              : 0;
+
+    for (size_t i = 0; r == 0 && i < n; i++) {
+        sqlite3_bind_int64(st, 1, incident ? incident : v[i].incident);
+        sqlite3_bind_int64(st, 2, v[i].t);
+        bind_text(st, 3, v[i].kind);
+        bind_text(st, 4, v[i].actor);
+        bind_text(st, 5, v[i].text);
+        r = write_step(db, st);
+    }
+    return r;
+}
+
+/* Queues notifications of incident: PENDING, no attempt yet, whatever the caller's copy
+ * says; one without a deployment takes the incident's. */
+static int put_notifs(sqlite3 *db, const struct sw_notification *v, size_t n, int64_t incident)
+{
+    sqlite3_stmt *st;
+    int r = n ? write_stmt(db,
+                           "INSERT INTO notifications (incident, kind, round, step, engineer, "
+                           "channel, address, deployment, created_s, due_s, attempts, status) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, coalesce(?8, (SELECT deployment "
+                           "FROM incidents WHERE id = ?1)), ?9, ?10, 0, 0)",
+                           &st)
+              : 0;
+
+    for (size_t i = 0; r == 0 && i < n; i++) {
+        sqlite3_bind_int64(st, 1, incident);
+        sqlite3_bind_int(st, 2, (int)v[i].kind);
+        sqlite3_bind_int(st, 3, v[i].round);
+        sqlite3_bind_int(st, 4, v[i].step);
+        bind_text(st, 5, v[i].engineer);
+        bind_text(st, 6, v[i].channel);
+        bind_text(st, 7, v[i].address);
+        bind_text(st, 8, v[i].deployment);
+        sqlite3_bind_int64(st, 9, v[i].created);
+        sqlite3_bind_int64(st, 10, v[i].due);
+        r = write_step(db, st);
+    }
+    return r;
+}
+
+/* Applies one change; ids holds the ids of the changes before it, for back-references
+ * (store.c checked that they name earlier inserts). */
+static int put_change(sqlite3 *db, const struct sw_inc_change *c, const int64_t *ids,
+                      int64_t *ret_id)
+{
+    const struct sw_incident *inc = c->inc;
+    int64_t parent = inc->parent < 0 ? ids[-(inc->parent + 1)] : inc->parent, id = inc->id;
+    sqlite3_stmt *st;
+    int r = write_stmt(db, id ? INC_UPDATE : INC_INSERT, &st);
+
+    if (r < 0) {
+        return r;
+    }
+    bind_incident(st, inc, parent);
+    r = write_step(db, st);
+    if (r == -ENOENT) {
+        return -EINVAL; /* the parent names no incident */
+    }
+    if (r < 0) {
+        return r;
+    }
+    if (!id) {
+        id = sqlite3_last_insert_rowid(db);
+    } else if (sqlite3_changes(db) != 1) {
+        return -ESTALE; /* someone changed it since it was read, or it is gone */
+    }
+    if (c->cancel_pending) {
+        r = write_stmt(db,
+                       "UPDATE notifications SET status = 3 "
+                       "WHERE incident = ?1 AND status = 0 AND kind = 0",
+                       &st);
+        if (r < 0) {
+            return r;
+        }
+        sqlite3_bind_int64(st, 1, id);
+        r = write_step(db, st);
+    }
+    if (r == 0) {
+        r = put_events(db, c->events, c->n_events, id);
+    }
+    if (r == 0) {
+        r = put_notifs(db, c->notifs, c->n_notifs, id);
+    }
+    *ret_id = id;
+    return r;
+}
+
+static int sq_incident_write(void *ctx, const struct sw_inc_change *changes, size_t n,
+                             int64_t *ret_ids)
+{
+    struct sq *q = ctx;
+    int64_t *ids = sw_xcalloc(n, sizeof(*ids));
+    sqlite3 *db;
+    int r = direct_begin(q, &db);
+
+    if (r < 0) {
+        goto out;
+    }
+    for (size_t i = 0; r == 0 && i < n; i++) {
+        r = put_change(db, &changes[i], ids, &ids[i]);
+    }
+    r = direct_end(q, r);
+    if (r == 0 && ret_ids) {
+        memcpy(ret_ids, ids, n * sizeof(*ids));
+    }
+out:
+    free(ids);
+    return r;
+}
+
+static int sq_notif_record(void *ctx, const struct sw_notif_outcome *v, size_t n,
+                           const struct sw_inc_event *events, size_t n_events)
+{
+    struct sq *q = ctx;
+    sqlite3_stmt *st;
+    sqlite3 *db;
+    int r = direct_begin(q, &db);
+
+    if (r < 0) {
+        return r;
+    }
+    /* Every SET expression sees the row as it was: a notification cancelled meanwhile stays
+     * cancelled, unless this attempt delivered it. */
+    r = n ? write_stmt(db,
+                       "UPDATE notifications SET attempts = attempts + 1, "
+                       "status = CASE WHEN status = 0 OR ?2 = 1 THEN ?2 ELSE status END, "
+                       "due_s = CASE WHEN ?2 = 0 THEN ?3 ELSE due_s END, error = ?4, "
+                       "sent_s = CASE WHEN ?2 = 1 THEN ?5 ELSE sent_s END WHERE id = ?1",
+                       &st)
+          : 0;
+    for (size_t i = 0; r == 0 && i < n; i++) {
+        sqlite3_bind_int64(st, 1, v[i].id);
+        sqlite3_bind_int(st, 2, (int)v[i].status);
+        sqlite3_bind_int64(st, 3, v[i].due);
+        bind_text(st, 4, v[i].error);
+        bind_time(st, 5, v[i].t);
+        r = write_step(db, st);
+        if (r == 0 && sqlite3_changes(db) != 1) {
+            r = -ENOENT;
+        }
+    }
+    if (r == 0) {
+        r = put_events(db, events, n_events, 0);
+    }
+    return direct_end(q, r);
+}
+
+static int sq_incident_log(void *ctx, const struct sw_inc_event *events, size_t n)
+{
+    struct sq *q = ctx;
+    sqlite3 *db;
+    int r = direct_begin(q, &db);
+
+    if (r < 0) {
+        return r;
+    }
+    return direct_end(q, put_events(db, events, n, 0));
+}
+
+static void bind_id(sqlite3_stmt *st, const void *arg)
+{
+    sqlite3_bind_int64(st, 1, *(const int64_t *)arg);
+}
+
+static void bind_service(sqlite3_stmt *st, const void *arg)
+{
+    sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
+}
+
+/* One incident read by sql (at most one row): 0, -ENOENT, -EIO. */
+static int read_incident(struct sq *q, const char *sql,
+                         void (*bind)(sqlite3_stmt *st, const void *arg), const void *arg,
+                         struct sw_incident *ret)
+{
+    struct sw_incident *v = NULL;
+    size_t n = 0;
+    int r =
+        read_rows(q, sql, bind, arg, sizeof(*v), incident_row, incident_rows_free, (void **)&v, &n);
+
+    if (r < 0) {
+        return r;
+    }
+    if (n == 0) {
+        r = -ENOENT;
+    } else {
+        *ret = v[0];
+    }
+    free(v);
+    return r;
+}
+
+static int sq_incident_get(void *ctx, int64_t id, struct sw_incident *ret)
+{
+    return read_incident(ctx, INC_SELECT " WHERE id = ?1", bind_id, &id, ret);
+}
+
+static int sq_incident_last(void *ctx, const char *service, struct sw_incident *ret)
+{
+    /* The open one first (at most one exists), then the one resolved last. */
+    return read_incident(ctx,
+                         INC_SELECT " WHERE service = ?1 "
+                                    "ORDER BY status = 3, resolved_s DESC, id DESC LIMIT 1",
+                         bind_service, service, ret);
+}
+
+struct list_args {
+    const struct sw_inc_filter *f;
+    size_t limit;
+};
+
+static void bind_list(sqlite3_stmt *st, const void *arg)
+{
+    const struct list_args *a = arg;
+
+    /* Parameters the query leaves out are still numbered slots: binding them is harmless. */
+    bind_text(st, 1, a->f->service);
+    bind_text(st, 2, a->f->customer);
+    sqlite3_bind_int64(st, 3, a->f->opened_from);
+    sqlite3_bind_int64(st, 4, a->f->opened_to);
+    sqlite3_bind_int64(st, 5, (int64_t)a->limit);
+}
+
+static int sq_incident_list(void *ctx, const struct sw_inc_filter *f, size_t limit,
+                            struct sw_incident **ret, size_t *ret_n)
+{
+    struct list_args a = {f, limit};
+    struct sw_buf sql;
+    int r;
+
+    /* Only the filters given go into the query, so that SQLite can use the index that
+     * fits them (a handful of variants, each prepared once per connection). */
+    sw_buf_init(&sql);
+    sw_buf_puts(&sql, INC_SELECT " WHERE 1");
+    if (f->open_only) {
+        sw_buf_puts(&sql, " AND status IN (0, 1, 2)");
+    }
+    if (f->service) {
+        sw_buf_puts(&sql, " AND service = ?1");
+    }
+    if (f->customer) {
+        sw_buf_puts(&sql, " AND customer = ?2");
+    }
+    if (f->opened_from) {
+        sw_buf_puts(&sql, " AND opened_s >= ?3");
+    }
+    if (f->opened_to) {
+        sw_buf_puts(&sql, " AND opened_s < ?4");
+    }
+    sw_buf_puts(&sql, f->newest_first ? " ORDER BY opened_s DESC, id DESC LIMIT ?5"
+                                      : " ORDER BY opened_s, id LIMIT ?5");
+    r = read_rows(ctx, sql.data, bind_list, &a, sizeof(**ret), incident_row, incident_rows_free,
+                  (void **)ret, ret_n);
+    sw_buf_release(&sql);
+    return r;
+}
+
+static int sq_incident_events(void *ctx, int64_t id, struct sw_inc_event **ret, size_t *ret_n)
+{
+    return read_rows(ctx,
+                     "SELECT id, incident, t_s, kind, actor, text FROM incident_events "
+                     "WHERE incident = ?1 ORDER BY t_s, id",
+                     bind_id, &id, sizeof(**ret), event_row, event_rows_free, (void **)ret, ret_n);
+}
+
+static int sq_incident_notifications(void *ctx, int64_t id, struct sw_notification **ret,
+                                     size_t *ret_n)
+{
+    return read_rows(ctx, NOTIF_SELECT " WHERE incident = ?1 ORDER BY id", bind_id, &id,
+                     sizeof(**ret), notif_row, notif_rows_free, (void **)ret, ret_n);
+}
+
+static void bind_due(sqlite3_stmt *st, const void *arg)
+{
+    const int64_t *a = arg;
+
+    sqlite3_bind_int64(st, 1, a[0]);
+    sqlite3_bind_int64(st, 2, a[1]);
+}
+
+static int sq_notif_due(void *ctx, int64_t now, size_t limit, struct sw_notification **ret,
+                        size_t *ret_n)
+{
+    int64_t a[2] = {now, (int64_t)limit};
+
+    return read_rows(ctx,
+                     NOTIF_SELECT " WHERE status = 0 AND due_s <= ?1 ORDER BY due_s, id "
+                                  "LIMIT ?2",
+                     bind_due, a, sizeof(**ret), notif_row, notif_rows_free, (void **)ret, ret_n);
+}
+
+static int sq_notif_next_due(void *ctx, int64_t *ret_t)
+{
+    return read_int(ctx, "SELECT min(due_s) FROM notifications WHERE status = 0", ret_t);
 }
 
 const struct sw_store_backend sw_store_sqlite_backend = {
@@ -1204,4 +1718,14 @@ const struct sw_store_backend sw_store_sqlite_backend = {
     .maint_remove = sq_maint_remove,
     .alerts_replace = sq_alerts_replace,
     .alerts_list = sq_alerts_list,
+    .incident_write = sq_incident_write,
+    .incident_get = sq_incident_get,
+    .incident_list = sq_incident_list,
+    .incident_last = sq_incident_last,
+    .incident_events = sq_incident_events,
+    .incident_notifications = sq_incident_notifications,
+    .notif_due = sq_notif_due,
+    .notif_next_due = sq_notif_next_due,
+    .notif_record = sq_notif_record,
+    .incident_log = sq_incident_log,
 };

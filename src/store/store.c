@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* store.c: the backend-neutral half of store.h. Picks a backend from the URI, owns the write
  * queue and the writer thread that commits it in batches (one transaction each), fires the
- * sync callbacks and keeps the commit statistics. Reads go straight to the backend. The
- * design is in docs/internals/store.md. */
+ * sync callbacks and keeps the commit statistics. Reads and the synchronous writes go
+ * straight to the backend, after the arguments are checked here, once for every backend.
+ * The design is in docs/internals/store.md. */
 #include <assert.h>
 #include <errno.h>
 #include <pthread.h>
@@ -704,4 +705,233 @@ void sw_alert_rows_free(struct sw_alert_row *v, size_t n)
         free(v[i].service);
     }
     free(v);
+}
+
+/* ---- incidents ---- */
+
+#define NOTIF_DUE_MAX 10000
+
+static const char *const inc_status_names[SW_INC_STATUS_COUNT] = {
+    [SW_INC_TRIGGERED] = "triggered",
+    [SW_INC_ACKNOWLEDGED] = "acknowledged",
+    [SW_INC_RECOVERED] = "recovered",
+    [SW_INC_RESOLVED] = "resolved",
+};
+
+const char *sw_inc_status_name(enum sw_inc_status st)
+{
+    if ((int)st < 0 || (int)st >= SW_INC_STATUS_COUNT) {
+        return NULL;
+    }
+    return inc_status_names[st];
+}
+
+int sw_inc_status_parse(const char *str, enum sw_inc_status *ret)
+{
+    for (int i = 0; str && i < SW_INC_STATUS_COUNT; i++) {
+        if (strcmp(str, inc_status_names[i]) == 0) {
+            *ret = (enum sw_inc_status)i;
+            return 0;
+        }
+    }
+    return -EINVAL;
+}
+
+void sw_incident_release(struct sw_incident *inc)
+{
+    if (!inc) {
+        return;
+    }
+    free(inc->service);
+    free(inc->customer);
+    free(inc->deployment);
+    free(inc->title);
+    free(inc->output);
+    free(inc->acked_by);
+    free(inc->resolved_by);
+    free(inc->policy);
+    inc->service = inc->customer = inc->deployment = inc->title = NULL;
+    inc->output = inc->acked_by = inc->resolved_by = inc->policy = NULL;
+}
+
+void sw_incidents_free(struct sw_incident *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) {
+        sw_incident_release(&v[i]);
+    }
+    free(v);
+}
+
+void sw_inc_events_free(struct sw_inc_event *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) {
+        free(v[i].kind);
+        free(v[i].actor);
+        free(v[i].text);
+    }
+    free(v);
+}
+
+void sw_notifications_free(struct sw_notification *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) {
+        free(v[i].engineer);
+        free(v[i].channel);
+        free(v[i].address);
+        free(v[i].deployment);
+        free(v[i].error);
+    }
+    free(v);
+}
+
+static bool in_range(int v, int lo, int hi)
+{
+    return v >= lo && v <= hi;
+}
+
+static bool events_ok(const struct sw_inc_event *v, size_t n)
+{
+    if (n > 0 && !v) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!v[i].kind) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool incident_ok(const struct sw_incident *inc)
+{
+    return inc->id >= 0 && (inc->id == 0 || inc->version >= 1) &&
+           in_range((int)inc->kind, SW_INC_OUTAGE, SW_INC_BURN) && inc->service && inc->customer &&
+           inc->deployment && inc->title && in_range(inc->severity, 1, 4) &&
+           in_range((int)inc->status, 0, SW_INC_STATUS_COUNT - 1) &&
+           in_range((int)inc->state, SW_OK, SW_UNKNOWN) && inc->reopened >= 0;
+}
+
+/* Change i of changes: its fields in range, and a negative parent names an insert made
+ * earlier in the same call (the backend then resolves it without checking again). */
+static bool change_ok(const struct sw_inc_change *changes, size_t i)
+{
+    const struct sw_inc_change *c = &changes[i];
+
+    if (!c->inc || !incident_ok(c->inc) || !events_ok(c->events, c->n_events) ||
+        (c->n_notifs > 0 && !c->notifs)) {
+        return false;
+    }
+    if (c->inc->parent < 0) {
+        int64_t k = -(c->inc->parent + 1);
+        if (k >= (int64_t)i || changes[k].inc->id != 0) {
+            return false;
+        }
+    }
+    for (size_t j = 0; j < c->n_notifs; j++) {
+        const struct sw_notification *m = &c->notifs[j];
+        if (!m->channel || !in_range((int)m->kind, SW_NOTIF_TRIGGER, SW_NOTIF_RESOLVED)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+int sw_store_incident_write(struct sw_store *s, const struct sw_inc_change *changes, size_t n,
+                            int64_t *ret_ids)
+{
+    if (n > 0 && !changes) {
+        return -EINVAL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!change_ok(changes, i)) {
+            return -EINVAL;
+        }
+    }
+    if (n == 0) {
+        return 0;
+    }
+    return s->be->incident_write(s->ctx, changes, n, ret_ids);
+}
+
+int sw_store_incident_get(struct sw_store *s, int64_t id, struct sw_incident *ret)
+{
+    return s->be->incident_get(s->ctx, id, ret);
+}
+
+int sw_store_incident_list(struct sw_store *s, const struct sw_inc_filter *f,
+                           struct sw_incident **ret, size_t *ret_n)
+{
+    static const struct sw_inc_filter all;
+
+    if (!f) {
+        f = &all;
+    }
+    if (f->limit > SW_STORE_INCIDENTS_MAX) {
+        return -EINVAL;
+    }
+    return s->be->incident_list(s->ctx, f, f->limit ? f->limit : SW_STORE_INCIDENTS_MAX, ret,
+                                ret_n);
+}
+
+int sw_store_incident_last(struct sw_store *s, const char *service, struct sw_incident *ret)
+{
+    if (!service) {
+        return -EINVAL;
+    }
+    return s->be->incident_last(s->ctx, service, ret);
+}
+
+int sw_store_incident_events(struct sw_store *s, int64_t id, struct sw_inc_event **ret,
+                             size_t *ret_n)
+{
+    return s->be->incident_events(s->ctx, id, ret, ret_n);
+}
+
+int sw_store_incident_notifications(struct sw_store *s, int64_t id, struct sw_notification **ret,
+                                    size_t *ret_n)
+{
+    return s->be->incident_notifications(s->ctx, id, ret, ret_n);
+}
+
+int sw_store_notif_due(struct sw_store *s, int64_t now, size_t limit, struct sw_notification **ret,
+                       size_t *ret_n)
+{
+    if (limit == 0 || limit > NOTIF_DUE_MAX) {
+        return -EINVAL;
+    }
+    return s->be->notif_due(s->ctx, now, limit, ret, ret_n);
+}
+
+int sw_store_notif_next_due(struct sw_store *s, int64_t *ret_t)
+{
+    return s->be->notif_next_due(s->ctx, ret_t);
+}
+
+int sw_store_notif_record(struct sw_store *s, const struct sw_notif_outcome *v, size_t n,
+                          const struct sw_inc_event *events, size_t n_events)
+{
+    if ((n > 0 && !v) || !events_ok(events, n_events)) {
+        return -EINVAL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].status != SW_NOTIF_PENDING && v[i].status != SW_NOTIF_SENT &&
+            v[i].status != SW_NOTIF_FAILED) {
+            return -EINVAL;
+        }
+    }
+    if (n == 0 && n_events == 0) {
+        return 0;
+    }
+    return s->be->notif_record(s->ctx, v, n, events, n_events);
+}
+
+int sw_store_incident_log(struct sw_store *s, const struct sw_inc_event *events, size_t n)
+{
+    if (!events_ok(events, n)) {
+        return -EINVAL;
+    }
+    if (n == 0) {
+        return 0;
+    }
+    return s->be->incident_log(s->ctx, events, n);
 }

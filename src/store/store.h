@@ -193,6 +193,187 @@ int sw_store_alerts_replace(struct sw_store *s, const struct sw_alert_row *v, si
 int sw_store_alerts_list(struct sw_store *s, struct sw_alert_row **ret, size_t *ret_n);
 void sw_alert_rows_free(struct sw_alert_row *v, size_t n);
 
+/* ---- incidents, their timelines and the notification outbox ----
+ * Synchronous and durable when they return, like the maintenance functions (the daemon, the
+ * CLI in another process and the API threads all write them). Every change to an incident is
+ * one transaction guarded by the row's version (optimistic concurrency): a writer reads an
+ * incident, decides, and writes back with the version it read; when someone else wrote in
+ * between, the write fails with -ESTALE and nothing of it is applied, so the writer reads
+ * again and decides again. Timeline events and queued notifications go in the same
+ * transaction as the incident change that caused them: a crash never leaves a step taken but
+ * its notifications unqueued, nor queued twice. */
+
+enum sw_inc_status {
+    SW_INC_TRIGGERED = 0,
+    SW_INC_ACKNOWLEDGED = 1,
+    SW_INC_RECOVERED = 2, /* the service recovered; awaiting someone's confirmation */
+    SW_INC_RESOLVED = 3,
+};
+#define SW_INC_STATUS_COUNT 4
+
+/* "triggered", "acknowledged", "recovered", "resolved"; NULL for an invalid value. */
+const char *sw_inc_status_name(enum sw_inc_status s);
+/* The reverse, exact lower-case names: 0 or -EINVAL. */
+int sw_inc_status_parse(const char *s, enum sw_inc_status *ret);
+
+enum sw_inc_kind {
+    SW_INC_OUTAGE = 0, /* a service entered a hard non-OK state */
+    SW_INC_BURN = 1,   /* an SLO burn-rate alert (page) */
+};
+
+struct sw_incident {
+    int64_t id;      /* assigned by the store at insert; shown as "INC-<id>" */
+    int64_t version; /* row version: 1 after insert, +1 on each change */
+    enum sw_inc_kind kind;
+    char *service;    /* service path "acme/fra1/identity" */
+    char *customer;   /* customer id (the first part of the path) */
+    char *deployment; /* deployment path "acme/fra1" */
+    char *title;      /* one line: "CRITICAL: acme / fra1 / Keystone" */
+    int severity;     /* 1 .. 4 (sev1 the most severe) */
+    enum sw_inc_status status;
+    enum sw_state state; /* the service's state now (while open) or when it ended */
+    char *output;        /* the check output that tells why, or NULL */
+    int64_t since;       /* s: the service's state since */
+    int64_t opened;      /* s */
+    int64_t acked;       /* s, 0: never */
+    char *acked_by;      /* engineer id or NULL */
+    int64_t recovered;   /* s: the service recovered (hard OK), 0: not (or failed again) */
+    int64_t resolved;    /* s, 0: not */
+    char *resolved_by;   /* engineer id; NULL when resolved by the service's recovery */
+    int64_t parent;      /* 0, or the incident this one is attached to (a failed dependency) */
+    int reopened;        /* how many times it re-opened */
+    char *policy;        /* escalation policy id, or NULL: nobody is paged */
+    /* the escalation cursor: the last step whose notifications were queued */
+    bool esc_started;
+    int esc_round;
+    int esc_step;
+    int64_t esc_t;    /* s: when that step was due */
+    int64_t next_due; /* s: when the next step is due; 0: none (acked, resolved, done) */
+};
+void sw_incident_release(struct sw_incident *inc); /* frees the strings; NULL-safe */
+void sw_incidents_free(struct sw_incident *v, size_t n);
+
+/* One line of an incident's timeline. */
+struct sw_inc_event {
+    int64_t id;       /* assigned by the store */
+    int64_t incident; /* filled by the store when written with an incident change */
+    int64_t t;        /* s */
+    char *kind;  /* "opened", "notified", "delivery-failed", "retry", "escalated", "acknowledged",
+                    "note", "state", "recovered", "resolved", "reopened", "attached",
+                    "detached", "suppressed", ... */
+    char *actor; /* engineer id, or NULL for stackward itself */
+    char *text;  /* human-readable line, or NULL */
+};
+void sw_inc_events_free(struct sw_inc_event *v, size_t n);
+
+enum sw_notif_status {
+    SW_NOTIF_PENDING = 0,   /* queued, due at `due`, maybe after failed attempts */
+    SW_NOTIF_SENT = 1,      /* delivered */
+    SW_NOTIF_FAILED = 2,    /* retries used up */
+    SW_NOTIF_CANCELLED = 3, /* the incident was acknowledged or resolved before it went out */
+};
+
+enum sw_notif_kind {
+    SW_NOTIF_TRIGGER = 0,  /* an escalation step: someone must act */
+    SW_NOTIF_RESOLVED = 1, /* the incident was resolved: to those notified before */
+};
+
+/* One notification in the outbox: one message to one address over one channel. */
+struct sw_notification {
+    int64_t id;       /* assigned by the store */
+    int64_t incident; /* filled by the store when written with an incident change */
+    enum sw_notif_kind kind;
+    int round; /* escalation step that queued it (TRIGGER), else -1 */
+    int step;
+    char *engineer;   /* engineer id, or NULL for a channel target */
+    char *channel;    /* channel id */
+    char *address;    /* an email address, or NULL: the channel's own destination */
+    char *deployment; /* deployment path of the incident: storms group by it */
+    int64_t created;  /* s */
+    int64_t due;      /* s: the next attempt is due then */
+    int attempts;     /* attempts made */
+    enum sw_notif_status status;
+    char *error;  /* last failure, or NULL */
+    int64_t sent; /* s, 0: not sent */
+};
+void sw_notifications_free(struct sw_notification *v, size_t n);
+
+/* One incident change for sw_store_incident_write(). */
+struct sw_inc_change {
+    /* The incident as it must be after the change. id 0: insert a new one (version ignored);
+     * else update the row with this id whose version is inc->version (it becomes
+     * inc->version + 1). */
+    const struct sw_incident *inc;
+    const struct sw_inc_event *events; /* appended to its timeline (ids ignored) */
+    size_t n_events;
+    const struct sw_notification *notifs; /* queued (ids ignored; status PENDING) */
+    size_t n_notifs;
+    bool cancel_pending; /* first, mark its PENDING TRIGGER notifications CANCELLED */
+};
+
+/* Applies changes[0..n) in one transaction: all or nothing. ret_ids (may be NULL) gets each
+ * incident's id (the new one for an insert). A change may name, as its inc->parent, the
+ * negative index -(k + 1) of an insert earlier in the same call: it becomes that incident's
+ * id. Errors: -ESTALE (a version did not match, or the row is gone), -EEXIST (a second
+ * incident of the same service that is not resolved: at most one per service is open),
+ * -EINVAL (a field out of range), -EIO. */
+int sw_store_incident_write(struct sw_store *s, const struct sw_inc_change *changes, size_t n,
+                            int64_t *ret_ids);
+
+/* One incident: 0, -ENOENT, -EIO. Release *ret with sw_incident_release(). */
+int sw_store_incident_get(struct sw_store *s, int64_t id, struct sw_incident *ret);
+
+struct sw_inc_filter {
+    bool open_only;       /* status != resolved */
+    const char *service;  /* exact service path, or NULL */
+    const char *customer; /* or NULL */
+    int64_t opened_from;  /* opened >= this (s); 0: any */
+    int64_t opened_to;    /* opened < this (s); 0: any */
+    size_t limit;         /* 1 .. SW_STORE_INCIDENTS_MAX; 0 means SW_STORE_INCIDENTS_MAX */
+    bool newest_first;    /* order by opened descending (else ascending), then id */
+};
+#define SW_STORE_INCIDENTS_MAX 100000
+/* The incidents f selects. Free with sw_incidents_free(). */
+int sw_store_incident_list(struct sw_store *s, const struct sw_inc_filter *f,
+                           struct sw_incident **ret, size_t *ret_n);
+
+/* The most recent incident of service (the open one if any, else the one resolved last):
+ * 0, -ENOENT when the service never had one, -EIO. */
+int sw_store_incident_last(struct sw_store *s, const char *service, struct sw_incident *ret);
+
+/* Timeline of incident id, oldest first (by t, then id). */
+int sw_store_incident_events(struct sw_store *s, int64_t id, struct sw_inc_event **ret,
+                             size_t *ret_n);
+/* Notifications of incident id, by id. */
+int sw_store_incident_notifications(struct sw_store *s, int64_t id, struct sw_notification **ret,
+                                    size_t *ret_n);
+
+/* PENDING notifications due at or before now, by due then id, at most limit (1 .. 10000). */
+int sw_store_notif_due(struct sw_store *s, int64_t now, size_t limit, struct sw_notification **ret,
+                       size_t *ret_n);
+/* The earliest due time of a PENDING notification, 0 when none. */
+int sw_store_notif_next_due(struct sw_store *s, int64_t *ret_t);
+
+/* The outcome of one delivery attempt of notification id. */
+struct sw_notif_outcome {
+    int64_t id;
+    enum sw_notif_status status; /* SENT, FAILED, or PENDING again (a retry at due) */
+    int64_t due;                 /* PENDING: when to try again */
+    const char *error;           /* NULL when sent */
+    int64_t t;                   /* s: when the attempt ended (sent time when SENT) */
+};
+
+/* Records outcomes v[0..n) (each adds one to attempts and sets status, due, error, sent) and
+ * appends events to the timelines of their incidents (event.incident must be set), in one
+ * transaction. A notification that is no longer PENDING (cancelled meanwhile) keeps its
+ * status unless the outcome is SENT (it went out). 0, -EIO. */
+int sw_store_notif_record(struct sw_store *s, const struct sw_notif_outcome *v, size_t n,
+                          const struct sw_inc_event *events, size_t n_events);
+
+/* Appends events to incident timelines without changing the incidents (notes are not:
+ * a note is an incident change, for its version). 0, -ENOENT (no such incident), -EIO. */
+int sw_store_incident_log(struct sw_store *s, const struct sw_inc_event *events, size_t n);
+
 /* Counts for tests and `migrate`: rows in results and in intervals. */
 int sw_store_count(struct sw_store *s, int64_t *ret_results, int64_t *ret_intervals);
 

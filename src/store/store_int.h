@@ -68,6 +68,23 @@ struct sw_store_backend {
     int (*maint_remove)(void *ctx, int64_t id);
     int (*alerts_replace)(void *ctx, const struct sw_alert_row *v, size_t n);
     int (*alerts_list)(void *ctx, struct sw_alert_row **ret, size_t *ret_n);
+    /* Incidents: store.c validates the arguments (fields in range, back-references to earlier
+     * inserts, limits) before it calls these; they are synchronous like maint_add(). */
+    int (*incident_write)(void *ctx, const struct sw_inc_change *changes, size_t n,
+                          int64_t *ret_ids);
+    int (*incident_get)(void *ctx, int64_t id, struct sw_incident *ret);
+    int (*incident_list)(void *ctx, const struct sw_inc_filter *f, size_t limit,
+                         struct sw_incident **ret, size_t *ret_n);
+    int (*incident_last)(void *ctx, const char *service, struct sw_incident *ret);
+    int (*incident_events)(void *ctx, int64_t id, struct sw_inc_event **ret, size_t *ret_n);
+    int (*incident_notifications)(void *ctx, int64_t id, struct sw_notification **ret,
+                                  size_t *ret_n);
+    int (*notif_due)(void *ctx, int64_t now, size_t limit, struct sw_notification **ret,
+                     size_t *ret_n);
+    int (*notif_next_due)(void *ctx, int64_t *ret_t);
+    int (*notif_record)(void *ctx, const struct sw_notif_outcome *v, size_t n,
+                        const struct sw_inc_event *events, size_t n_events);
+    int (*incident_log)(void *ctx, const struct sw_inc_event *events, size_t n);
 };
 
 extern const struct sw_store_backend sw_store_sqlite_backend;
