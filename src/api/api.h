@@ -27,6 +27,10 @@ int sw_api_new(struct sw_engine *engine, struct sw_store *store, const char *lis
                size_t max_body, struct sw_buf *err, struct sw_api **ret_api);
 /* Stops serving (waits for requests in progress) and frees. NULL-safe. */
 void sw_api_free(struct sw_api *api);
+/* Commands on incidents through the API wake this manager (borrowed; NULL-safe). */
+struct sw_inc_manager;
+void sw_api_set_incidents(struct sw_api *api, struct sw_inc_manager *m);
+
 /* The port actually bound (useful after asking for port 0). */
 int sw_api_port(const struct sw_api *api);
 

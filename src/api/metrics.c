@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "api/api.h"
+#include "incident/incident.h"
 
 static void head(struct sw_buf *out, const char *name, const char *type, const char *help)
 {
@@ -52,6 +53,63 @@ static void slo_alerts(struct sw_store *store, struct sw_buf *out)
                       v[i].burn_long);
     }
     sw_alert_rows_free(v, n);
+}
+
+/* Incidents: open ones by severity and status, and MTTA / MTTR over those opened in the last
+ * 30 days (histograms of seconds, from the store, so they survive restarts). */
+static void incidents(struct sw_store *store, struct sw_buf *out)
+{
+    static const double bounds[] = {60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400, 259200};
+    struct sw_inc_filter f = {.opened_from = sw_now() - 30 * 86400};
+    struct sw_inc_filter fo = {.open_only = true};
+    struct sw_incident *v = NULL, *o = NULL;
+    size_t n = 0, n_o = 0;
+    uint64_t open[4][SW_INC_STATUS_COUNT] = {{0}};
+    struct sw_histogram mtta, mttr;
+    char labels[64];
+
+    if (sw_store_incident_list(store, &f, &v, &n) < 0) {
+        return;
+    }
+    if (sw_store_incident_list(store, &fo, &o, &n_o) < 0) {
+        sw_incidents_free(v, n);
+        return;
+    }
+    sw_histogram_init(&mtta, bounds, sizeof(bounds) / sizeof(bounds[0]));
+    sw_histogram_init(&mttr, bounds, sizeof(bounds) / sizeof(bounds[0]));
+    for (size_t i = 0; i < n; i++) {
+        if (sw_incident_mtta(&v[i]) >= 0) {
+            sw_histogram_add(&mtta, (double)sw_incident_mtta(&v[i]));
+        }
+        if (sw_incident_mttr(&v[i]) >= 0) {
+            sw_histogram_add(&mttr, (double)sw_incident_mttr(&v[i]));
+        }
+    }
+    for (size_t i = 0; i < n_o; i++) {
+        if (o[i].severity >= 1 && o[i].severity <= 4 && o[i].status < SW_INC_STATUS_COUNT) {
+            open[o[i].severity - 1][o[i].status]++;
+        }
+    }
+    head(out, "stackward_incidents_open", "gauge",
+         "Incidents not resolved, by severity and status.");
+    for (int sv = 0; sv < 4; sv++) {
+        for (int st = 0; st < SW_INC_RESOLVED; st++) {
+            sw_buf_printf(
+                out, "stackward_incidents_open{severity=\"sev%d\",status=\"%s\"} %" PRIu64 "\n",
+                sv + 1, sw_inc_status_name(st), open[sv][st]);
+        }
+    }
+    head(out, "stackward_incidents_opened_30d", "gauge", "Incidents opened in the last 30 days.");
+    sw_buf_printf(out, "stackward_incidents_opened_30d %zu\n", n);
+    head(out, "stackward_incident_mtta_seconds", "histogram",
+         "Time to acknowledge (ack - open) of incidents opened in the last 30 days.");
+    snprintf(labels, sizeof(labels), "window=\"30d\"");
+    sw_histogram_format(&mtta, "stackward_incident_mtta_seconds", labels, out);
+    head(out, "stackward_incident_mttr_seconds", "histogram",
+         "Time to resolve (resolve - open) of incidents opened in the last 30 days.");
+    sw_histogram_format(&mttr, "stackward_incident_mttr_seconds", labels, out);
+    sw_incidents_free(v, n);
+    sw_incidents_free(o, n_o);
 }
 
 void sw_api_metrics(struct sw_engine *e, struct sw_store *store, struct sw_buf *out)
@@ -154,5 +212,6 @@ void sw_api_metrics(struct sw_engine *e, struct sw_store *store, struct sw_buf *
     sw_buf_printf(out, "stackward_reload_failures_total %" PRIu64 "\n", es.reload_failures);
 
     slo_alerts(store, out);
+    incidents(store, out);
     sw_status_free(st);
 }

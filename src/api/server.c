@@ -22,6 +22,7 @@
 
 #include "account/account.h"
 #include "api/api.h"
+#include "api/api_int.h"
 #include "report/report.h"
 
 #define POOL_THREADS 4
@@ -35,14 +36,6 @@
 
 #define JSON_TYPE "application/json"
 #define METRICS_TYPE "text/plain; version=0.0.4; charset=utf-8"
-
-struct sw_api {
-    struct MHD_Daemon *mhd;
-    struct sw_engine *engine;
-    struct sw_store *store;
-    size_t max_body;
-    int port;
-};
 
 enum route {
     R_NONE,
@@ -59,6 +52,8 @@ enum route {
     R_MAINT,        /* /api/v1/maintenance */
     R_MAINT_ID,     /* /api/v1/maintenance/{id} */
     R_SLO_ALERTS,   /* /api/v1/slo/alerts */
+    R_INCIDENTS,    /* /api/v1/incidents */
+    R_INCIDENT,     /* /api/v1/incidents/{id}[/ack|/resolve|/note] */
 };
 
 /* One request in progress. */
@@ -177,7 +172,7 @@ static enum MHD_Result respond(struct MHD_Connection *conn, unsigned status, con
     return ret;
 }
 
-static enum MHD_Result respond_json(struct MHD_Connection *conn, unsigned status,
+enum MHD_Result sw_api_respond_json(struct MHD_Connection *conn, unsigned status,
                                     struct sw_buf *body)
 {
     return respond(conn, status, JSON_TYPE, body, NULL);
@@ -185,9 +180,8 @@ static enum MHD_Result respond_json(struct MHD_Connection *conn, unsigned status
 
 /* {"error": {"code": code, "message": ...}}; the message is cleaned of anything that is
  * not UTF-8 text, since it may quote parts of the request. */
-static enum MHD_Result __attribute__((format(printf, 5, 6)))
-respond_error(struct MHD_Connection *conn, unsigned status, const char *code, const char *allow,
-              const char *fmt, ...)
+enum MHD_Result sw_api_respond_error(struct MHD_Connection *conn, unsigned status, const char *code,
+                                     const char *allow, const char *fmt, ...)
 {
     struct sw_buf msg;
     struct sw_buf out;
@@ -230,6 +224,7 @@ static enum route route_of(const char *url, const char **ret_rest)
         {"/api/v1/reload", R_RELOAD},
         {"/api/v1/maintenance", R_MAINT},
         {"/api/v1/slo/alerts", R_SLO_ALERTS},
+        {"/api/v1/incidents", R_INCIDENTS},
     };
 
     *ret_rest = NULL;
@@ -250,6 +245,10 @@ static enum route route_of(const char *url, const char **ret_rest)
         *ret_rest = url + 18;
         return R_CUSTOMER_SUB;
     }
+    if (sw_str_has_prefix(url, "/api/v1/incidents/") && url[18]) {
+        *ret_rest = url + 18;
+        return R_INCIDENT;
+    }
     if (sw_str_has_prefix(url, "/api/v1/maintenance/") && url[20]) {
         *ret_rest = url + 20;
         return R_MAINT_ID;
@@ -268,6 +267,8 @@ static const char *route_methods(enum route r)
         return "GET, HEAD, POST";
     case R_MAINT_ID:
         return "DELETE";
+    case R_INCIDENT:
+        return "GET, HEAD, POST";
     default:
         return "GET, HEAD";
     }
@@ -341,35 +342,37 @@ static enum MHD_Result get_history(struct sw_api *api, struct MHD_Connection *co
     int r;
 
     if (to_s && sw_time_parse(to_s, &to) < 0) {
-        return respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
-                             "parameter 'to' must be an ISO 8601 time with a zone, such as "
-                             "2026-10-05T10:15:00Z");
+        return sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                                    "parameter 'to' must be an ISO 8601 time with a zone, such as "
+                                    "2026-10-05T10:15:00Z");
     }
     from = to - 86400;
     if (from_s && sw_time_parse(from_s, &from) < 0) {
-        return respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
-                             "parameter 'from' must be an ISO 8601 time with a zone, such as "
-                             "2026-10-05T10:15:00Z");
+        return sw_api_respond_error(
+            conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+            "parameter 'from' must be an ISO 8601 time with a zone, such as "
+            "2026-10-05T10:15:00Z");
     }
     if (from >= to) {
-        return respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
-                             "'from' must be before 'to'");
+        return sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                                    "'from' must be before 'to'");
     }
     r = sw_store_history(api->store, kind, path, from, to, &v, &n);
     if (r == -E2BIG) {
-        return respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
-                             "more than %d intervals of '%s' in that range: ask for a shorter "
-                             "one",
-                             SW_STORE_HISTORY_MAX, path);
+        return sw_api_respond_error(
+            conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+            "more than %d intervals of '%s' in that range: ask for a shorter "
+            "one",
+            SW_STORE_HISTORY_MAX, path);
     }
     if (r < 0) {
-        return respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "store_failed", NULL,
-                             "cannot read the history of '%s' (%s)", path, strerror(-r));
+        return sw_api_respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "store_failed", NULL,
+                                    "cannot read the history of '%s' (%s)", path, strerror(-r));
     }
     sw_buf_init(&out);
     sw_api_json_history(path, from, to, v, n, &out);
     free(v);
-    ret = respond_json(conn, MHD_HTTP_OK, &out);
+    ret = sw_api_respond_json(conn, MHD_HTTP_OK, &out);
     sw_buf_release(&out);
     return ret;
 }
@@ -386,7 +389,7 @@ static enum MHD_Result handle_get(struct sw_api *api, struct MHD_Connection *con
     sw_buf_init(&out);
     if (q->route == R_HEALTHZ) {
         sw_buf_puts(&out, "{\"status\":\"ok\"}");
-        ret = respond_json(conn, MHD_HTTP_OK, &out);
+        ret = sw_api_respond_json(conn, MHD_HTTP_OK, &out);
         goto out;
     }
     if (q->route == R_METRICS) {
@@ -397,13 +400,13 @@ static enum MHD_Result handle_get(struct sw_api *api, struct MHD_Connection *con
 
     r = sw_engine_status(api->engine, &st);
     if (r < 0) {
-        ret = respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable", NULL,
-                            "cannot read the state (%s)", strerror(-r));
+        ret = sw_api_respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable", NULL,
+                                   "cannot read the state (%s)", strerror(-r));
         goto out;
     }
     if (customer && !sw_config_find_customer(st->cfg, customer)) {
-        ret = respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "no customer '%s'",
-                            customer);
+        ret = sw_api_respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "no customer '%s'",
+                                   customer);
         goto out;
     }
 
@@ -445,15 +448,15 @@ static enum MHD_Result handle_get(struct sw_api *api, struct MHD_Connection *con
                 goto out;
             }
         }
-        ret = respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "no %s '%s'",
-                            kind == SW_OBJ_CHECK ? "check" : "service", q->rest);
+        ret = sw_api_respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "no %s '%s'",
+                                   kind == SW_OBJ_CHECK ? "check" : "service", q->rest);
         goto out;
     }
     default:
-        ret = respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "no such route");
+        ret = sw_api_respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "no such route");
         goto out;
     }
-    ret = respond_json(conn, MHD_HTTP_OK, &out);
+    ret = sw_api_respond_json(conn, MHD_HTTP_OK, &out);
 out:
     sw_status_free(st);
     sw_buf_release(&out);
@@ -476,19 +479,19 @@ static enum MHD_Result post_results(struct sw_api *api, struct MHD_Connection *c
     sw_buf_init(&out);
     r = sw_api_parse_results(q->body.data ? q->body.data : "", q->body.len, &v, &n, &err);
     if (r < 0) {
-        ret = respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL, "%s",
-                            err.data ? err.data : "invalid body");
+        ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL, "%s",
+                                   err.data ? err.data : "invalid body");
         goto out;
     }
     cfg = sw_engine_config(api->engine);
     for (size_t i = 0; i < n; i++) {
         if (!sw_config_find_check(cfg, v[i].path)) {
             if (n > 1) {
-                ret = respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL,
-                                    "result %zu: no check '%s'", i, v[i].path);
+                ret = sw_api_respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL,
+                                           "result %zu: no check '%s'", i, v[i].path);
             } else {
-                ret = respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "no check '%s'",
-                                    v[i].path);
+                ret = sw_api_respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL,
+                                           "no check '%s'", v[i].path);
             }
             goto out;
         }
@@ -505,33 +508,33 @@ static enum MHD_Result post_results(struct sw_api *api, struct MHD_Connection *c
     switch (r) {
     case 0:
         sw_buf_printf(&out, "{\"accepted\":%zu}", n);
-        ret = respond_json(conn, MHD_HTTP_OK, &out);
+        ret = sw_api_respond_json(conn, MHD_HTTP_OK, &out);
         break;
     case -ENOENT:
-        ret = respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "%s",
-                            message ? message : "unknown check");
+        ret = sw_api_respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "%s",
+                                   message ? message : "unknown check");
         break;
     case -EINVAL:
     case -ERANGE:
-        ret = respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL, "%s",
-                            message ? message : "invalid result");
+        ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL, "%s",
+                                   message ? message : "invalid result");
         break;
     case -EIO:
-        ret = respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "store_failed", NULL,
-                            "the results could not be stored%s%s", message ? ": " : "",
-                            message ? message : "");
+        ret = sw_api_respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "store_failed", NULL,
+                                   "the results could not be stored%s%s", message ? ": " : "",
+                                   message ? message : "");
         break;
     case -ESHUTDOWN:
-        ret = respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "shutting_down", NULL,
-                            "the daemon is shutting down");
+        ret = sw_api_respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "shutting_down", NULL,
+                                   "the daemon is shutting down");
         break;
     case -ETIMEDOUT:
-        ret = respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable", NULL,
-                            "the engine did not answer within %d s", ENGINE_WAIT_S);
+        ret = sw_api_respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable", NULL,
+                                   "the engine did not answer within %d s", ENGINE_WAIT_S);
         break;
     default:
-        ret = respond_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", NULL,
-                            "submitting failed: %s", strerror(-r));
+        ret = sw_api_respond_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", NULL,
+                                   "submitting failed: %s", strerror(-r));
         break;
     }
 out:
@@ -562,25 +565,25 @@ static enum MHD_Result post_reload(struct sw_api *api, struct MHD_Connection *co
     case 0:
         sw_buf_init(&out);
         sw_buf_puts(&out, "{\"reloaded\":true}");
-        ret = respond_json(conn, MHD_HTTP_OK, &out);
+        ret = sw_api_respond_json(conn, MHD_HTTP_OK, &out);
         sw_buf_release(&out);
         break;
     case -EINVAL:
-        ret = respond_error(conn, MHD_HTTP_UNPROCESSABLE_CONTENT, "invalid_config", NULL, "%s",
-                            message ? message : "invalid configuration");
+        ret = sw_api_respond_error(conn, MHD_HTTP_UNPROCESSABLE_CONTENT, "invalid_config", NULL,
+                                   "%s", message ? message : "invalid configuration");
         break;
     case -ESHUTDOWN:
-        ret = respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "shutting_down", NULL,
-                            "the daemon is shutting down");
+        ret = sw_api_respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "shutting_down", NULL,
+                                   "the daemon is shutting down");
         break;
     case -ETIMEDOUT:
-        ret = respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable", NULL,
-                            "the engine did not answer within %d s", ENGINE_WAIT_S);
+        ret = sw_api_respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable", NULL,
+                                   "the engine did not answer within %d s", ENGINE_WAIT_S);
         break;
     default:
-        ret = respond_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", NULL,
-                            "reload failed: %s%s%s", strerror(-r), message ? ": " : "",
-                            message ? message : "");
+        ret = sw_api_respond_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", NULL,
+                                   "reload failed: %s%s%s", strerror(-r), message ? ": " : "",
+                                   message ? message : "");
         break;
     }
     free(message);
@@ -602,27 +605,28 @@ static int sla_period(struct MHD_Connection *conn, const struct sw_customer_conf
     struct tm tm;
 
     if (month && (f || t)) {
-        *ret = respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
-                             "give 'month' or 'from' and 'to', not both");
+        *ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                                    "give 'month' or 'from' and 'to', not both");
         return -EINVAL;
     }
     if (month) {
         if (sw_account_month(tz, month, y, m, from, to) < 0) {
-            *ret = respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
-                                 "parameter 'month' must be YYYY-MM with a month 01..12");
+            *ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                                        "parameter 'month' must be YYYY-MM with a month 01..12");
             return -EINVAL;
         }
         return 0;
     }
     if (f || t) {
         if (!f || !t || sw_time_parse(f, from) < 0 || sw_time_parse(t, to) < 0) {
-            *ret = respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
-                                 "parameters 'from' and 'to' go together, as ISO 8601 times");
+            *ret =
+                sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                                     "parameters 'from' and 'to' go together, as ISO 8601 times");
             return -EINVAL;
         }
         if (*from >= *to) {
-            *ret = respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
-                                 "'from' must be before 'to'");
+            *ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                                        "'from' must be before 'to'");
             return -EINVAL;
         }
         *y = *m = 0;
@@ -658,15 +662,15 @@ static enum MHD_Result get_customer_sub(struct sw_api *api, struct MHD_Connectio
     sw_buf_init(&out);
     sw_buf_init(&err);
     if (!slash || slash == rest) {
-        ret = respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "no such route");
+        ret = sw_api_respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "no such route");
         goto out;
     }
     what = slash + 1;
     id = sw_xstrndup(rest, (size_t)(slash - rest));
     cu = sw_config_find_customer(cfg, id);
     if (!cu || (strcmp(what, "sla") != 0 && strcmp(what, "report") != 0)) {
-        ret = respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL,
-                            cu ? "no such route" : "no customer '%s'", id);
+        ret = sw_api_respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL,
+                                   cu ? "no such route" : "no customer '%s'", id);
         goto out;
     }
     if (sla_period(conn, cu, &from, &to, &y, &m, &ret) < 0) {
@@ -682,14 +686,14 @@ static enum MHD_Result get_customer_sub(struct sw_api *api, struct MHD_Connectio
         const char *fmt = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "format");
         fmt = fmt ? fmt : "json";
         if (!y) {
-            ret = respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
-                                "a report is for a calendar month: give 'month'");
+            ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                                       "a report is for a calendar month: give 'month'");
             goto out;
         }
         if (strcmp(fmt, "json") && strcmp(fmt, "html") && strcmp(fmt, "csv") &&
             strcmp(fmt, "pdf")) {
-            ret = respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
-                                "parameter 'format' must be json, html, csv or pdf");
+            ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                                       "parameter 'format' must be json, html, csv or pdf");
             goto out;
         }
         r = sw_account_report(cfg, api->store, id, y, m, sw_now(), &err, &rep);
@@ -725,13 +729,13 @@ static enum MHD_Result get_customer_sub(struct sw_api *api, struct MHD_Connectio
         }
     }
     if (r == -ENOENT) {
-        ret = respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "%s", err.data);
+        ret = sw_api_respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "%s", err.data);
     } else if (r == -EINVAL) {
-        ret = respond_error(conn, MHD_HTTP_UNPROCESSABLE_CONTENT, "invalid", NULL, "%s",
-                            err.data ? err.data : "invalid request");
+        ret = sw_api_respond_error(conn, MHD_HTTP_UNPROCESSABLE_CONTENT, "invalid", NULL, "%s",
+                                   err.data ? err.data : "invalid request");
     } else if (r < 0) {
-        ret = respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "store_failed", NULL, "%s",
-                            err.data ? err.data : "cannot read the store");
+        ret = sw_api_respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "store_failed", NULL, "%s",
+                                   err.data ? err.data : "cannot read the store");
     } else {
         ret = respond(conn, MHD_HTTP_OK, type, &out, NULL);
     }
@@ -756,14 +760,14 @@ static enum MHD_Result get_maintenance(struct sw_api *api, struct MHD_Connection
 
     sw_buf_init(&out);
     if (customer && !sw_config_find_customer(cfg, customer)) {
-        ret = respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "no customer '%s'",
-                            customer);
+        ret = sw_api_respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "no customer '%s'",
+                                   customer);
     } else if (sw_store_maint_list(api->store, &rows, &n) < 0) {
-        ret = respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "store_failed", NULL,
-                            "cannot read the maintenance windows");
+        ret = sw_api_respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "store_failed", NULL,
+                                   "cannot read the maintenance windows");
     } else {
         sw_account_maint_json(cfg, rows, n, customer, &out);
-        ret = respond_json(conn, MHD_HTTP_OK, &out);
+        ret = sw_api_respond_json(conn, MHD_HTTP_OK, &out);
     }
     sw_maint_rows_free(rows, n);
     sw_config_unref(cfg);
@@ -786,68 +790,68 @@ static enum MHD_Result post_maintenance(struct sw_api *api, struct MHD_Connectio
     sw_buf_init(&out);
     root = json_loadb(q->body.data ? q->body.data : "", q->body.len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root || !json_is_object(root)) {
-        ret = respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
-                            root ? "the body must be a JSON object"
-                                 : "malformed JSON at line %d, column %d: %s",
-                            jerr.line, jerr.column, jerr.text);
+        ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                                   root ? "the body must be a JSON object"
+                                        : "malformed JSON at line %d, column %d: %s",
+                                   jerr.line, jerr.column, jerr.text);
         goto out;
     }
     json_object_foreach(root, key, v)
     {
         if (strcmp(key, "scope") && strcmp(key, "start") && strcmp(key, "end") &&
             strcmp(key, "reason") && strcmp(key, "excluded")) {
-            ret = respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
-                                "unknown field '%s'", key);
+            ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                                       "unknown field '%s'", key);
             goto out;
         }
     }
     if (!json_is_string(json_object_get(root, "scope")) ||
         !json_is_string(json_object_get(root, "start")) ||
         !json_is_string(json_object_get(root, "end"))) {
-        ret = respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
-                            "'scope', 'start' and 'end' are required strings");
+        ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                                   "'scope', 'start' and 'end' are required strings");
         goto out;
     }
     row.scope = (char *)json_string_value(json_object_get(root, "scope"));
     if (sw_time_parse(json_string_value(json_object_get(root, "start")), &row.start) < 0 ||
         sw_time_parse(json_string_value(json_object_get(root, "end")), &row.end) < 0) {
-        ret = respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
-                            "'start' and 'end' must be ISO 8601 times with a zone");
+        ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                                   "'start' and 'end' must be ISO 8601 times with a zone");
         goto out;
     }
     if (row.start >= row.end) {
-        ret = respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
-                            "'start' must be before 'end'");
+        ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                                   "'start' must be before 'end'");
         goto out;
     }
     v = json_object_get(root, "reason");
     if (v && !json_is_string(v) && !json_is_null(v)) {
-        ret = respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
-                            "'reason' must be a string");
+        ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                                   "'reason' must be a string");
         goto out;
     }
     row.reason = v && json_is_string(v) ? (char *)json_string_value(v) : NULL;
     v = json_object_get(root, "excluded");
     if (v && !json_is_boolean(v)) {
-        ret = respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
-                            "'excluded' must be true or false");
+        ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                                   "'excluded' must be true or false");
         goto out;
     }
     row.excluded = !v || json_is_true(v);
     if (!sw_account_scope_exists(cfg, row.scope)) {
-        ret = respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL,
-                            "no customer, deployment or service '%s'", row.scope);
+        ret = sw_api_respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL,
+                                   "no customer, deployment or service '%s'", row.scope);
         goto out;
     }
     row.created = sw_now();
     if (sw_store_maint_add(api->store, &row, &id) < 0) {
-        ret = respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "store_failed", NULL,
-                            "cannot store the window");
+        ret = sw_api_respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "store_failed", NULL,
+                                   "cannot store the window");
         goto out;
     }
     row.id = id;
     sw_account_maint_row_json(&row, &out);
-    ret = respond_json(conn, MHD_HTTP_CREATED, &out);
+    ret = sw_api_respond_json(conn, MHD_HTTP_CREATED, &out);
 out:
     json_decref(root);
     sw_config_unref(cfg);
@@ -867,21 +871,21 @@ static enum MHD_Result delete_maintenance(struct sw_api *api, struct MHD_Connect
     errno = 0;
     id = strtoll(rest, &end, 10);
     if (errno || *end || end == rest || id <= 0) {
-        return respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL,
-                             "no maintenance window '%s'", rest);
+        return sw_api_respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL,
+                                    "no maintenance window '%s'", rest);
     }
     r = sw_store_maint_remove(api->store, id);
     if (r == -ENOENT) {
-        return respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL,
-                             "no maintenance window %lld", id);
+        return sw_api_respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL,
+                                    "no maintenance window %lld", id);
     }
     if (r < 0) {
-        return respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "store_failed", NULL,
-                             "cannot remove the window");
+        return sw_api_respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "store_failed", NULL,
+                                    "cannot remove the window");
     }
     sw_buf_init(&out);
     sw_buf_printf(&out, "{\"deleted\":%lld}", id);
-    ret = respond_json(conn, MHD_HTTP_OK, &out);
+    ret = sw_api_respond_json(conn, MHD_HTTP_OK, &out);
     sw_buf_release(&out);
     return ret;
 }
@@ -895,8 +899,8 @@ static enum MHD_Result get_slo_alerts(struct sw_api *api, struct MHD_Connection 
     size_t n = 0, k = 0;
 
     if (sw_store_alerts_list(api->store, &v, &n) < 0) {
-        return respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "store_failed", NULL,
-                             "cannot read the alerts");
+        return sw_api_respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "store_failed", NULL,
+                                    "cannot read the alerts");
     }
     for (size_t i = 0; i < n; i++) {
         if (!customer || sw_account_scope_covers(customer, v[i].service)) {
@@ -907,7 +911,7 @@ static enum MHD_Result get_slo_alerts(struct sw_api *api, struct MHD_Connection 
     }
     sw_buf_init(&out);
     sw_account_alerts_json(v, k, &out);
-    ret = respond_json(conn, MHD_HTTP_OK, &out);
+    ret = sw_api_respond_json(conn, MHD_HTTP_OK, &out);
     sw_buf_release(&out);
     sw_alert_rows_free(v, n);
     return ret;
@@ -921,6 +925,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
     static const char *const history_args[] = {"customer", "from", "to", NULL};
     static const char *const no_args[] = {NULL};
     static const char *const sla_args[] = {"month", "from", "to", "service", "format", NULL};
+    static const char *const inc_args[] = {"customer", "deployment", "service", "status", "open",
+                                           "from",     "to",         "limit",   NULL};
     struct sw_api *api = cls;
     struct req *q = *con_cls;
     struct query_check qc;
@@ -936,15 +942,15 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
         q->responded = true; /* unless the body is awaited below */
         q->route = route_of(url, &q->rest);
         if (q->route == R_NONE) {
-            return respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL,
-                                 "no such route: %s %s", method, url);
+            return sw_api_respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL,
+                                        "no such route: %s %s", method, url);
         }
         is_get =
             strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
         if (!method_allowed(q->route, method)) {
-            return respond_error(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
-                                 route_methods(q->route), "%s %s: the methods allowed are %s",
-                                 method, url, route_methods(q->route));
+            return sw_api_respond_error(
+                conn, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", route_methods(q->route),
+                "%s %s: the methods allowed are %s", method, url, route_methods(q->route));
         }
         q->post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
         qc.allowed = no_args;
@@ -955,12 +961,14 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
             qc.allowed = sla_args;
         } else if ((q->route == R_MAINT && is_get) || q->route == R_SLO_ALERTS) {
             qc.allowed = get_args;
+        } else if (q->route == R_INCIDENTS) {
+            qc.allowed = inc_args;
         }
         qc.bad = NULL;
         MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, check_arg, &qc);
         if (qc.bad) {
-            return respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
-                                 "unknown parameter '%s'", qc.bad);
+            return sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                                        "unknown parameter '%s'", qc.bad);
         }
         cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl && (strlen(cl) > 19 || strtoull(cl, NULL, 10) > api->max_body)) {
@@ -973,8 +981,9 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
              * or the client, still sending, would never see the answer. */
             if ((expect && strcasecmp(expect, "100-continue") == 0) ||
                 len / DISCARD_FACTOR > api->max_body || !q->post) {
-                return respond_error(conn, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large", NULL,
-                                     "the body is larger than %zu bytes", api->max_body);
+                return sw_api_respond_error(conn, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large",
+                                            NULL, "the body is larger than %zu bytes",
+                                            api->max_body);
             }
             q->too_big = true;
             q->responded = false;
@@ -991,6 +1000,12 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
         }
         if (q->route == R_SLO_ALERTS) {
             return get_slo_alerts(api, conn);
+        }
+        if (q->route == R_INCIDENTS) {
+            return sw_api_get_incidents(api, conn);
+        }
+        if (q->route == R_INCIDENT && !q->post) {
+            return sw_api_incident(api, conn, q->rest, false, NULL, 0);
         }
         if (!q->post) {
             return handle_get(api, conn, q,
@@ -1020,14 +1035,18 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
         return MHD_YES;
     }
     if (q->too_big) {
-        return respond_error(conn, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large", NULL,
-                             "the body is larger than %zu bytes", api->max_body);
+        return sw_api_respond_error(conn, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large", NULL,
+                                    "the body is larger than %zu bytes", api->max_body);
     }
     if (q->route == R_RESULTS) {
         return post_results(api, conn, q);
     }
     if (q->route == R_MAINT) {
         return post_maintenance(api, conn, q);
+    }
+    if (q->route == R_INCIDENT) {
+        return sw_api_incident(api, conn, q->rest, true, q->body.data ? q->body.data : "",
+                               q->body.len);
     }
     return post_reload(api, conn);
 }
@@ -1189,6 +1208,11 @@ void sw_api_free(struct sw_api *api)
         MHD_stop_daemon(api->mhd); /* closes the listening socket too */
     }
     free(api);
+}
+
+void sw_api_set_incidents(struct sw_api *api, struct sw_inc_manager *m)
+{
+    api->incidents = m;
 }
 
 int sw_api_port(const struct sw_api *api)

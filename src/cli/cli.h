@@ -40,5 +40,6 @@ int sw_cmd_report(int argc, char **argv);
 int sw_cmd_maint(int argc, char **argv);
 int sw_cmd_slo(int argc, char **argv);
 int sw_cmd_oncall(int argc, char **argv);
+int sw_cmd_incident(int argc, char **argv);
 
 #endif

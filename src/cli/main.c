@@ -25,6 +25,7 @@ static const char usage[] =
     "  maint      add, list and remove maintenance windows\n"
     "  slo alerts the burn-rate alerts firing now\n"
     "  oncall     who is on call now or at a time; `oncall export` writes an iCalendar file\n"
+    "  incident   list, show, acknowledge, resolve incidents and add notes\n"
     "\n"
     "Every command takes -c FILE (default " SW_DEFAULT_CONFIG ") and --help.\n"
     "Options: -h, --help  this text;  -V, --version  the version.\n"
@@ -98,7 +99,7 @@ int main(int argc, char **argv)
         {"serve", sw_cmd_serve},     {"validate", sw_cmd_validate}, {"status", sw_cmd_status},
         {"history", sw_cmd_history}, {"check", sw_cmd_check},       {"ingest", sw_cmd_ingest},
         {"sla", sw_cmd_sla},         {"report", sw_cmd_report},     {"maint", sw_cmd_maint},
-        {"slo", sw_cmd_slo},         {"oncall", sw_cmd_oncall},
+        {"slo", sw_cmd_slo},         {"oncall", sw_cmd_oncall},     {"incident", sw_cmd_incident},
     };
 
     if (argc < 2) {

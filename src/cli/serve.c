@@ -11,6 +11,7 @@
 #include "api/api.h"
 #include "cli/cli.h"
 #include "engine/engine.h"
+#include "incident/incident.h"
 
 static const char usage[] =
     "Usage: stackward serve [-c FILE] [--listen ADDR:PORT] [--log-level LEVEL]\n"
@@ -44,7 +45,48 @@ struct serve {
     uv_signal_t sig_term;
     uv_signal_t sig_hup;
     bool stopping;
+    struct sw_inc_manager *incidents;
 };
+
+/* ---- incidents: the engine tells the manager every service's level ---- */
+
+static void on_level(void *arg, const struct sw_service_level *lv)
+{
+    sw_inc_manager_level(arg, lv->path, lv->state, lv->since, lv->flapping, lv->output);
+}
+
+static struct sw_config *engine_config(void *arg)
+{
+    return sw_engine_config(arg);
+}
+
+/* The page-level alerts firing now go to the incident manager (a contract may want
+ * incidents for them). */
+static void tell_burn(struct serve *s)
+{
+    const char **svc = sw_xcalloc(s->n_alerts + 1, sizeof(*svc));
+    char **text = sw_xcalloc(s->n_alerts + 1, sizeof(*text));
+    size_t n = 0;
+    char d1[32], d2[32];
+
+    for (size_t i = 0; i < s->n_alerts; i++) {
+        const struct sw_alert_row *a = &s->alerts[i];
+        if (!a->page || a->no_data) {
+            continue;
+        }
+        svc[n] = a->service;
+        text[n++] = sw_xasprintf("SLO error budget burning %.1fx (threshold %.1fx over %s and %s)",
+                                 a->burn_long, a->factor_milli / 1000.0,
+                                 sw_duration_format(a->long_s * 1000, d1),
+                                 sw_duration_format(a->short_s * 1000, d2));
+    }
+    sw_inc_manager_burn(s->incidents, svc, (const char *const *)text, n);
+    for (size_t i = 0; i < n; i++) {
+        free(text[i]);
+    }
+    free(text);
+    free(svc);
+}
 
 /* ---- burn-rate alerts, evaluated off the loop thread ---- */
 
@@ -112,6 +154,7 @@ static void burn_done(uv_work_t *w, int status)
     s->n_alerts = s->n_fresh;
     s->fresh = NULL;
     s->n_fresh = 0;
+    tell_burn(s);
 }
 
 static void on_burn_timer(uv_timer_t *t)
@@ -213,6 +256,9 @@ int sw_cmd_serve(int argc, char **argv)
         sw_error("cannot start the engine: %s", strerror(-r));
         goto out;
     }
+    sw_inc_manager_new(store, cfg, &s.incidents);
+    sw_inc_manager_set_config_source(s.incidents, engine_config, s.engine);
+    sw_engine_set_listener(s.engine, on_level, s.incidents);
     r = sw_engine_start(s.engine);
     if (r < 0) {
         sw_error("cannot start the engine: %s", strerror(-r));
@@ -223,6 +269,14 @@ int sw_cmd_serve(int argc, char **argv)
     if (r < 0) {
         sw_error("cannot serve on %s: %s", listen ? listen : cfg->listen,
                  err.len ? err.data : strerror(-r));
+        sw_engine_stop(s.engine);
+        uv_run(&loop, UV_RUN_DEFAULT);
+        goto out;
+    }
+    sw_api_set_incidents(api, s.incidents);
+    r = sw_inc_manager_start(s.incidents);
+    if (r < 0) {
+        sw_error("cannot start the incident manager: %s", strerror(-r));
         sw_engine_stop(s.engine);
         uv_run(&loop, UV_RUN_DEFAULT);
         goto out;
@@ -238,6 +292,7 @@ int sw_cmd_serve(int argc, char **argv)
     uv_signal_start(&s.sig_hup, on_hup, SIGHUP);
     s.store = store;
     sw_store_alerts_list(store, &s.alerts, &s.n_alerts); /* "since" survives a restart */
+    tell_burn(&s);
     uv_timer_init(&loop, &s.burn_timer);
     s.burn_timer.data = &s;
     uv_timer_start(&s.burn_timer, on_burn_timer, BURN_FIRST_MS, BURN_EVERY_MS);
@@ -247,6 +302,7 @@ int sw_cmd_serve(int argc, char **argv)
 out:
     sw_alert_rows_free(s.alerts, s.n_alerts);
     sw_api_free(api);
+    sw_inc_manager_free(s.incidents);
     sw_engine_free(s.engine);
     sw_store_free(store);
     uv_loop_close(&loop);

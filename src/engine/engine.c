@@ -94,6 +94,9 @@ struct sw_engine {
     pthread_mutex_t mu; /* guards state read by other threads, stats, cfg pointer */
     struct sw_engine_stats stats;
 
+    sw_engine_listener listener;
+    void *listener_arg;
+
     pthread_mutex_t inbox_mu;
     struct job *inbox_head;
     struct job *inbox_tail;
@@ -217,7 +220,31 @@ static void build_runtime(struct sw_engine *e, struct sw_config *cfg, struct sw_
 
 /* ---- results ---- */
 
-static void record_service(struct sw_engine *e, struct svc_rt *s, int64_t t)
+void sw_engine_set_listener(struct sw_engine *e, sw_engine_listener fn, void *arg)
+{
+    e->listener = fn;
+    e->listener_arg = arg;
+}
+
+static void tell_listener(struct sw_engine *e, const struct svc_rt *s)
+{
+    struct sw_service_level lv = {
+        .path = s->conf->path, .state = s->state, .since = s->since, .output = ""};
+
+    if (!e->listener || !s->has_state) {
+        return;
+    }
+    for (size_t i = 0; i < s->n_checks; i++) {
+        const struct check_rt *c = s->checks[i];
+        lv.flapping |= c->st.flapping;
+        if (*lv.output == '\0' && c->st.has_state && c->st.hard_state == s->state && c->st.output) {
+            lv.output = c->st.output;
+        }
+    }
+    e->listener(e->listener_arg, &lv);
+}
+
+static void record_service(struct sw_engine *e, struct svc_rt *s, int64_t t, bool flap)
 {
     enum sw_state states[64] = {0}, *v = states, st;
     bool any = false;
@@ -238,6 +265,9 @@ static void record_service(struct sw_engine *e, struct svc_rt *s, int64_t t)
         return;
     }
     if (s->has_state && s->state == st && s->interval_open) {
+        if (flap) {
+            tell_listener(e, s);
+        }
         return;
     }
     pthread_mutex_lock(&e->mu);
@@ -249,6 +279,7 @@ static void record_service(struct sw_engine *e, struct svc_rt *s, int64_t t)
     pthread_mutex_unlock(&e->mu);
     sw_store_state_change(e->store, SW_OBJ_SERVICE, s->conf->path, t, st);
     s->interval_open = true;
+    tell_listener(e, s);
 }
 
 /* The part of a check's state a restart must resume exactly; the output and the time of the
@@ -331,7 +362,7 @@ static void process(struct check_rt *rt, struct sw_probe_result *r, bool passive
         sw_info("%s: %s flapping", rt->st.path, tr.flap_start ? "started" : "stopped");
     }
     if (rt->svc && (tr.hard_change || !rt->svc->interval_open || tr.flap_start || tr.flap_stop)) {
-        record_service(e, rt->svc, t);
+        record_service(e, rt->svc, t, tr.flap_start || tr.flap_stop);
     }
     sw_probe_result_release(r);
 }
@@ -864,6 +895,9 @@ int sw_engine_start(struct sw_engine *e)
             schedule_at(rt, sw_schedule_next(now, rt->conf->interval_ms, rt->phase_ms), now);
         }
     }
+    for (size_t i = 0; i < e->n_svcs; i++) {
+        tell_listener(e, &e->svcs[i]);
+    }
     uv_timer_start(&e->alive_timer, on_alive, ALIVE_EVERY_MS, ALIVE_EVERY_MS);
     uv_timer_start(&e->prune_timer, on_prune, 1000, PRUNE_EVERY_MS);
     sw_info("engine started: %zu checks, %zu services", e->n_checks, e->n_svcs);
@@ -942,7 +976,7 @@ int sw_engine_reload(struct sw_engine *e, struct sw_config *cfg)
     }
     /* services whose membership changed get their state recomputed */
     for (size_t i = 0; i < e->n_svcs; i++) {
-        record_service(e, &e->svcs[i], now / 1000);
+        record_service(e, &e->svcs[i], now / 1000, false);
     }
     free(old);
     sw_map_release(&old_map);

@@ -85,6 +85,21 @@ void sw_engine_free(struct sw_engine *e); /* NULL-safe; after stop and the loop 
 /* The configuration in force (a new reference; unref when done). Thread-safe. */
 struct sw_config *sw_engine_config(struct sw_engine *e);
 
+/* A service's level, as told to the listener. Strings valid during the call only. */
+struct sw_service_level {
+    const char *path;
+    enum sw_state state;
+    int64_t since;      /* s */
+    bool flapping;      /* any of its checks flaps */
+    const char *output; /* output of a check whose hard state is the service's, or "" */
+};
+/* Called on the loop thread whenever a service's state, or its flapping, changes, and once
+ * for every service with a state when the engine starts (so a listener starting with the
+ * daemon learns every level). Must not block: copy what is needed and return. */
+typedef void (*sw_engine_listener)(void *arg, const struct sw_service_level *lv);
+/* Sets the listener (NULL: none). Before sw_engine_start(). */
+void sw_engine_set_listener(struct sw_engine *e, sw_engine_listener fn, void *arg);
+
 /* A passive result, or a result with its own time. */
 struct sw_passive {
     char *path; /* check path */

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* api_int.h: what the files of src/api share: the server's state and its ways of answering.
+ * Not part of the public interface. */
+#ifndef SW_API_INT_H
+#define SW_API_INT_H
+
+#include <microhttpd.h>
+
+#include "api/api.h"
+#include "incident/incident.h"
+
+struct sw_api {
+    struct MHD_Daemon *mhd;
+    struct sw_engine *engine;
+    struct sw_store *store;
+    struct sw_inc_manager *incidents; /* or NULL: commands still work, seen at the next pass */
+    size_t max_body;
+    int port;
+};
+
+enum MHD_Result sw_api_respond_json(struct MHD_Connection *conn, unsigned status,
+                                    struct sw_buf *body);
+/* {"error": {"code": code, "message": ...}} with status; allow: an Allow header, or NULL. */
+enum MHD_Result sw_api_respond_error(struct MHD_Connection *conn, unsigned status, const char *code,
+                                     const char *allow, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* GET /api/v1/incidents */
+enum MHD_Result sw_api_get_incidents(struct sw_api *api, struct MHD_Connection *conn);
+/* GET /api/v1/incidents/{id}; POST /api/v1/incidents/{id}/ack|resolve|note (body). */
+enum MHD_Result sw_api_incident(struct sw_api *api, struct MHD_Connection *conn, const char *rest,
+                                bool post, const char *body, size_t len);
+
+#endif

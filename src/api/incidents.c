@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* incidents.c: the incident routes. GET lists and shows; POST acknowledges, resolves and adds
+ * notes, with the acting engineer named in the body ("as"), and wakes the incident manager so
+ * that escalation stops at once. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "api/api_int.h"
+
+#define LIST_DEFAULT 100
+#define LIST_MAX 10000
+
+static const char *arg(struct MHD_Connection *conn, const char *key)
+{
+    return MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+static bool keep(const struct sw_incident *inc, const char *deployment, bool has_status,
+                 enum sw_inc_status status)
+{
+    return (!deployment || strcmp(inc->deployment, deployment) == 0) &&
+           (!has_status || inc->status == status);
+}
+
+enum MHD_Result sw_api_get_incidents(struct sw_api *api, struct MHD_Connection *conn)
+{
+    const char *customer = arg(conn, "customer"), *deployment = arg(conn, "deployment");
+    const char *status_s = arg(conn, "status"), *open = arg(conn, "open");
+    const char *from = arg(conn, "from"), *to = arg(conn, "to"), *limit_s = arg(conn, "limit");
+    struct sw_inc_filter f = {
+        .customer = customer, .service = arg(conn, "service"), .newest_first = true};
+    struct sw_config *cfg = sw_engine_config(api->engine);
+    struct sw_incident *v = NULL;
+    enum sw_inc_status status = SW_INC_TRIGGERED;
+    size_t n = 0, shown = 0, limit = LIST_DEFAULT;
+    enum MHD_Result ret;
+    struct sw_buf out;
+    char *end;
+
+    sw_buf_init(&out);
+    if (status_s && sw_inc_status_parse(status_s, &status) < 0) {
+        ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                                   "'status' must be triggered, acknowledged, recovered or "
+                                   "resolved");
+        goto out;
+    }
+    if (open && strcmp(open, "true") && strcmp(open, "false")) {
+        ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                                   "'open' must be true or false");
+        goto out;
+    }
+    f.open_only = open && strcmp(open, "true") == 0;
+    if ((from && sw_time_parse(from, &f.opened_from) < 0) ||
+        (to && sw_time_parse(to, &f.opened_to) < 0)) {
+        ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                                   "'from' and 'to' must be ISO 8601 times with a zone");
+        goto out;
+    }
+    if (limit_s) {
+        errno = 0;
+        unsigned long long l = strtoull(limit_s, &end, 10);
+        if (errno || *end || end == limit_s || l < 1 || l > LIST_MAX) {
+            ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                                       "'limit' must be 1 to %d", LIST_MAX);
+            goto out;
+        }
+        limit = l;
+    }
+    if (customer && !sw_config_find_customer(cfg, customer)) {
+        ret = sw_api_respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "no customer '%s'",
+                                   customer);
+        goto out;
+    }
+    /* deployment and status are filtered here: read enough to fill the page */
+    f.limit = deployment || status_s ? SW_STORE_INCIDENTS_MAX : limit;
+    if (sw_store_incident_list(api->store, &f, &v, &n) < 0) {
+        ret = sw_api_respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "store_failed", NULL,
+                                   "cannot read the incidents");
+        goto out;
+    }
+    sw_buf_puts(&out, "[");
+    for (size_t i = 0; i < n && shown < limit; i++) {
+        if (keep(&v[i], deployment, status_s != NULL, status)) {
+            sw_buf_puts(&out, shown++ ? ", " : "");
+            sw_incident_json(&v[i], cfg, &out);
+        }
+    }
+    sw_buf_puts(&out, "]");
+    ret = sw_api_respond_json(conn, MHD_HTTP_OK, &out);
+out:
+    sw_incidents_free(v, n);
+    sw_config_unref(cfg);
+    sw_buf_release(&out);
+    return ret;
+}
+
+static enum MHD_Result show(struct sw_api *api, struct MHD_Connection *conn, int64_t id,
+                            unsigned status)
+{
+    struct sw_config *cfg = sw_engine_config(api->engine);
+    struct sw_incident inc;
+    struct sw_inc_event *ev = NULL;
+    struct sw_notification *nt = NULL;
+    size_t n_ev = 0, n_nt = 0;
+    enum MHD_Result ret;
+    struct sw_buf out;
+    char name[24];
+    int r;
+
+    sw_buf_init(&out);
+    r = sw_store_incident_get(api->store, id, &inc);
+    if (r == -ENOENT) {
+        ret = sw_api_respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "no incident %s",
+                                   sw_inc_name(id, name));
+        goto out;
+    }
+    if (r < 0 || sw_store_incident_events(api->store, id, &ev, &n_ev) < 0 ||
+        sw_store_incident_notifications(api->store, id, &nt, &n_nt) < 0) {
+        if (r == 0) {
+            sw_incident_release(&inc);
+        }
+        ret = sw_api_respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "store_failed", NULL,
+                                   "cannot read the incident");
+        goto out;
+    }
+    sw_incident_json_full(&inc, ev, n_ev, nt, n_nt, cfg, &out);
+    ret = sw_api_respond_json(conn, status, &out);
+    sw_incident_release(&inc);
+out:
+    sw_inc_events_free(ev, n_ev);
+    sw_notifications_free(nt, n_nt);
+    sw_config_unref(cfg);
+    sw_buf_release(&out);
+    return ret;
+}
+
+/* The body of a command: {"as": ENGINEER} and, for a note, "text". */
+static enum MHD_Result command(struct sw_api *api, struct MHD_Connection *conn, int64_t id,
+                               const char *verb, const char *body, size_t len)
+{
+    struct sw_config *cfg = sw_engine_config(api->engine);
+    bool note = strcmp(verb, "note") == 0;
+    const char *who, *text = NULL, *key;
+    json_error_t jerr;
+    json_t *root, *v;
+    struct sw_buf err;
+    enum MHD_Result ret;
+    int r;
+
+    sw_buf_init(&err);
+    root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root || !json_is_object(root)) {
+        ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                                   root ? "the body must be a JSON object"
+                                        : "malformed JSON at line %d, column %d: %s",
+                                   jerr.line, jerr.column, jerr.text);
+        goto out;
+    }
+    json_object_foreach(root, key, v)
+    {
+        if (strcmp(key, "as") && !(note && strcmp(key, "text") == 0)) {
+            ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                                       "unknown field '%s'", key);
+            goto out;
+        }
+    }
+    who = json_string_value(json_object_get(root, "as"));
+    if (!who) {
+        ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                                   "'as' (the engineer acting) is a required string");
+        goto out;
+    }
+    if (!sw_config_find_engineer(cfg, who)) {
+        ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                                   "no engineer '%s' in the configuration", who);
+        goto out;
+    }
+    if (note) {
+        text = json_string_value(json_object_get(root, "text"));
+        if (!text) {
+            ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+                                       "'text' is a required string");
+            goto out;
+        }
+    }
+    if (strcmp(verb, "ack") == 0) {
+        r = sw_incident_ack(api->store, id, who, sw_now(), &err);
+    } else if (strcmp(verb, "resolve") == 0) {
+        r = sw_incident_resolve(api->store, cfg, id, who, sw_now(), &err);
+    } else {
+        r = sw_incident_note(api->store, id, who, text, sw_now(), &err);
+    }
+    if (r == 0) {
+        if (api->incidents) {
+            sw_inc_manager_poke(api->incidents);
+        }
+        ret = show(api, conn, id, MHD_HTTP_OK);
+    } else if (r == -ENOENT) {
+        ret = sw_api_respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "%s", err.data);
+    } else if (r == -EALREADY || (r == -EINVAL && !note)) {
+        ret = sw_api_respond_error(conn, MHD_HTTP_CONFLICT, "conflict", NULL, "%s", err.data);
+    } else if (r == -EINVAL) {
+        ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL, "%s", err.data);
+    } else {
+        ret = sw_api_respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "store_failed", NULL, "%s",
+                                   err.len ? err.data : "cannot write the incident");
+    }
+out:
+    json_decref(root);
+    sw_config_unref(cfg);
+    sw_buf_release(&err);
+    return ret;
+}
+
+enum MHD_Result sw_api_incident(struct sw_api *api, struct MHD_Connection *conn, const char *rest,
+                                bool post, const char *body, size_t len)
+{
+    const char *slash = strchr(rest, '/');
+    char *idpart = slash ? strndup(rest, (size_t)(slash - rest)) : strdup(rest);
+    const char *verb = slash ? slash + 1 : NULL;
+    enum MHD_Result ret;
+    int64_t id;
+
+    if (!idpart || sw_inc_parse_name(idpart, &id) < 0) {
+        ret = sw_api_respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "no incident '%s'",
+                                   idpart ? idpart : "");
+    } else if (!verb) {
+        ret = post ? sw_api_respond_error(
+                         conn, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", "GET, HEAD",
+                         "POST to /api/v1/incidents/%s/ack, /resolve or /note", idpart)
+                   : show(api, conn, id, MHD_HTTP_OK);
+    } else if (strcmp(verb, "ack") && strcmp(verb, "resolve") && strcmp(verb, "note")) {
+        ret = sw_api_respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL,
+                                   "no such route: /api/v1/incidents/%s", rest);
+    } else if (!post) {
+        ret = sw_api_respond_error(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", "POST",
+                                   "/api/v1/incidents/%s takes POST", rest);
+    } else {
+        ret = command(api, conn, id, verb, body, len);
+    }
+    free(idpart);
+    return ret;
+}
