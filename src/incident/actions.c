@@ -51,94 +51,120 @@ static bool valid_actor(const char *who)
            !strchr(who, '\n');
 }
 
-int sw_incident_ack(struct sw_store *s, int64_t id, const char *who, int64_t now,
-                    struct sw_buf *err)
+/* What an action needs besides the incident. */
+struct action {
+    struct sw_store *store;
+    const struct sw_config *cfg;
+    const char *who;
+    const char *text;
+    int64_t now;
+};
+
+/* Reads incident id, lets change() decide on it and edit it, and writes it with the version
+ * read; when someone else wrote in between, all again. */
+static int act(struct sw_store *s, int64_t id, const struct action *a,
+               int (*change)(struct incident_edit *x, const struct action *a, struct sw_buf *err),
+               struct sw_buf *err)
 {
     char name[24];
     int r = -ESTALE;
+
+    for (int i = 0; i < TRIES && r == -ESTALE; i++) {
+        struct incident_edit x;
+        incident_edit_init(&x, a->now);
+        r = load(s, id, &x, err);
+        if (r == 0) {
+            r = change(&x, a, err);
+        }
+        if (r == 0) {
+            r = incident_edit_write(s, &x, NULL);
+        }
+        incident_edit_release(&x);
+    }
+    if (r == -ESTALE || r == -EIO) {
+        say(err, "%s: cannot write the incident", sw_inc_name(id, name));
+    }
+    return r == -ESTALE ? -EIO : r;
+}
+
+static int ack_change(struct incident_edit *x, const struct action *a, struct sw_buf *err)
+{
+    char name[24];
+
+    if (x->inc.status == SW_INC_RESOLVED) {
+        say(err, "%s is resolved: there is nothing left to acknowledge",
+            sw_inc_name(x->inc.id, name));
+        return -EINVAL;
+    }
+    if (x->inc.acked) {
+        say(err, "%s was already acknowledged by %s", sw_inc_name(x->inc.id, name),
+            x->inc.acked_by ? x->inc.acked_by : "someone");
+        return -EALREADY;
+    }
+    x->inc.acked = a->now;
+    x->inc.acked_by = sw_xstrdup(a->who);
+    if (x->inc.status == SW_INC_TRIGGERED) {
+        x->inc.status = SW_INC_ACKNOWLEDGED;
+    }
+    x->inc.next_due = 0;
+    x->cancel = true;
+    edit_event(x, "acknowledged", a->who, "acknowledged by %s: escalation stops", a->who);
+    return 0;
+}
+
+int sw_incident_ack(struct sw_store *s, int64_t id, const char *who, int64_t now,
+                    struct sw_buf *err)
+{
+    struct action a = {.store = s, .who = who, .now = now};
 
     if (!valid_actor(who)) {
         say(err, "acknowledging needs the engineer who does it");
         return -EINVAL;
     }
-    for (int i = 0; i < TRIES && r == -ESTALE; i++) {
-        struct incident_edit x;
-        incident_edit_init(&x, now);
-        r = load(s, id, &x, err);
-        if (r == 0) {
-            if (x.inc.status == SW_INC_RESOLVED) {
-                say(err, "%s is resolved: there is nothing left to acknowledge",
-                    sw_inc_name(id, name));
-                r = -EINVAL;
-            } else if (x.inc.acked) {
-                say(err, "%s was already acknowledged by %s", sw_inc_name(id, name),
-                    x.inc.acked_by ? x.inc.acked_by : "someone");
-                r = -EALREADY;
-            } else {
-                x.inc.acked = now;
-                x.inc.acked_by = sw_xstrdup(who);
-                if (x.inc.status == SW_INC_TRIGGERED) {
-                    x.inc.status = SW_INC_ACKNOWLEDGED;
-                }
-                x.inc.next_due = 0;
-                x.cancel = true;
-                edit_event(&x, "acknowledged", who, "acknowledged by %s: escalation stops", who);
-                r = incident_edit_write(s, &x, NULL);
-            }
-        }
-        incident_edit_release(&x);
+    return act(s, id, &a, ack_change, err);
+}
+
+static int resolve_change(struct incident_edit *x, const struct action *a, struct sw_buf *err)
+{
+    char name[24];
+
+    if (x->inc.status == SW_INC_RESOLVED) {
+        say(err, "%s is already resolved", sw_inc_name(x->inc.id, name));
+        return -EALREADY;
     }
-    if (r == -ESTALE || r == -EIO) {
-        say(err, "%s: cannot write the incident", sw_inc_name(id, name));
-    }
-    return r == -ESTALE ? -EIO : r;
+    x->inc.status = SW_INC_RESOLVED;
+    x->inc.resolved = a->now;
+    x->inc.resolved_by = sw_xstrdup(a->who);
+    x->inc.next_due = 0;
+    x->cancel = true;
+    edit_event(x, "resolved", a->who, "resolved by %s", a->who);
+    return !a->cfg || a->cfg->incidents.notify_resolved ? queue_resolved(a->store, x, a->now) : 0;
 }
 
 int sw_incident_resolve(struct sw_store *s, const struct sw_config *cfg, int64_t id,
                         const char *who, int64_t now, struct sw_buf *err)
 {
-    char name[24];
-    int r = -ESTALE;
+    struct action a = {.store = s, .cfg = cfg, .who = who, .now = now};
 
     if (!valid_actor(who)) {
         say(err, "resolving needs the engineer who does it");
         return -EINVAL;
     }
-    for (int i = 0; i < TRIES && r == -ESTALE; i++) {
-        struct incident_edit x;
-        incident_edit_init(&x, now);
-        r = load(s, id, &x, err);
-        if (r == 0) {
-            if (x.inc.status == SW_INC_RESOLVED) {
-                say(err, "%s is already resolved", sw_inc_name(id, name));
-                r = -EALREADY;
-            } else {
-                x.inc.status = SW_INC_RESOLVED;
-                x.inc.resolved = now;
-                x.inc.resolved_by = sw_xstrdup(who);
-                x.inc.next_due = 0;
-                x.cancel = true;
-                edit_event(&x, "resolved", who, "resolved by %s", who);
-                r = !cfg || cfg->incidents.notify_resolved ? queue_resolved(s, &x, now) : 0;
-                if (r == 0) {
-                    r = incident_edit_write(s, &x, NULL);
-                }
-            }
-        }
-        incident_edit_release(&x);
-    }
-    if (r == -ESTALE || r == -EIO) {
-        say(err, "%s: cannot write the incident", sw_inc_name(id, name));
-    }
-    return r == -ESTALE ? -EIO : r;
+    return act(s, id, &a, resolve_change, err);
+}
+
+static int note_change(struct incident_edit *x, const struct action *a, struct sw_buf *err)
+{
+    (void)err;
+    edit_event(x, "note", a->who, "%s", a->text);
+    return 0;
 }
 
 int sw_incident_note(struct sw_store *s, int64_t id, const char *who, const char *text, int64_t now,
                      struct sw_buf *err)
 {
-    char name[24];
+    struct action a = {.store = s, .who = who, .text = text, .now = now};
     size_t len = text ? strlen(text) : 0;
-    int r = -ESTALE;
 
     if (!valid_actor(who)) {
         say(err, "a note needs the engineer who writes it");
@@ -149,18 +175,5 @@ int sw_incident_note(struct sw_store *s, int64_t id, const char *who, const char
                  "and tab)");
         return -EINVAL;
     }
-    for (int i = 0; i < TRIES && r == -ESTALE; i++) {
-        struct incident_edit x;
-        incident_edit_init(&x, now);
-        r = load(s, id, &x, err);
-        if (r == 0) {
-            edit_event(&x, "note", who, "%s", text);
-            r = incident_edit_write(s, &x, NULL);
-        }
-        incident_edit_release(&x);
-    }
-    if (r == -ESTALE || r == -EIO) {
-        say(err, "%s: cannot write the incident", sw_inc_name(id, name));
-    }
-    return r == -ESTALE ? -EIO : r;
+    return act(s, id, &a, note_change, err);
 }
