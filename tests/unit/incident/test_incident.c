@@ -276,7 +276,7 @@ static int record(void *arg, const struct sw_notify_channel *ch, const struct sw
 static const char yaml_head[] =
     "database: %s\n"
     "incidents: {retry: {attempts: 3, base: 60s, cap: 10m}, storm: {threshold: %d, window: 5m,"
-    " wait: 30s}, reopen_within: 15m}\n"
+    " wait: 30s}, reopen_within: 15m, burn_rate: true}\n"
     "engineers:\n"
     "  - {id: alice, contacts: [{channel: hook-a}]}\n"
     "  - {id: carol, contacts: [{channel: hook-c}]}\n"
@@ -657,6 +657,39 @@ static void test_restart(void **state)
     fx_free(f);
 }
 
+/* A page-level burn-rate alert opens an incident of kind burn-rate (the service itself is
+ * OK), pages, and resolves when the alert stops. */
+static void test_burn(void **state)
+{
+    struct fx *f = fx_new(0);
+    const char *svc[] = {"acme/fra1/s2"}, *text[] = {"SLO error budget burning 20.0x"};
+
+    (void)state;
+    sw_inc_manager_level(f->m, "acme/fra1/s2", SW_OK, T0 - 3600, false, "");
+    sw_inc_manager_burn(f->m, svc, text, 1);
+    pass_at(f, T0);
+    assert_int_equal(f->n_sent, 1);
+    assert_string_equal(f->sent[0].service, "s2");
+    struct sw_incident inc = get(f, 1);
+    assert_int_equal(inc.kind, SW_INC_BURN);
+    assert_string_equal(inc.title, "SLO burn: acme / fra1 / s2");
+    assert_string_equal(inc.output, "SLO error budget burning 20.0x");
+    sw_incident_release(&inc);
+    pass_at(f, T0 + 60); /* the service being OK does not resolve it */
+    inc = get(f, 1);
+    assert_int_equal(inc.status, SW_INC_TRIGGERED);
+    sw_incident_release(&inc);
+    sw_inc_manager_burn(f->m, NULL, NULL, 0);
+    pass_at(f, T0 + 120);
+    inc = get(f, 1);
+    assert_int_equal(inc.status, SW_INC_RESOLVED);
+    assert_int_equal(inc.resolved, T0 + 120);
+    sw_incident_release(&inc);
+    assert_int_equal(f->n_sent, 2); /* alice told of the resolve */
+    assert_int_equal(f->sent[1].state, SW_OK);
+    fx_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -673,6 +706,7 @@ int main(void)
         cmocka_unit_test(test_storm),
         cmocka_unit_test(test_reopen),
         cmocka_unit_test(test_restart),
+        cmocka_unit_test(test_burn),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
