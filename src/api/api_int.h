@@ -25,6 +25,9 @@ enum MHD_Result sw_api_respond_error(struct MHD_Connection *conn, unsigned statu
                                      const char *allow, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
+/* The incident manager's counters in Prometheus text. */
+void sw_api_metrics_incidents(struct sw_inc_manager *m, struct sw_buf *out);
+
 /* GET /api/v1/incidents */
 enum MHD_Result sw_api_get_incidents(struct sw_api *api, struct MHD_Connection *conn);
 /* GET /api/v1/incidents/{id}; POST /api/v1/incidents/{id}/ack|resolve|note (body). */

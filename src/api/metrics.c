@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "api/api.h"
+#include "api/api_int.h"
 #include "incident/incident.h"
 
 static void head(struct sw_buf *out, const char *name, const char *type, const char *help)
@@ -110,6 +111,28 @@ static void incidents(struct sw_store *store, struct sw_buf *out)
     sw_histogram_format(&mttr, "stackward_incident_mttr_seconds", labels, out);
     sw_incidents_free(v, n);
     sw_incidents_free(o, n_o);
+}
+
+void sw_api_metrics_incidents(struct sw_inc_manager *m, struct sw_buf *out)
+{
+    struct sw_inc_stats st;
+
+    sw_inc_manager_stats(m, &st);
+    head(out, "stackward_incident_passes_total", "counter",
+         "Passes of the incident manager (on changes, due steps, and once a second).");
+    sw_buf_printf(out, "stackward_incident_passes_total %" PRIu64 "\n", st.passes);
+    head(out, "stackward_incidents_opened_total", "counter",
+         "Incidents opened since the daemon started.");
+    sw_buf_printf(out, "stackward_incidents_opened_total %" PRIu64 "\n", st.opened);
+    head(out, "stackward_notifications_sent_total", "counter", "Notifications delivered.");
+    sw_buf_printf(out, "stackward_notifications_sent_total %" PRIu64 "\n", st.notifications_sent);
+    head(out, "stackward_notification_failures_total", "counter",
+         "Delivery attempts that failed (each may be retried).");
+    sw_buf_printf(out, "stackward_notification_failures_total %" PRIu64 "\n",
+                  st.notifications_failed);
+    head(out, "stackward_incident_store_errors_total", "counter",
+         "Store errors met by the incident manager (the pass is repeated).");
+    sw_buf_printf(out, "stackward_incident_store_errors_total %" PRIu64 "\n", st.store_errors);
 }
 
 void sw_api_metrics(struct sw_engine *e, struct sw_store *store, struct sw_buf *out)

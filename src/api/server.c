@@ -394,6 +394,9 @@ static enum MHD_Result handle_get(struct sw_api *api, struct MHD_Connection *con
     }
     if (q->route == R_METRICS) {
         sw_api_metrics(api->engine, api->store, &out);
+        if (api->incidents) {
+            sw_api_metrics_incidents(api->incidents, &out);
+        }
         ret = respond(conn, MHD_HTTP_OK, METRICS_TYPE, &out, NULL);
         goto out;
     }

@@ -277,14 +277,14 @@ static int pass_read(struct pass *p)
     sw_map_init(&p->open_by_service);
     reindex(p);
     sw_map_init(&p->level_by_path);
-    if (m->cfg_get) {
-        struct sw_config *c = m->cfg_get(m->cfg_arg);
-        if (c) {
-            sw_inc_manager_set_config(m, c);
-            sw_config_unref(c);
-        }
-    }
+    /* the engine's current configuration, taken without waking the thread again (a pass that
+     * woke itself would never sleep), and outside our lock (the engine's is taken) */
+    struct sw_config *c = m->cfg_get ? m->cfg_get(m->cfg_arg) : NULL, *old = NULL;
     pthread_mutex_lock(&m->mu);
+    if (c) {
+        old = m->cfg;
+        m->cfg = c;
+    }
     p->cfg = sw_config_ref(m->cfg);
     for (size_t i = 0; i < m->levels.cap; i++) {
         const struct level *l = m->levels.slots[i].value;
@@ -299,6 +299,7 @@ static int pass_read(struct pass *p)
         p->n_levels++;
     }
     pthread_mutex_unlock(&m->mu);
+    sw_config_unref(old);
     for (size_t i = 0; i < p->n_levels; i++) {
         sw_map_put(&p->level_by_path, p->levels[i].path, &p->levels[i]);
     }

@@ -135,6 +135,11 @@ assert_match "ack of a resolved incident" "INC-1 is resolved" "$out"
 assert_match "metrics mtta" 'stackward_incident_mtta_seconds_count\{window="30d"\} 1' \
     "$(curl -fs "$API/metrics")"
 
+# idle, the incident manager sleeps: about one pass a second, not a busy loop
+passes() { curl -fs "$API/metrics" | awk '$1 == "stackward_incident_passes_total" {print $2}'; }
+p1=$(passes); sleep 3; p2=$(passes)
+assert_match "idle passes in 3 s ($p1 -> $p2)" '^[2-6]$' "$((p2 - p1))"
+
 # maintenance: db fails inside a window: no incident, nothing sent
 "$STACKWARD" maint add -c "$T/sw.yaml" acme/fra1/db --start "$(date -u -d '-1 min' +%FT%TZ)" \
     --end "$(date -u -d '+1 hour' +%FT%TZ)" >/dev/null
