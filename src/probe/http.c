@@ -29,10 +29,11 @@
 
 /* What curl wants of one socket and what the epoll set has; indexed by fd. */
 struct fd_state {
-    uint8_t want;    /* CURL_POLL_IN / CURL_POLL_OUT, 0 after REMOVE */
-    bool in_set;     /* registered in the epoll set */
-    bool ours;       /* opened by open_sock(), to be closed by close_sock() */
-    uint32_t events; /* EPOLLIN / EPOLLOUT registered */
+    uint8_t want;               /* CURL_POLL_IN / CURL_POLL_OUT, 0 after REMOVE */
+    bool in_set;                /* registered in the epoll set */
+    bool ours;                  /* opened by open_sock(), to be closed by close_sock() */
+    uint32_t events;            /* EPOLLIN / EPOLLOUT registered */
+    struct sw_plain_run *plain; /* a socket of http_plain.c's, or NULL for curl's */
 };
 
 struct http_run {
@@ -257,7 +258,32 @@ static int close_sock(void *clientp, curl_socket_t s)
     return close(s);
 }
 
-/* The loop says the set has events: hand each to curl. */
+int sw_http_watch(struct sw_probes *p, int fd, uint32_t events, struct sw_plain_run *run)
+{
+    struct fd_state *f = fd_slot(p->http, fd);
+    int r;
+
+    if (!f) {
+        return -EMFILE;
+    }
+    r = set_watch(p->http, f, fd, events);
+    if (r < 0) {
+        return r;
+    }
+    f->plain = run;
+    return 0;
+}
+
+void sw_http_unwatch(struct sw_probes *p, int fd)
+{
+    struct sw_http *x = p->http;
+
+    if (x && fd >= 0 && (size_t)fd < x->n_fds) {
+        memset(&x->fds[fd], 0, sizeof(x->fds[fd]));
+    }
+}
+
+/* The loop says the set has events: hand each to curl, or to http_plain.c. */
 static void on_epoll(uv_poll_t *h, int status, int events)
 {
     struct sw_probes *p = h->data;
@@ -276,6 +302,10 @@ static void on_epoll(uv_poll_t *h, int status, int events)
 
         if (!f || !f->in_set) {
             continue; /* a socket closed since (or a child kept it for a moment): stale */
+        }
+        if (f->plain) {
+            sw_plain_event(f->plain, e);
+            continue;
         }
         if (f->want == 0) {
             unwatch(x, f, s); /* curl dropped it but it stays open: take it out now */
@@ -441,12 +471,60 @@ static bool status_expected(const struct sw_check_conf *c, long code)
     return false;
 }
 
+enum sw_state sw_http_assess(const struct sw_check_conf *c, int64_t latency_us, long status,
+                             size_t bytes, const char *body, size_t body_len, struct sw_buf *out,
+                             struct sw_buf *reasons, struct sw_buf *perf)
+{
+    enum sw_state s = SW_OK;
+    const char *phrase = reason_phrase(status);
+
+    sw_buf_printf(out, "HTTP %ld%s%s", status, phrase ? " " : "", phrase ? phrase : "");
+    if (!status_expected(c, status)) {
+        s = SW_CRITICAL;
+        if (c->n_expect_status == 0) {
+            sw_buf_puts(out, " (expected 200..399)");
+        } else {
+            sw_buf_puts(out, " (expected ");
+            for (size_t i = 0; i < c->n_expect_status; i++) {
+                sw_buf_printf(out, "%s%d", i ? ", " : "", c->expect_status[i]);
+            }
+            sw_buf_puts(out, ")");
+        }
+    }
+    sw_buf_printf(out, " in %" PRId64 " ms, %zu bytes", latency_us / 1000, bytes);
+
+    if (c->expect_body) {
+        if (!c->expect_body_re) {
+            s = sw_state_worst(s, SW_UNKNOWN);
+            sw_buf_puts(reasons, ", expect_body was not compiled");
+        } else {
+            pcre2_match_data *md = pcre2_match_data_create_from_pattern(c->expect_body_re, NULL);
+            int m = pcre2_match(c->expect_body_re, (PCRE2_SPTR)body, body_len, 0, 0, md, NULL);
+            pcre2_match_data_free(md);
+            if (m == PCRE2_ERROR_NOMATCH) {
+                s = SW_CRITICAL;
+                sw_buf_printf(reasons, ", body does not match '%.80s'", c->expect_body);
+            } else if (m < 0) {
+                PCRE2_UCHAR msg[120];
+                pcre2_get_error_message(m, msg, sizeof(msg));
+                s = SW_CRITICAL;
+                sw_buf_printf(reasons, ", body match failed: %s", (char *)msg);
+            }
+        }
+    }
+    s = sw_state_worst(s, sw_latency_state(latency_us, c, reasons));
+
+    sw_perf_time(perf, latency_us, c);
+    sw_buf_printf(perf, " size=%zuB;;;0", bytes);
+    return s;
+}
+
 static void complete(struct sw_probes *p, struct http_run *h, CURLcode code)
 {
     const struct sw_check_conf *c = h->run.c;
     struct sw_probe_result r = {0};
     struct sw_buf out, reasons, perf;
-    enum sw_state s = SW_OK;
+    enum sw_state s;
     long status = 0;
 
     r.latency_us = sw_run_elapsed_us(&h->run);
@@ -461,46 +539,8 @@ static void complete(struct sw_probes *p, struct http_run *h, CURLcode code)
     sw_buf_init(&reasons);
     sw_buf_init(&perf);
     curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &status);
-    const char *phrase = reason_phrase(status);
-    sw_buf_printf(&out, "HTTP %ld%s%s", status, phrase ? " " : "", phrase ? phrase : "");
-    if (!status_expected(c, status)) {
-        s = SW_CRITICAL;
-        if (c->n_expect_status == 0) {
-            sw_buf_puts(&out, " (expected 200..399)");
-        } else {
-            sw_buf_puts(&out, " (expected ");
-            for (size_t i = 0; i < c->n_expect_status; i++) {
-                sw_buf_printf(&out, "%s%d", i ? ", " : "", c->expect_status[i]);
-            }
-            sw_buf_puts(&out, ")");
-        }
-    }
-    sw_buf_printf(&out, " in %" PRId64 " ms, %zu bytes", r.latency_us / 1000, h->bytes);
-
-    if (c->expect_body) {
-        if (!c->expect_body_re) {
-            s = sw_state_worst(s, SW_UNKNOWN);
-            sw_buf_puts(&reasons, ", expect_body was not compiled");
-        } else {
-            pcre2_match_data *md = pcre2_match_data_create_from_pattern(c->expect_body_re, NULL);
-            int m = pcre2_match(c->expect_body_re, (PCRE2_SPTR)(h->body.data ? h->body.data : ""),
-                                h->body.len, 0, 0, md, NULL);
-            pcre2_match_data_free(md);
-            if (m == PCRE2_ERROR_NOMATCH) {
-                s = SW_CRITICAL;
-                sw_buf_printf(&reasons, ", body does not match '%.80s'", c->expect_body);
-            } else if (m < 0) {
-                PCRE2_UCHAR msg[120];
-                pcre2_get_error_message(m, msg, sizeof(msg));
-                s = SW_CRITICAL;
-                sw_buf_printf(&reasons, ", body match failed: %s", (char *)msg);
-            }
-        }
-    }
-    s = sw_state_worst(s, sw_latency_state(r.latency_us, c, &reasons));
-
-    sw_perf_time(&perf, r.latency_us, c);
-    sw_buf_printf(&perf, " size=%zuB;;;0", h->bytes);
+    s = sw_http_assess(c, r.latency_us, status, h->bytes, h->body.data ? h->body.data : "",
+                       h->body.len, &out, &reasons, &perf);
 
     if (c->cert_warn_days >= 0 || c->cert_crit_days >= 0) {
         char *scheme = NULL;

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* probe_int.h: what probes.c shares with the probe kinds (http.c, tcp.c, exec.c); private to
- * src/probe. A run is one started probe: it sits on the list of its sw_probes until its
- * callback fired, and keeps the sw_probes alive (p->pending) until its handles are closed. */
+/* probe_int.h: what probes.c shares with the probe kinds (http.c, http_plain.c, tcp.c,
+ * exec.c); private to src/probe. A run is one started probe: it sits on the list of its sw_probes
+ * until its callback fired, and keeps the sw_probes alive (p->pending) until its handles are
+ * closed. */
 #ifndef SW_PROBE_INT_H
 #define SW_PROBE_INT_H
+
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "probe/probe.h"
 
@@ -26,6 +30,8 @@ struct sw_run {
 };
 
 struct sw_http;
+struct sw_plain;
+struct sw_plain_run;
 struct sw_exec;
 
 struct sw_probes {
@@ -36,6 +42,7 @@ struct sw_probes {
     int pending;        /* runs and handles not yet closed; p is freed when 0 and freeing */
     bool freeing;
     struct sw_http *http;
+    struct sw_plain *plain; /* the lean path for plain http:// (http_plain.c), NULL once shut */
     struct sw_exec *exec;
 };
 
@@ -65,6 +72,108 @@ int sw_http_init(struct sw_probes *p);
 void sw_http_shutdown(struct sw_probes *p);
 int sw_http_start(struct sw_probes *p, const struct sw_check_conf *c, sw_probe_done_cb cb,
                   void *arg);
+/* http.c, for http_plain.c, whose sockets share the epoll set of curl's: puts fd in the
+ * set for events (EPOLLIN, EPOLLOUT, EPOLLET...), reported to sw_plain_event(run, events).
+ * 0 or -errno (-EMFILE for an fd number beyond the table). */
+int sw_http_watch(struct sw_probes *p, int fd, uint32_t events, struct sw_plain_run *run);
+/* Forgets fd; call right before close(fd), which takes it out of the set. */
+void sw_http_unwatch(struct sw_probes *p, int fd);
+/* The verdict on a complete response, shared by both http paths so that their texts are
+ * the same: "HTTP 200 OK in 12 ms, 345 bytes" into out, the expected-status, expect_body
+ * and latency reasons (", body does not match ...") into reasons, "time=... size=..." into
+ * perf. body holds the kept bytes (len 0 when nothing is kept). Returns the state. */
+enum sw_state sw_http_assess(const struct sw_check_conf *c, int64_t latency_us, long status,
+                             size_t bytes, const char *body, size_t body_len, struct sw_buf *out,
+                             struct sw_buf *reasons, struct sw_buf *perf);
+
+/* ---- http_plain.c: a lean HTTP/1.1 client for plain http:// checks ----
+ *
+ * Serves a check when its URL is http:// with a literal IPv4 or IPv6 address and nothing
+ * curl would rewrite, and it asks only for what the lean path sends byte for byte as curl
+ * does (see sw_plain_eligible); the rest goes to curl (http.c). */
+
+/* Where a plain URL points. host is as the URL spells it, without brackets. */
+struct sw_plain_target {
+    union {
+        struct sockaddr sa;
+        struct sockaddr_in in;
+        struct sockaddr_in6 in6;
+    } addr;
+    char host[48];    /* "127.0.0.1", "::1" */
+    int port;         /* 1..65535 */
+    const char *path; /* into the URL: "/c/1?x=y", up to path_len */
+    size_t path_len;  /* 0 means "/" */
+};
+
+/* Parses url into t when the lean path can take it: "http://" (lower case), a literal IPv4
+ * address in dotted decimal or a bracketed IPv6 address, both as curl would print them, an
+ * optional port without leading zeros, and a path and query of plain URL characters without
+ * dot segments (curl would remove them); a fragment is dropped. 0, or -EOPNOTSUPP. */
+int sw_plain_target_parse(const char *url, struct sw_plain_target *t);
+/* Whether check c can take the lean path: its URL parses, it does not follow redirects,
+ * has no certificate thresholds, a body of 1..1023 bytes or none, and no header that curl
+ * treats specially (Host, User-Agent, Accept, Content-Type, Content-Length, Expect, Cookie,
+ * Transfer-Encoding, Authorization, or one with an empty value). */
+bool sw_plain_eligible(const struct sw_check_conf *c, struct sw_plain_target *ret_t);
+/* Appends the request for c to t to b: the bytes curl sends for the same check. */
+void sw_plain_request(struct sw_buf *b, const struct sw_check_conf *c,
+                      const struct sw_plain_target *t);
+
+/* The response parser: a byte-at-a-time state machine that keeps no more than a few bytes
+ * of the message, so it needs no memory of its own. It reads the status line, skips 1xx
+ * interim responses (not 101), the headers (Content-Length, Transfer-Encoding: chunked),
+ * and the body, delimited by Content-Length, chunked transfer-coding or the connection's
+ * close, and counts the body bytes, handing them to on_body. Limits: a header line of
+ * SW_HP_MAX_LINE bytes, SW_HP_MAX_HEADERS bytes of headers in all (interim responses and
+ * trailers included). Errors are named as curl names them where curl rejects the same. */
+#define SW_HP_MAX_LINE (100 * 1024)
+#define SW_HP_MAX_HEADERS (300 * 1024)
+
+struct sw_hp {
+    /* set by the caller after sw_hp_init() */
+    void (*on_body)(void *arg, const char *p, size_t n); /* may be NULL */
+    void *arg;
+    /* results */
+    int status;        /* status code of the final response, 0 before its line */
+    int64_t size;      /* its Content-Length, -1 when it has none (or is chunked) */
+    uint64_t bytes;    /* body bytes so far, after the chunked coding is taken off */
+    const char *error; /* why the message was refused, after -EPROTO */
+    /* state */
+    bool head;      /* the request was HEAD: no body follows the headers */
+    bool chunked;   /* Transfer-Encoding of this response ends with chunked */
+    bool te_other;  /* a Transfer-Encoding that does not end with chunked */
+    uint8_t st;     /* where in the message */
+    uint8_t n;      /* bytes in buf */
+    uint8_t hdr;    /* which header the line holds (content-length, transfer-encoding) */
+    bool trunc;     /* buf was too small for what it should hold */
+    uint32_t line;  /* bytes in the current line */
+    uint32_t total; /* header bytes so far */
+    uint64_t left;  /* body bytes still to come (Content-Length, chunk) */
+    int hex;        /* hex digits of the chunk size so far */
+    char buf[40];   /* the status line's head; a header's lower-case name, then its value */
+    char err[64];   /* a formatted error */
+};
+
+/* Prepares h for a response; head: the request was HEAD. */
+void sw_hp_init(struct sw_hp *h, bool head);
+/* Feeds n bytes. Returns 0 when more is wanted, 1 when the message is complete (*ret_used,
+ * if not NULL, says how many bytes it took; the rest is not of this message), -EPROTO when
+ * the reply is malformed (h->error says why; feeding more returns it again). */
+int sw_hp_feed(struct sw_hp *h, const char *p, size_t n, size_t *ret_used);
+/* The connection closed. 1 when that completes the message (a body delimited by the
+ * close, or a message already complete), -EPROTO otherwise (h->error: "Empty reply from
+ * server", "transfer closed with 3 bytes remaining to read", ...). */
+int sw_hp_eof(struct sw_hp *h);
+
+int sw_plain_init(struct sw_probes *p);
+/* Closes the lean path's handles; its runs must be cancelled before. NULL-safe. */
+void sw_plain_shutdown(struct sw_probes *p);
+/* Starts c on the lean path when sw_plain_eligible() says so; -EOPNOTSUPP otherwise. */
+int sw_plain_start(struct sw_probes *p, const struct sw_check_conf *c, sw_probe_done_cb cb,
+                   void *arg);
+/* The epoll set has events for run's socket (possibly stale: the run copes). */
+void sw_plain_event(struct sw_plain_run *run, uint32_t events);
+
 int sw_tcp_start(struct sw_probes *p, const struct sw_check_conf *c, sw_probe_done_cb cb,
                  void *arg);
 int sw_exec_init(struct sw_probes *p);

@@ -28,7 +28,10 @@ int sw_probes_new(uv_loop_t *loop, const struct sw_probe_limits *limits,
         free(p);
         return r;
     }
-    r = sw_exec_init(p);
+    r = sw_plain_init(p);
+    if (r == 0) {
+        r = sw_exec_init(p);
+    }
     if (r < 0) {
         /* http holds loop handles: let them close, then p goes */
         sw_probes_free(p);
@@ -54,6 +57,7 @@ void sw_probes_free(struct sw_probes *p)
             abort();
         }
     }
+    sw_plain_shutdown(p);
     sw_http_shutdown(p);
     sw_probes_unpend(p);
 }
@@ -73,8 +77,11 @@ int sw_probe_start(struct sw_probes *p, const struct sw_check_conf *c, sw_probe_
         return -EINVAL;
     }
     switch (c->type) {
-    case SW_CHECK_HTTP:
-        return sw_http_start(p, c, cb, arg);
+    case SW_CHECK_HTTP: {
+        /* plain http:// to a literal address takes the lean path, the rest curl's */
+        int r = sw_plain_start(p, c, cb, arg);
+        return r == -EOPNOTSUPP ? sw_http_start(p, c, cb, arg) : r;
+    }
     case SW_CHECK_TCP:
         return sw_tcp_start(p, c, cb, arg);
     case SW_CHECK_EXEC:
