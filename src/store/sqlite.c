@@ -3,8 +3,8 @@
  * used by the writer thread only, with its statements prepared once and an in-memory
  * (kind, path) -> object id cache; reads take a read-only connection from a small pool, so
  * any thread may read while the writer commits (WAL); the synchronous writes (maintenance,
- * alerts, incidents) share one more connection, the direct one, under a mutex. Migrations
- * in migrations/sqlite.c. */
+ * alerts, incidents, cases, changes) share one more connection, the direct one, under a mutex.
+ * Migrations in migrations/sqlite.c. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -1576,15 +1576,15 @@ static void bind_service(sqlite3_stmt *st, const void *arg)
     sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
 }
 
-/* One incident read by sql (at most one row): 0, -ENOENT, -EIO. */
-static int read_incident(struct sq *q, const char *sql,
-                         void (*bind)(sqlite3_stmt *st, const void *arg), const void *arg,
-                         struct sw_incident *ret)
+/* One row read by sql (at most one comes) into *ret, an element of size elem filled by
+ * row(): 0, -ENOENT, -EIO. */
+static int read_one(struct sq *q, const char *sql, void (*bind)(sqlite3_stmt *st, const void *arg),
+                    const void *arg, size_t elem, void (*row)(sqlite3_stmt *st, void *e),
+                    void (*free_rows)(void *v, size_t n), void *ret)
 {
-    struct sw_incident *v = NULL;
+    void *v = NULL;
     size_t n = 0;
-    int r =
-        read_rows(q, sql, bind, arg, sizeof(*v), incident_row, incident_rows_free, (void **)&v, &n);
+    int r = read_rows(q, sql, bind, arg, elem, row, free_rows, &v, &n);
 
     if (r < 0) {
         return r;
@@ -1592,7 +1592,7 @@ static int read_incident(struct sq *q, const char *sql,
     if (n == 0) {
         r = -ENOENT;
     } else {
-        *ret = v[0];
+        memcpy(ret, v, elem); /* the strings move to *ret */
     }
     free(v);
     return r;
@@ -1600,16 +1600,40 @@ static int read_incident(struct sq *q, const char *sql,
 
 static int sq_incident_get(void *ctx, int64_t id, struct sw_incident *ret)
 {
-    return read_incident(ctx, INC_SELECT " WHERE id = ?1", bind_id, &id, ret);
+    return read_one(ctx, INC_SELECT " WHERE id = ?1", bind_id, &id, sizeof(*ret), incident_row,
+                    incident_rows_free, ret);
 }
 
 static int sq_incident_last(void *ctx, const char *service, struct sw_incident *ret)
 {
     /* The open one first (at most one exists), then the one resolved last. */
-    return read_incident(ctx,
-                         INC_SELECT " WHERE service = ?1 "
-                                    "ORDER BY status = 3, resolved_s DESC, id DESC LIMIT 1",
-                         bind_service, service, ret);
+    return read_one(ctx,
+                    INC_SELECT " WHERE service = ?1 "
+                               "ORDER BY status = 3, resolved_s DESC, id DESC LIMIT 1",
+                    bind_service, service, sizeof(*ret), incident_row, incident_rows_free, ret);
+}
+
+/* One optional condition of a list query. */
+struct cond {
+    bool on;         /* the filter is given */
+    const char *sql; /* " AND ...", numbering its parameters as the list's bind function does */
+};
+
+/* Puts select, " WHERE 1", the conditions that are on and tail into *sql (initialised here;
+ * release it). Only the filters given go into the query, so that SQLite can use the index
+ * that fits them (a handful of variants, each prepared once per connection). */
+static void list_sql(struct sw_buf *sql, const char *select, const struct cond *c, size_t n,
+                     const char *tail)
+{
+    sw_buf_init(sql);
+    sw_buf_puts(sql, select);
+    sw_buf_puts(sql, " WHERE 1");
+    for (size_t i = 0; i < n; i++) {
+        if (c[i].on) {
+            sw_buf_puts(sql, c[i].sql);
+        }
+    }
+    sw_buf_puts(sql, tail);
 }
 
 struct list_args {
@@ -1632,31 +1656,20 @@ static void bind_list(sqlite3_stmt *st, const void *arg)
 static int sq_incident_list(void *ctx, const struct sw_inc_filter *f, size_t limit,
                             struct sw_incident **ret, size_t *ret_n)
 {
+    const struct cond c[] = {
+        {.on = f->open_only, .sql = " AND status IN (0, 1, 2)"},
+        {.on = f->service != NULL, .sql = " AND service = ?1"},
+        {.on = f->customer != NULL, .sql = " AND customer = ?2"},
+        {.on = f->opened_from != 0, .sql = " AND opened_s >= ?3"},
+        {.on = f->opened_to != 0, .sql = " AND opened_s < ?4"},
+    };
     struct list_args a = {f, limit};
     struct sw_buf sql;
     int r;
 
-    /* Only the filters given go into the query, so that SQLite can use the index that
-     * fits them (a handful of variants, each prepared once per connection). */
-    sw_buf_init(&sql);
-    sw_buf_puts(&sql, INC_SELECT " WHERE 1");
-    if (f->open_only) {
-        sw_buf_puts(&sql, " AND status IN (0, 1, 2)");
-    }
-    if (f->service) {
-        sw_buf_puts(&sql, " AND service = ?1");
-    }
-    if (f->customer) {
-        sw_buf_puts(&sql, " AND customer = ?2");
-    }
-    if (f->opened_from) {
-        sw_buf_puts(&sql, " AND opened_s >= ?3");
-    }
-    if (f->opened_to) {
-        sw_buf_puts(&sql, " AND opened_s < ?4");
-    }
-    sw_buf_puts(&sql, f->newest_first ? " ORDER BY opened_s DESC, id DESC LIMIT ?5"
-                                      : " ORDER BY opened_s, id LIMIT ?5");
+    list_sql(&sql, INC_SELECT, c, sizeof(c) / sizeof(c[0]),
+             f->newest_first ? " ORDER BY opened_s DESC, id DESC LIMIT ?5"
+                             : " ORDER BY opened_s, id LIMIT ?5");
     r = read_rows(ctx, sql.data, bind_list, &a, sizeof(**ret), incident_row, incident_rows_free,
                   (void **)ret, ret_n);
     sw_buf_release(&sql);
@@ -1702,6 +1715,340 @@ static int sq_notif_next_due(void *ctx, int64_t *ret_t)
     return read_int(ctx, "SELECT min(due_s) FROM notifications WHERE status = 0", ret_t);
 }
 
+/* ---- support cases and changes ---- */
+
+/* As for incidents: column c of CASE_SELECT is parameter c + 1 of CASE_INSERT and
+ * CASE_UPDATE. No incident (0) is NULL, so the partial unique index ignores it. */
+#define CASE_COLS                                                                                  \
+    "customer, deployment, service, severity, title, description, status, assignee, opened_by, "   \
+    "created_s, last_event_s, incident, reopened"
+#define CASE_SELECT "SELECT id, version, " CASE_COLS " FROM cases"
+#define CASE_INSERT                                                                                \
+    "INSERT INTO cases (version, " CASE_COLS ") VALUES (1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, " \
+    "?12, ?13, ?14, ?15)"
+#define CASE_UPDATE                                                                                \
+    "UPDATE cases SET version = version + 1, customer = ?3, deployment = ?4, service = ?5, "       \
+    "severity = ?6, title = ?7, description = ?8, status = ?9, assignee = ?10, opened_by = ?11, "  \
+    "created_s = ?12, last_event_s = ?13, incident = ?14, reopened = ?15 "                         \
+    "WHERE id = ?1 AND version = ?2"
+#define CHANGE_SELECT                                                                              \
+    "SELECT id, customer, deployment, title, started_by, started_s, finished_s, result, note "     \
+    "FROM changes"
+
+static void bind_case(sqlite3_stmt *st, const struct sw_case_row *c)
+{
+    sqlite3_bind_int64(st, 1, c->id);
+    sqlite3_bind_int64(st, 2, c->version);
+    bind_text(st, 3, c->customer);
+    bind_text(st, 4, c->deployment);
+    bind_text(st, 5, c->service);
+    sqlite3_bind_int(st, 6, c->severity);
+    bind_text(st, 7, c->title);
+    bind_text(st, 8, c->description);
+    sqlite3_bind_int(st, 9, c->status);
+    bind_text(st, 10, c->assignee);
+    bind_text(st, 11, c->opened_by);
+    sqlite3_bind_int64(st, 12, c->created);
+    sqlite3_bind_int64(st, 13, c->last_event);
+    bind_time(st, 14, c->incident);
+    sqlite3_bind_int(st, 15, c->reopened);
+}
+
+static void case_row(sqlite3_stmt *st, void *e)
+{
+    struct sw_case_row *c = e;
+
+    c->id = sqlite3_column_int64(st, 0);
+    c->version = sqlite3_column_int64(st, 1);
+    c->customer = col_text(st, 2);
+    c->deployment = col_text(st, 3);
+    c->service = col_text(st, 4);
+    c->severity = sqlite3_column_int(st, 5);
+    c->title = col_text(st, 6);
+    c->description = col_text(st, 7);
+    c->status = sqlite3_column_int(st, 8);
+    c->assignee = col_text(st, 9);
+    c->opened_by = col_text(st, 10);
+    c->created = sqlite3_column_int64(st, 11);
+    c->last_event = sqlite3_column_int64(st, 12);
+    c->incident = sqlite3_column_int64(st, 13); /* NULL reads as 0: none */
+    c->reopened = sqlite3_column_int(st, 14);
+}
+
+static void case_rows_free(void *v, size_t n)
+{
+    sw_case_rows_free(v, n);
+}
+
+static void case_event_row(sqlite3_stmt *st, void *e)
+{
+    struct sw_case_event_row *ev = e;
+
+    ev->id = sqlite3_column_int64(st, 0);
+    ev->case_id = sqlite3_column_int64(st, 1);
+    ev->t = sqlite3_column_int64(st, 2);
+    ev->kind = sqlite3_column_int(st, 3);
+    ev->status = sqlite3_column_int(st, 4);
+    ev->author = col_text(st, 5);
+    ev->text = col_text(st, 6);
+}
+
+static void case_event_rows_free(void *v, size_t n)
+{
+    sw_case_event_rows_free(v, n);
+}
+
+static void change_row(sqlite3_stmt *st, void *e)
+{
+    struct sw_change_row *c = e;
+
+    c->id = sqlite3_column_int64(st, 0);
+    c->customer = col_text(st, 1);
+    c->deployment = col_text(st, 2);
+    c->title = col_text(st, 3);
+    c->started_by = col_text(st, 4);
+    c->started = sqlite3_column_int64(st, 5);
+    c->finished = sqlite3_column_int64(st, 6); /* NULL reads as 0: running */
+    c->result = sqlite3_column_int(st, 7);
+    c->note = col_text(st, 8);
+}
+
+static void change_rows_free(void *v, size_t n)
+{
+    sw_change_rows_free(v, n);
+}
+
+static int put_case_events(sqlite3 *db, const struct sw_case_event_row *v, size_t n,
+                           int64_t case_id)
+{
+    sqlite3_stmt *st;
+    int r = n ? write_stmt(db,
+                           "INSERT INTO case_events (case_id, t_s, kind, status, author, text) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                           &st)
+              : 0;
+
+    for (size_t i = 0; r == 0 && i < n; i++) {
+        sqlite3_bind_int64(st, 1, case_id);
+        sqlite3_bind_int64(st, 2, v[i].t);
+        sqlite3_bind_int(st, 3, v[i].kind);
+        sqlite3_bind_int(st, 4, v[i].status);
+        bind_text(st, 5, v[i].author);
+        bind_text(st, 6, v[i].text);
+        r = write_step(db, st);
+    }
+    return r;
+}
+
+static int sq_case_write(void *ctx, const struct sw_case_row *c, const struct sw_case_event_row *ev,
+                         size_t n, int64_t *ret_id)
+{
+    struct sq *q = ctx;
+    int64_t id = c->id;
+    sqlite3_stmt *st;
+    sqlite3 *db;
+    int r = direct_begin(q, &db);
+
+    if (r < 0) {
+        return r;
+    }
+    r = write_stmt(db, id ? CASE_UPDATE : CASE_INSERT, &st);
+    if (r == 0) {
+        bind_case(st, c);
+        r = write_step(db, st);
+    }
+    if (r == -ENOENT) {
+        r = -EINVAL; /* the incident names none */
+    }
+    if (r == 0 && !id) {
+        id = sqlite3_last_insert_rowid(db);
+    } else if (r == 0 && sqlite3_changes(db) != 1) {
+        r = -ESTALE; /* someone changed it since it was read, or it is gone */
+    }
+    if (r == 0) {
+        r = put_case_events(db, ev, n, id);
+    }
+    r = direct_end(q, r);
+    if (r == 0 && ret_id) {
+        *ret_id = id;
+    }
+    return r;
+}
+
+static int sq_case_get(void *ctx, int64_t id, struct sw_case_row *ret)
+{
+    return read_one(ctx, CASE_SELECT " WHERE id = ?1", bind_id, &id, sizeof(*ret), case_row,
+                    case_rows_free, ret);
+}
+
+static int sq_case_for_incident(void *ctx, int64_t incident, struct sw_case_row *ret)
+{
+    return read_one(ctx, CASE_SELECT " WHERE incident = ?1", bind_id, &incident, sizeof(*ret),
+                    case_row, case_rows_free, ret);
+}
+
+struct case_list_args {
+    const struct sw_case_filter *f;
+    size_t limit;
+};
+
+static void bind_case_list(sqlite3_stmt *st, const void *arg)
+{
+    const struct case_list_args *a = arg;
+
+    bind_text(st, 1, a->f->customer);
+    sqlite3_bind_int64(st, 2, a->f->created_from);
+    sqlite3_bind_int64(st, 3, a->f->created_to);
+    sqlite3_bind_int64(st, 4, (int64_t)a->limit);
+}
+
+static int sq_case_list(void *ctx, const struct sw_case_filter *f, size_t limit,
+                        struct sw_case_row **ret, size_t *ret_n)
+{
+    const struct cond c[] = {
+        {.on = f->open_only, .sql = " AND status IN (0, 1, 2)"},
+        {.on = f->customer != NULL, .sql = " AND customer = ?1"},
+        {.on = f->created_from != 0, .sql = " AND created_s >= ?2"},
+        {.on = f->created_to != 0, .sql = " AND created_s < ?3"},
+    };
+    struct case_list_args a = {f, limit};
+    struct sw_buf sql;
+    int r;
+
+    list_sql(&sql, CASE_SELECT, c, sizeof(c) / sizeof(c[0]),
+             f->newest_first ? " ORDER BY created_s DESC, id DESC LIMIT ?4"
+                             : " ORDER BY created_s, id LIMIT ?4");
+    r = read_rows(ctx, sql.data, bind_case_list, &a, sizeof(**ret), case_row, case_rows_free,
+                  (void **)ret, ret_n);
+    sw_buf_release(&sql);
+    return r;
+}
+
+static int sq_case_events(void *ctx, int64_t id, struct sw_case_event_row **ret, size_t *ret_n)
+{
+    return read_rows(ctx,
+                     "SELECT id, case_id, t_s, kind, status, author, text FROM case_events "
+                     "WHERE case_id = ?1 ORDER BY t_s, id",
+                     bind_id, &id, sizeof(**ret), case_event_row, case_event_rows_free,
+                     (void **)ret, ret_n);
+}
+
+static int sq_change_start(void *ctx, const struct sw_change_row *c, int64_t *ret_id)
+{
+    struct sq *q = ctx;
+    sqlite3_stmt *st;
+    sqlite3 *db;
+    int64_t id = 0;
+    int r = direct_begin(q, &db);
+
+    if (r < 0) {
+        return r;
+    }
+    r = write_stmt(db,
+                   "INSERT INTO changes (customer, deployment, title, started_by, started_s, "
+                   "finished_s, result, note) VALUES (?1, ?2, ?3, ?4, ?5, NULL, -1, ?6)",
+                   &st);
+    if (r == 0) {
+        bind_text(st, 1, c->customer);
+        bind_text(st, 2, c->deployment);
+        bind_text(st, 3, c->title);
+        bind_text(st, 4, c->started_by);
+        sqlite3_bind_int64(st, 5, c->started);
+        bind_text(st, 6, c->note);
+        r = write_step(db, st);
+        id = sqlite3_last_insert_rowid(db);
+    }
+    r = direct_end(q, r);
+    if (r == 0 && ret_id) {
+        *ret_id = id;
+    }
+    return r;
+}
+
+static int sq_change_finish(void *ctx, int64_t id, int64_t t, int result, const char *note)
+{
+    struct sq *q = ctx;
+    sqlite3_stmt *st;
+    sqlite3 *db;
+    int rc, r = direct_begin(q, &db);
+
+    if (r < 0) {
+        return r;
+    }
+    /* Read and decide inside the write transaction: two finishes of one change cannot both
+     * see it running. */
+    r = write_stmt(db, "SELECT started_s, finished_s IS NOT NULL FROM changes WHERE id = ?1", &st);
+    if (r == 0) {
+        sqlite3_bind_int64(st, 1, id);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_DONE) {
+            r = -ENOENT;
+        } else if (rc != SQLITE_ROW) {
+            r = db_fail(db, "change finish");
+        } else if (sqlite3_column_int(st, 1)) {
+            r = -EALREADY;
+        } else if (t < sqlite3_column_int64(st, 0)) {
+            r = -EINVAL;
+        }
+        sqlite3_reset(st);
+    }
+    if (r == 0) {
+        /* A finish without a note keeps the one given at the start. */
+        r = write_stmt(db,
+                       "UPDATE changes SET finished_s = ?2, result = ?3, "
+                       "note = coalesce(?4, note) WHERE id = ?1",
+                       &st);
+    }
+    if (r == 0) {
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_int64(st, 2, t);
+        sqlite3_bind_int(st, 3, result);
+        bind_text(st, 4, note);
+        r = write_step(db, st);
+    }
+    return direct_end(q, r);
+}
+
+static int sq_change_get(void *ctx, int64_t id, struct sw_change_row *ret)
+{
+    return read_one(ctx, CHANGE_SELECT " WHERE id = ?1", bind_id, &id, sizeof(*ret), change_row,
+                    change_rows_free, ret);
+}
+
+struct change_list_args {
+    int64_t from;
+    int64_t to;
+    const char *deployment;
+};
+
+static void bind_change_list(sqlite3_stmt *st, const void *arg)
+{
+    const struct change_list_args *a = arg;
+
+    sqlite3_bind_int64(st, 1, a->from);
+    sqlite3_bind_int64(st, 2, a->to);
+    bind_text(st, 3, a->deployment);
+}
+
+static int sq_change_list(void *ctx, int64_t from, int64_t to, const char *deployment,
+                          struct sw_change_row **ret, size_t *ret_n)
+{
+    const struct cond c[] = {
+        {.on = from != 0, .sql = " AND started_s >= ?1"},
+        {.on = to != 0, .sql = " AND started_s < ?2"},
+        {.on = deployment != NULL, .sql = " AND deployment = ?3"},
+    };
+    struct change_list_args a = {from, to, deployment};
+    struct sw_buf sql;
+    int r;
+
+    list_sql(&sql, CHANGE_SELECT, c, sizeof(c) / sizeof(c[0]), " ORDER BY started_s, id");
+    r = read_rows(ctx, sql.data, bind_change_list, &a, sizeof(**ret), change_row, change_rows_free,
+                  (void **)ret, ret_n);
+    sw_buf_release(&sql);
+    return r;
+}
+
 const struct sw_store_backend sw_store_sqlite_backend = {
     .name = "sqlite",
     .open = sq_open,
@@ -1728,4 +2075,13 @@ const struct sw_store_backend sw_store_sqlite_backend = {
     .notif_next_due = sq_notif_next_due,
     .notif_record = sq_notif_record,
     .incident_log = sq_incident_log,
+    .case_write = sq_case_write,
+    .case_get = sq_case_get,
+    .case_for_incident = sq_case_for_incident,
+    .case_list = sq_case_list,
+    .case_events = sq_case_events,
+    .change_start = sq_change_start,
+    .change_finish = sq_change_finish,
+    .change_get = sq_change_get,
+    .change_list = sq_change_list,
 };

@@ -935,3 +935,150 @@ int sw_store_incident_log(struct sw_store *s, const struct sw_inc_event *events,
     }
     return s->be->incident_log(s->ctx, events, n);
 }
+
+/* ---- support cases and changes ---- */
+
+/* The numbers of enum sw_case_status and enum sw_case_event_kind (cases.h, a module above
+ * this one: the store cannot include it). */
+#define CASE_STATUS_MAX 4
+#define CASE_EV_KIND_MAX 5
+
+void sw_case_row_release(struct sw_case_row *c)
+{
+    if (!c) {
+        return;
+    }
+    free(c->customer);
+    free(c->deployment);
+    free(c->service);
+    free(c->title);
+    free(c->description);
+    free(c->assignee);
+    free(c->opened_by);
+    c->customer = c->deployment = c->service = c->title = NULL;
+    c->description = c->assignee = c->opened_by = NULL;
+}
+
+void sw_case_rows_free(struct sw_case_row *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) {
+        sw_case_row_release(&v[i]);
+    }
+    free(v);
+}
+
+void sw_case_event_rows_free(struct sw_case_event_row *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) {
+        free(v[i].author);
+        free(v[i].text);
+    }
+    free(v);
+}
+
+void sw_change_row_release(struct sw_change_row *c)
+{
+    if (!c) {
+        return;
+    }
+    free(c->customer);
+    free(c->deployment);
+    free(c->title);
+    free(c->started_by);
+    free(c->note);
+    c->customer = c->deployment = c->title = c->started_by = c->note = NULL;
+}
+
+void sw_change_rows_free(struct sw_change_row *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) {
+        sw_change_row_release(&v[i]);
+    }
+    free(v);
+}
+
+static bool case_ok(const struct sw_case_row *c)
+{
+    return c->id >= 0 && (c->id == 0 || c->version >= 1) && c->customer && c->title &&
+           c->opened_by && in_range(c->severity, 1, 4) && in_range(c->status, 0, CASE_STATUS_MAX) &&
+           c->incident >= 0 && c->reopened >= 0;
+}
+
+static bool case_event_ok(const struct sw_case_event_row *e)
+{
+    return (in_range(e->kind, 0, CASE_EV_KIND_MAX) || e->kind == SW_CASE_EV_ASSIGN ||
+            e->kind == SW_CASE_EV_LINK) &&
+           in_range(e->status, -1, CASE_STATUS_MAX) && e->author;
+}
+
+int sw_store_case_write(struct sw_store *s, const struct sw_case_row *c,
+                        const struct sw_case_event_row *ev, size_t n, int64_t *ret_id)
+{
+    if (!c || !case_ok(c) || (n > 0 && !ev)) {
+        return -EINVAL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!case_event_ok(&ev[i])) {
+            return -EINVAL;
+        }
+    }
+    return s->be->case_write(s->ctx, c, ev, n, ret_id);
+}
+
+int sw_store_case_get(struct sw_store *s, int64_t id, struct sw_case_row *ret)
+{
+    return s->be->case_get(s->ctx, id, ret);
+}
+
+int sw_store_case_for_incident(struct sw_store *s, int64_t incident, struct sw_case_row *ret)
+{
+    return s->be->case_for_incident(s->ctx, incident, ret);
+}
+
+int sw_store_case_list(struct sw_store *s, const struct sw_case_filter *f, struct sw_case_row **ret,
+                       size_t *ret_n)
+{
+    static const struct sw_case_filter all;
+
+    if (!f) {
+        f = &all;
+    }
+    if (f->limit > SW_STORE_CASES_MAX) {
+        return -EINVAL;
+    }
+    return s->be->case_list(s->ctx, f, f->limit ? f->limit : SW_STORE_CASES_MAX, ret, ret_n);
+}
+
+int sw_store_case_events(struct sw_store *s, int64_t id, struct sw_case_event_row **ret,
+                         size_t *ret_n)
+{
+    return s->be->case_events(s->ctx, id, ret, ret_n);
+}
+
+int sw_store_change_start(struct sw_store *s, const struct sw_change_row *c, int64_t *ret_id)
+{
+    if (!c || !c->customer || !c->deployment || !c->title || !c->started_by) {
+        return -EINVAL;
+    }
+    return s->be->change_start(s->ctx, c, ret_id);
+}
+
+int sw_store_change_finish(struct sw_store *s, int64_t id, int64_t t, int result, const char *note)
+{
+    /* t 0 would read back as "still running". */
+    if (t <= 0 || !in_range(result, 0, 1)) {
+        return -EINVAL;
+    }
+    return s->be->change_finish(s->ctx, id, t, result, note);
+}
+
+int sw_store_change_get(struct sw_store *s, int64_t id, struct sw_change_row *ret)
+{
+    return s->be->change_get(s->ctx, id, ret);
+}
+
+int sw_store_change_list(struct sw_store *s, int64_t from, int64_t to, const char *deployment,
+                         struct sw_change_row **ret, size_t *ret_n)
+{
+    return s->be->change_list(s->ctx, from, to, deployment, ret, ret_n);
+}

@@ -374,6 +374,96 @@ int sw_store_notif_record(struct sw_store *s, const struct sw_notif_outcome *v, 
  * a note is an incident change, for its version). 0, -ENOENT (no such incident), -EIO. */
 int sw_store_incident_log(struct sw_store *s, const struct sw_inc_event *events, size_t n);
 
+/* ---- support cases and changes ----
+ * Synchronous and durable when they return, like incidents (the CLI, the API and the daemon
+ * write them). A case change is one transaction guarded by the row's version, with the events
+ * it appends. */
+
+struct sw_case_row {
+    int64_t id;       /* assigned at insert; shown as "CASE-<id>" */
+    int64_t version;  /* 1 after insert, +1 on each change */
+    char *customer;   /* customer id */
+    char *deployment; /* deployment path, or NULL */
+    char *service;    /* service path, or NULL */
+    int severity;     /* 1 .. 4 */
+    char *title;
+    char *description;  /* or NULL */
+    int status;         /* enum sw_case_status (cases.h): 0 new .. 4 closed */
+    char *assignee;     /* engineer id, or NULL */
+    char *opened_by;    /* engineer id, "customer" (the customer's token) or "stackward" */
+    int64_t created;    /* s */
+    int64_t last_event; /* s: the time of its newest event (actions may not go before it) */
+    int64_t incident;   /* the incident that opened it, or 0 */
+    int reopened;       /* times re-opened */
+};
+void sw_case_row_release(struct sw_case_row *c); /* NULL-safe */
+void sw_case_rows_free(struct sw_case_row *v, size_t n);
+
+/* One event of a case's history: what the timers (cases.h) and the timeline read. */
+struct sw_case_event_row {
+    int64_t id;      /* assigned by the store */
+    int64_t case_id; /* filled by the store */
+    int64_t t;       /* s */
+    int kind;        /* enum sw_case_event_kind (cases.h), or SW_CASE_EV_ASSIGN / _LINK below */
+    int status;      /* the new status for created, status and reopen; -1 otherwise */
+    char *author;    /* engineer id, "customer" or "stackward" */
+    char *text;      /* comment text, assignee, ...; or NULL */
+};
+#define SW_CASE_EV_ASSIGN 100 /* assigned to text (an engineer id) */
+#define SW_CASE_EV_LINK 101   /* linked to incident text ("INC-42") */
+void sw_case_event_rows_free(struct sw_case_event_row *v, size_t n);
+
+/* Writes case c (id 0: insert, version ignored; else update where the version is c->version)
+ * and appends events ev[0..n) to it, in one transaction. *ret_id (may be NULL) gets its id.
+ * -ESTALE (version), -EEXIST (a second case for the same incident), -EINVAL (a field out of
+ * range), -EIO. */
+int sw_store_case_write(struct sw_store *s, const struct sw_case_row *c,
+                        const struct sw_case_event_row *ev, size_t n, int64_t *ret_id);
+/* 0, -ENOENT, -EIO. */
+int sw_store_case_get(struct sw_store *s, int64_t id, struct sw_case_row *ret);
+/* The case opened by incident (0 or -ENOENT). */
+int sw_store_case_for_incident(struct sw_store *s, int64_t incident, struct sw_case_row *ret);
+
+struct sw_case_filter {
+    const char *customer; /* or NULL */
+    bool open_only;       /* status new, open or waiting */
+    int64_t created_from; /* created >= this; 0: any */
+    int64_t created_to;   /* created < this; 0: any */
+    size_t limit;         /* 0: SW_STORE_CASES_MAX */
+    bool newest_first;    /* by created descending (else ascending), then id */
+};
+#define SW_STORE_CASES_MAX 100000
+int sw_store_case_list(struct sw_store *s, const struct sw_case_filter *f, struct sw_case_row **ret,
+                       size_t *ret_n);
+/* Events of case id, oldest first (by t, then id). */
+int sw_store_case_events(struct sw_store *s, int64_t id, struct sw_case_event_row **ret,
+                         size_t *ret_n);
+
+/* A planned operation on a deployment. */
+struct sw_change_row {
+    int64_t id;       /* assigned at start; "CHG-<id>" */
+    char *customer;   /* customer id */
+    char *deployment; /* deployment path */
+    char *title;
+    char *started_by; /* engineer id */
+    int64_t started;  /* s */
+    int64_t finished; /* s, 0 while running */
+    int result;       /* -1 running, 0 ok, 1 failed */
+    char *note;       /* or NULL */
+};
+void sw_change_row_release(struct sw_change_row *c); /* NULL-safe */
+void sw_change_rows_free(struct sw_change_row *v, size_t n);
+/* Records a started change (id ignored; finished 0, result -1): *ret_id gets its id. */
+int sw_store_change_start(struct sw_store *s, const struct sw_change_row *c, int64_t *ret_id);
+/* Finishes change id at t with result (0 ok, 1 failed) and note (may be NULL): 0, -ENOENT,
+ * -EALREADY (already finished), -EINVAL (t before its start, bad result), -EIO. */
+int sw_store_change_finish(struct sw_store *s, int64_t id, int64_t t, int result, const char *note);
+/* 0, -ENOENT, -EIO. Release *ret with sw_change_row_release(). */
+int sw_store_change_get(struct sw_store *s, int64_t id, struct sw_change_row *ret);
+/* Changes started in [from, to) (0, 0: all), of deployment (NULL: any), by start then id. */
+int sw_store_change_list(struct sw_store *s, int64_t from, int64_t to, const char *deployment,
+                         struct sw_change_row **ret, size_t *ret_n);
+
 /* Counts for tests and `migrate`: rows in results and in intervals. */
 int sw_store_count(struct sw_store *s, int64_t *ret_results, int64_t *ret_intervals);
 

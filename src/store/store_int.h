@@ -85,6 +85,21 @@ struct sw_store_backend {
     int (*notif_record)(void *ctx, const struct sw_notif_outcome *v, size_t n,
                         const struct sw_inc_event *events, size_t n_events);
     int (*incident_log)(void *ctx, const struct sw_inc_event *events, size_t n);
+    /* Cases and changes: validated by store.c like incidents, synchronous like maint_add().
+     * change_finish() itself tells -ENOENT, -EALREADY and a t before the start (-EINVAL):
+     * only the row knows. */
+    int (*case_write)(void *ctx, const struct sw_case_row *c, const struct sw_case_event_row *ev,
+                      size_t n, int64_t *ret_id);
+    int (*case_get)(void *ctx, int64_t id, struct sw_case_row *ret);
+    int (*case_for_incident)(void *ctx, int64_t incident, struct sw_case_row *ret);
+    int (*case_list)(void *ctx, const struct sw_case_filter *f, size_t limit,
+                     struct sw_case_row **ret, size_t *ret_n);
+    int (*case_events)(void *ctx, int64_t id, struct sw_case_event_row **ret, size_t *ret_n);
+    int (*change_start)(void *ctx, const struct sw_change_row *c, int64_t *ret_id);
+    int (*change_finish)(void *ctx, int64_t id, int64_t t, int result, const char *note);
+    int (*change_get)(void *ctx, int64_t id, struct sw_change_row *ret);
+    int (*change_list)(void *ctx, int64_t from, int64_t to, const char *deployment,
+                       struct sw_change_row **ret, size_t *ret_n);
 };
 
 extern const struct sw_store_backend sw_store_sqlite_backend;

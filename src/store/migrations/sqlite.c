@@ -154,6 +154,57 @@ static const struct sw_store_migration migrations[] = {
         "CREATE INDEX notifications_outbox ON notifications (status, due_s);"
         "CREATE INDEX notifications_incident ON notifications (incident, id);",
     },
+    {
+        4,
+        "cases and changes",
+        /* AUTOINCREMENT for the same reason as incidents: "CASE-7" and "CHG-3" are shown to
+         * people and must never name two things. */
+        "CREATE TABLE cases ("
+        "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        "  version INTEGER NOT NULL CHECK (version >= 1),"
+        "  customer TEXT NOT NULL,"
+        "  deployment TEXT,"
+        "  service TEXT,"
+        "  severity INTEGER NOT NULL CHECK (severity BETWEEN 1 AND 4),"
+        "  title TEXT NOT NULL,"
+        "  description TEXT,"
+        "  status INTEGER NOT NULL CHECK (status BETWEEN 0 AND 4),"
+        "  assignee TEXT,"
+        "  opened_by TEXT NOT NULL,"
+        "  created_s INTEGER NOT NULL,"
+        "  last_event_s INTEGER NOT NULL,"
+        "  incident INTEGER REFERENCES incidents (id),"
+        "  reopened INTEGER NOT NULL CHECK (reopened >= 0)"
+        ");"
+        "CREATE INDEX cases_customer ON cases (customer, created_s);"
+        "CREATE INDEX cases_status ON cases (status);"
+        "CREATE INDEX cases_created ON cases (created_s);"
+        "CREATE UNIQUE INDEX cases_incident ON cases (incident) WHERE incident IS NOT NULL;"
+        "CREATE TABLE case_events ("
+        "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        "  case_id INTEGER NOT NULL REFERENCES cases (id),"
+        "  t_s INTEGER NOT NULL,"
+        "  kind INTEGER NOT NULL CHECK (kind BETWEEN 0 AND 5 OR kind IN (100, 101)),"
+        "  status INTEGER NOT NULL CHECK (status BETWEEN -1 AND 4),"
+        "  author TEXT NOT NULL,"
+        "  text TEXT"
+        ");"
+        "CREATE INDEX case_events_case ON case_events (case_id, t_s, id);"
+        "CREATE TABLE changes ("
+        "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        "  customer TEXT NOT NULL,"
+        "  deployment TEXT NOT NULL,"
+        "  title TEXT NOT NULL,"
+        "  started_by TEXT NOT NULL,"
+        "  started_s INTEGER NOT NULL,"
+        "  finished_s INTEGER CHECK (finished_s IS NULL OR finished_s >= started_s),"
+        "  result INTEGER NOT NULL CHECK (result BETWEEN -1 AND 1),"
+        "  note TEXT,"
+        "  CHECK ((finished_s IS NULL) = (result = -1))"
+        ");"
+        "CREATE INDEX changes_started ON changes (started_s);"
+        "CREATE INDEX changes_deployment ON changes (deployment, started_s);",
+    },
 };
 
 const struct sw_store_migration *sw_store_sqlite_migrations(size_t *ret_n)
