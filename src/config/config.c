@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* config.c: the public face of config.h: reading the file, parsing (tree.c) and building
  * (load.c), the flat check and service arrays with their sorted lookup indexes, check
- * fingerprints, contract and objective lookups, reference counting and freeing. */
+ * fingerprints, contract, objective and token lookups, health indicator names, reference
+ * counting and freeing. */
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -10,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <openssl/crypto.h>
 
 #include "config/config_int.h"
 
@@ -33,6 +36,7 @@ const char *sw_channel_type_name(enum sw_channel_type t)
 
     return (unsigned)t <= SW_CHANNEL_COMMAND ? names[t] : "unknown";
 }
+
 
 /* ---- fingerprints ---- */
 
@@ -217,6 +221,10 @@ static void free_oncall(struct sw_config *c)
         free(c->escalations[i].steps);
     }
     free(c->escalations);
+    for (size_t i = 0; i < c->n_tokens; i++) {
+        free(c->tokens[i].id);
+    }
+    free(c->tokens);
 }
 
 void sw_cfg_free(struct sw_config *c)
@@ -516,6 +524,21 @@ const struct sw_escalation_conf *sw_config_find_escalation(const struct sw_confi
         }
     }
     return NULL;
+}
+
+/* Every token is compared in full, a match or not: the time taken tells a caller nothing
+ * about how close a guess came. */
+const struct sw_token_conf *sw_config_find_token(const struct sw_config *c,
+                                                 const unsigned char sha256[32])
+{
+    const struct sw_token_conf *hit = NULL;
+
+    for (size_t i = 0; c && sha256 && i < c->n_tokens; i++) {
+        if (CRYPTO_memcmp(c->tokens[i].sha256, sha256, sizeof(c->tokens[i].sha256)) == 0) {
+            hit = &c->tokens[i];
+        }
+    }
+    return hit;
 }
 
 const struct sw_escalation_conf *sw_config_escalation_for(const struct sw_config *c,

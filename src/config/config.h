@@ -16,6 +16,7 @@
 
 #include "cases/cases.h"
 #include "core/core.h"
+#include "health/health.h"
 #include "ops/ops.h"
 
 enum sw_check_type {
@@ -384,6 +385,18 @@ struct sw_incidents_conf {
                                a contract's burn_incidents overrides it */
 };
 
+/* An API token (`tokens:`): the secret is read from token_file or token_env at load and kept
+ * only as its SHA-256. Exactly one of customer and engineer is set. */
+struct sw_token_conf {
+    char *id;
+    const struct sw_customer_conf *customer; /* a customer's token: its own cases only */
+    const struct sw_engineer_conf *engineer; /* an engineer's token: acts as that engineer */
+    unsigned char sha256[32];
+    int line;
+    int col;
+};
+
+
 struct sw_config {
     char *file;                  /* the path it was loaded from */
     char *listen;                /* "127.0.0.1:8080" (default) */
@@ -418,6 +431,15 @@ struct sw_config {
     struct sw_escalation_conf *escalations; /* in file order */
     size_t n_escalations;
     struct sw_incidents_conf incidents;
+
+    struct sw_token_conf *tokens; /* in file order */
+    size_t n_tokens;
+    int64_t change_failure_window_s; /* `changes.failure_window`: an incident on the deployment
+                                        this soon after a change finished makes it failed
+                                        (default 1h; 0: only the change's own result) */
+    /* `health.thresholds`: green, amber and flat of every indicator of health.h, the defaults
+     * of sw_health_default_threshold() where the file says nothing */
+    struct sw_health_threshold thresholds[SW_HEALTH_INDICATORS];
 
     /* Every check and service in file order, pointing into the tree above. */
     struct sw_check_conf **checks;
@@ -473,6 +495,10 @@ const struct sw_channel_conf *sw_config_find_channel(const struct sw_config *c, 
 const struct sw_rotation_conf *sw_config_find_rotation(const struct sw_config *c, const char *id);
 const struct sw_escalation_conf *sw_config_find_escalation(const struct sw_config *c,
                                                            const char *id);
+
+/* The token whose SHA-256 is sha256, or NULL. */
+const struct sw_token_conf *sw_config_find_token(const struct sw_config *c,
+                                                 const unsigned char sha256[32]);
 
 /* The escalation policy for incidents of service s: the most specific one named, the
  * service's own, else its deployment's, else its customer's; NULL when none names one. */

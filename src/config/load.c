@@ -15,11 +15,14 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #include "config/config_int.h"
 
 #define MAX_DURATION_MS (3650LL * 86400 * 1000) /* ten years */
 #define MAX_SECRET 4096                         /* bytes in a password or token */
+#define MIN_API_KEY 16                          /* fewest bytes in an API token (`tokens:`) */
 #define MAX_HEADERS 64
 #define MAX_EXPECT_STATUS 64
 #define MAX_ARGS 256
@@ -541,7 +544,13 @@ static bool get_file(struct ctx *c, const char *key, cnode *v, char **ret)
     return true;
 }
 
-/* A password or token must be one line of printable text: it ends up in an HTTP header. */
+enum secret_kind {
+    SECRET_TEXT,    /* a password or token we send: one line of printable text */
+    SECRET_API_KEY, /* a token that callers of our API present: see api_key_ok() */
+};
+
+/* A password or token must be one line of printable text: it ends up in an HTTP header.
+ * Messages name where the secret came from (what), never its content. */
 static bool secret_ok(struct ctx *c, cnode *v, const char *what, const char *s, size_t n)
 {
     if (n == 0) {
@@ -561,7 +570,34 @@ static bool secret_ok(struct ctx *c, cnode *v, const char *what, const char *s, 
     return true;
 }
 
-static bool read_secret_file(struct ctx *c, const char *key, cnode *v, char **ret)
+/* An API token is guessable when short, and must survive an Authorization header and a
+ * shell unchanged: at least MIN_API_KEY bytes of printable ASCII without spaces. */
+static bool api_key_ok(struct ctx *c, cnode *v, const char *what, const char *s, size_t n)
+{
+    if (!secret_ok(c, v, what, s, n)) {
+        return false;
+    }
+    if (n < MIN_API_KEY) {
+        ERR(c, v, "%s is too short (at least %d bytes)", what, MIN_API_KEY);
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f) {
+            ERR(c, v, "%s contains spaces or characters that are not printable ASCII", what);
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool check_secret(struct ctx *c, cnode *v, enum secret_kind kind, const char *what,
+                         const char *s, size_t n)
+{
+    return kind == SECRET_API_KEY ? api_key_ok(c, v, what, s, n) : secret_ok(c, v, what, s, n);
+}
+
+static bool read_file_secret(struct ctx *c, const char *key, cnode *v, enum secret_kind kind,
+                             char **ret)
 {
     char buf[MAX_SECRET + 2], what[MAX_PATH_LEN + 64];
     const char *s;
@@ -607,7 +643,7 @@ static bool read_secret_file(struct ctx *c, const char *key, cnode *v, char **re
             n--;
         }
     }
-    if (!secret_ok(c, v, what, buf, n)) {
+    if (!check_secret(c, v, kind, what, buf, n)) {
         goto out;
     }
     *ret = sw_xstrndup(buf, n);
@@ -621,7 +657,8 @@ out:
     return ok;
 }
 
-static bool read_secret_env(struct ctx *c, const char *key, cnode *v, char **ret)
+static bool read_env_secret(struct ctx *c, const char *key, cnode *v, enum secret_kind kind,
+                            char **ret)
 {
     char what[160];
     const char *s, *val;
@@ -641,11 +678,21 @@ static bool read_secret_env(struct ctx *c, const char *key, cnode *v, char **ret
         ERR(c, v, "%s is not set", what);
         return false;
     }
-    if (!secret_ok(c, v, what, val, strlen(val))) {
+    if (!check_secret(c, v, kind, what, val, strlen(val))) {
         return false;
     }
     *ret = sw_xstrdup(val);
     return true;
+}
+
+static bool read_secret_file(struct ctx *c, const char *key, cnode *v, char **ret)
+{
+    return read_file_secret(c, key, v, SECRET_TEXT, ret);
+}
+
+static bool read_secret_env(struct ctx *c, const char *key, cnode *v, char **ret)
+{
+    return read_env_secret(c, key, v, SECRET_TEXT, ret);
 }
 
 /* Decodes \r \n \t \\ in place of their two-character escapes. */
@@ -812,34 +859,47 @@ static bool get_percent(struct ctx *c, const char *key, cnode *v, uint32_t *ret_
     return true;
 }
 
-/* A burn-rate factor with at most 3 decimals, > 0, in thousandths ("14.4" -> 14400). */
-static bool get_factor(struct ctx *c, cnode *v, uint32_t *ret_milli)
+/* "I[.F]" with at most decimals digits after the point, scaled by 10^decimals exactly
+ * ("14.4" at 3 decimals -> 14400); false for anything else or past limit (scaled). */
+static bool scaled_decimal(const char *s, int decimals, uint64_t limit, uint64_t *ret)
 {
-    const char *s, *p;
     uint64_t x = 0;
     int frac = -1;
-    char b[80];
 
-    if (!get_number_text(v, &s) || !isdigit((unsigned char)s[0])) {
-        goto bad;
+    if (!isdigit((unsigned char)s[0])) {
+        return false;
     }
-    for (p = s; *p; p++) {
+    for (const char *p = s; *p; p++) {
         if (*p == '.' && frac < 0 && isdigit((unsigned char)p[1])) {
             frac = 0;
             continue;
         }
-        if (!isdigit((unsigned char)*p) || (frac >= 0 && ++frac > 3)) {
-            goto bad;
+        if (!isdigit((unsigned char)*p) || (frac >= 0 && ++frac > decimals)) {
+            return false;
         }
         x = x * 10 + (uint64_t)(*p - '0');
-        if (x > MAX_FACTOR_MILLI) {
-            goto bad;
+        if (x > limit) {
+            return false;
         }
     }
-    for (int i = frac < 0 ? 0 : frac; i < 3; i++) {
+    for (int i = frac < 0 ? 0 : frac; i < decimals; i++) {
         x *= 10;
     }
-    if (x > MAX_FACTOR_MILLI) {
+    if (x > limit) {
+        return false;
+    }
+    *ret = x;
+    return true;
+}
+
+/* A burn-rate factor with at most 3 decimals, > 0, in thousandths ("14.4" -> 14400). */
+static bool get_factor(struct ctx *c, cnode *v, uint32_t *ret_milli)
+{
+    const char *s;
+    uint64_t x;
+    char b[80];
+
+    if (!get_number_text(v, &s) || !scaled_decimal(s, 3, MAX_FACTOR_MILLI, &x)) {
         goto bad;
     }
     if (x == 0) {
@@ -1816,8 +1876,9 @@ static const unsigned channel_key_types[CH_N] = {
 static const char *const channel_phrase[] = {"a webhook channel", "an email channel",
                                              "a command channel"};
 
-/* The first of the keys first..first+n-1 given, reporting every further one. */
-static int one_of(struct ctx *c, cnode **k, int first, int n)
+/* The first of the keys first..first+n-1 given, reporting every further one; names[i] is
+ * the name of key i. */
+static int one_of(struct ctx *c, cnode **k, const char *const *names, int first, int n)
 {
     int given = -1;
 
@@ -1828,7 +1889,7 @@ static int one_of(struct ctx *c, cnode **k, int first, int n)
         if (given < 0) {
             given = i;
         } else {
-            ERR(c, k[i], "use only one of '%s' and '%s'", channel_keys[given], channel_keys[i]);
+            ERR(c, k[i], "use only one of '%s' and '%s'", names[given], names[i]);
         }
     }
     return given;
@@ -1837,7 +1898,7 @@ static int one_of(struct ctx *c, cnode **k, int first, int n)
 static void load_webhook(struct ctx *c, cnode *n, cnode **k, cnode **v, struct sw_channel_conf *ch)
 {
     static const char *const formats[] = {"json", "slack"};
-    int which = one_of(c, k, CH_URL, 3);
+    int which = one_of(c, k, channel_keys, CH_URL, 3);
     char *url = NULL;
     const char *s;
 
@@ -1904,7 +1965,7 @@ static void load_email(struct ctx *c, cnode *n, cnode **k, cnode **v, struct sw_
             }
         }
     }
-    user = one_of(c, k, CH_USERNAME, 3);
+    user = one_of(c, k, channel_keys, CH_USERNAME, 3);
     if (user == CH_USERNAME) {
         dup_str(c, "username", v[CH_USERNAME], MAX_NAME, STR_NONEMPTY | STR_LINE, &ch->username);
     } else if (user == CH_USERNAME_FILE) {
@@ -1912,7 +1973,7 @@ static void load_email(struct ctx *c, cnode *n, cnode **k, cnode **v, struct sw_
     } else if (user == CH_USERNAME_ENV) {
         read_secret_env(c, "username_env", v[CH_USERNAME_ENV], &ch->username);
     }
-    pw = one_of(c, k, CH_PASSWORD_FILE, 2);
+    pw = one_of(c, k, channel_keys, CH_PASSWORD_FILE, 2);
     if (pw == CH_PASSWORD_FILE) {
         read_secret_file(c, "password_file", v[CH_PASSWORD_FILE], &ch->password);
     } else if (pw == CH_PASSWORD_ENV) {
@@ -3024,6 +3085,377 @@ static void release_depends(struct ctx *c)
     c->n_deps = c->cap_deps = 0;
 }
 
+/* ---- API tokens ---- */
+
+#define MAX_TOKENS 10000
+
+enum { TK_ID, TK_CUSTOMER, TK_ENGINEER, TK_FILE, TK_ENV, TK_TOKEN, TK_N };
+
+static const char *const token_keys[TK_N] = {"id",         "customer",  "engineer",
+                                             "token_file", "token_env", "token"};
+
+/* A customer id that must be defined under 'customers'. */
+static const struct sw_customer_conf *get_customer(struct ctx *c, const struct sw_map *customers,
+                                                   cnode *v)
+{
+    const struct sw_customer_conf *cu;
+    const char *s;
+    char b[80];
+
+    if (!get_str(c, "customer", v, 1024, STR_NONEMPTY, &s)) {
+        return NULL;
+    }
+    cu = lookup(customers, s);
+    if (!cu) {
+        ERR(c, v, "unknown customer %s (not defined under 'customers')", found(v, b, sizeof(b)));
+    }
+    return cu;
+}
+
+/* Reads one token; *ret_src is the node its secret came from when its SHA-256 is set. */
+static void load_token(struct ctx *c, cnode *n, const struct sw_map *customers,
+                       struct sw_token_conf *tk, struct idpos *ip, cnode **ret_src)
+{
+    cnode *k[TK_N], *v[TK_N];
+    char *secret = NULL;
+    size_t len;
+    int who, src;
+
+    tk->line = n->line;
+    tk->col = n->col;
+    if (!take_keys(c, n, "a token", "in a token", token_keys, TK_N, k, v)) {
+        return;
+    }
+    need(c, n, v[TK_ID], "id");
+    if (v[TK_ID]) {
+        get_id(c, v[TK_ID], &tk->id, ip);
+    }
+    if (k[TK_TOKEN]) {
+        ERR(c, k[TK_TOKEN],
+            "'token' is not allowed: secrets are never inline (use token_file or token_env)");
+    }
+    who = one_of(c, k, token_keys, TK_CUSTOMER, 2);
+    if (who == TK_CUSTOMER) {
+        tk->customer = get_customer(c, customers, v[TK_CUSTOMER]);
+    } else if (who == TK_ENGINEER) {
+        tk->engineer = lookup(&c->engineers, get_engineer(c, "engineer", v[TK_ENGINEER]));
+    } else {
+        ERR(c, n, "a token needs 'customer' or 'engineer'");
+    }
+    src = one_of(c, k, token_keys, TK_FILE, 2);
+    if (src == TK_FILE) {
+        read_file_secret(c, "token_file", v[TK_FILE], SECRET_API_KEY, &secret);
+    } else if (src == TK_ENV) {
+        read_env_secret(c, "token_env", v[TK_ENV], SECRET_API_KEY, &secret);
+    } else {
+        ERR(c, n, "a token needs 'token_file' or 'token_env'");
+    }
+    if (!secret) {
+        return;
+    }
+    len = strlen(secret);
+    if (EVP_Digest(secret, len, tk->sha256, NULL, EVP_sha256(), NULL) == 1) {
+        *ret_src = v[src];
+    } else {
+        ERR(c, v[src], "cannot hash the token: SHA-256 is not available");
+    }
+    /* only the digest is kept: the secret leaves no copy in the heap */
+    OPENSSL_cleanse(secret, len);
+    free(secret);
+}
+
+/* a token's digest and its position in the list, for finding shared secrets */
+struct digest_pos {
+    unsigned char sha256[32];
+    size_t idx;
+};
+
+static int digest_pos_cmp(const void *a, const void *b)
+{
+    const struct digest_pos *x = a, *y = b;
+    int r = memcmp(x->sha256, y->sha256, sizeof(x->sha256));
+
+    if (r) {
+        return r;
+    }
+    return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* Two tokens with one secret could not be told apart: every later one is an error. */
+static void check_dup_secrets(struct ctx *c, cnode **src, size_t n)
+{
+    struct digest_pos *d = sw_xcalloc(n + 1, sizeof(*d));
+    size_t m = 0, first = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (src[i]) {
+            memcpy(d[m].sha256, c->cfg->tokens[i].sha256, sizeof(d[m].sha256));
+            d[m++].idx = i;
+        }
+    }
+    if (m > 1) {
+        qsort(d, m, sizeof(*d), digest_pos_cmp);
+    }
+    for (size_t i = 1; i < m; i++) {
+        if (memcmp(d[i].sha256, d[first].sha256, sizeof(d[i].sha256)) != 0) {
+            first = i;
+            continue;
+        }
+        ERR(c, src[d[i].idx], "duplicate token secret (first at %s:%d:%d)", c->e->file,
+            src[d[first].idx]->line, src[d[first].idx]->col);
+    }
+    free(d);
+}
+
+static void load_tokens(struct ctx *c, cnode *seq)
+{
+    struct sw_config *cfg = c->cfg;
+    struct sw_map customers;
+    struct idpos *ids;
+    cnode **src;
+
+    if (!want_seq(c, seq, "tokens")) {
+        return;
+    }
+    if (seq->n > MAX_TOKENS) {
+        ERR(c, seq, "'tokens' has more than %d entries", MAX_TOKENS);
+        return;
+    }
+    sw_map_init(&customers);
+    for (size_t i = 0; i < cfg->n_customers; i++) {
+        remember(&customers, cfg->customers[i].id, &cfg->customers[i]);
+    }
+    ids = sw_xcalloc(seq->n + 1, sizeof(*ids));
+    src = sw_xcalloc(seq->n + 1, sizeof(*src));
+    cfg->tokens = sw_xcalloc(seq->n + 1, sizeof(*cfg->tokens));
+    cfg->n_tokens = seq->n;
+    for (size_t i = 0; i < seq->n; i++) {
+        load_token(c, seq->kids[i], &customers, &cfg->tokens[i], &ids[i], &src[i]);
+    }
+    check_dups(c, "token", ids, seq->n);
+    check_dup_secrets(c, src, seq->n);
+    free(src);
+    free(ids);
+    sw_map_release(&customers);
+}
+
+/* ---- changes and health thresholds ---- */
+
+#define MAX_FAILURE_WINDOW_MS (30LL * DAY_S * 1000)
+
+static void load_changes(struct ctx *c, cnode *n)
+{
+    static const char *const names[] = {"failure_window"};
+    cnode *k[1], *v[1];
+    int64_t ms;
+
+    if (take_keys(c, n, "'changes'", "in 'changes'", names, 1, k, v) && v[0] &&
+        get_duration_in(c, "failure_window", v[0], 0, MAX_FAILURE_WINDOW_MS, &ms) &&
+        whole_seconds(c, "failure_window", v[0], ms)) {
+        c->cfg->change_failure_window_s = ms / 1000;
+    }
+}
+
+enum hi_unit {
+    HU_MILLI,    /* a decimal number, at most 3 decimals, stored x1000 */
+    HU_RATIO,    /* a decimal number, at most 6 decimals, stored in ppm (0.5 -> 500000) */
+    HU_COUNT,    /* an integer */
+    HU_PERCENT,  /* "12.5%", stored in ppm */
+    HU_DURATION, /* stored in s */
+    HU_FREQ,     /* yearly, monthly, weekly, daily: enum sw_health_freq */
+};
+
+#define MAX_HI_NUMBER 1000000 /* the largest number or count a threshold may be */
+#define MAX_HI_RATIO 1000     /* the largest ratio (1000 = 1e9 ppm) */
+
+/* The unit each indicator of health.h is written in; names, directions and defaults are
+ * health.h's (sw_health_indicator_name(), sw_health_default_threshold()). */
+static const enum hi_unit hi_unit[SW_HEALTH_INDICATORS] = {
+    [SW_HEALTH_MTTA] = HU_DURATION,
+    [SW_HEALTH_MTTM] = HU_DURATION,
+    [SW_HEALTH_MTTR] = HU_DURATION,
+    [SW_HEALTH_AFTER_HOURS] = HU_PERCENT,
+    [SW_HEALTH_OUTSIDE_HOURS] = HU_PERCENT,
+    [SW_HEALTH_INCIDENTS_PER_SHIFT] = HU_MILLI,
+    [SW_HEALTH_SHIFT_BREACHES] = HU_COUNT,
+    [SW_HEALTH_ONCALL_LOAD] = HU_PERCENT,
+    [SW_HEALTH_UNEVENNESS] = HU_RATIO,
+    [SW_HEALTH_FIRST_RESPONSE] = HU_PERCENT,
+    [SW_HEALTH_RESOLUTION] = HU_PERCENT,
+    [SW_HEALTH_BACKLOG_SIZE] = HU_COUNT,
+    [SW_HEALTH_BACKLOG_AGE] = HU_DURATION,
+    [SW_HEALTH_REOPEN_RATE] = HU_PERCENT,
+    [SW_HEALTH_SLA_MET] = HU_PERCENT,
+    [SW_HEALTH_CHANGE_FREQUENCY] = HU_FREQ,
+    [SW_HEALTH_CHANGE_FAILURE] = HU_PERCENT,
+    [SW_HEALTH_TIME_TO_RESTORE] = HU_DURATION,
+    [SW_HEALTH_LEAD_TIME] = HU_DURATION,
+};
+
+static void thresholds_init(struct sw_config *cfg)
+{
+    for (int i = 0; i < SW_HEALTH_INDICATORS; i++) {
+        cfg->thresholds[i] = *sw_health_default_threshold((enum sw_health_indicator)i);
+    }
+}
+
+/* A share written with its percent sign, "95%" or "12.5%", to ppm: the sign keeps a share
+ * apart from the plain numbers that other indicators take. */
+static bool get_percent_sign(struct ctx *c, const char *key, cnode *v, int64_t *ret_ppm)
+{
+    const char *s;
+    char num[32], b[80];
+    size_t n;
+    uint32_t ppm;
+
+    if (get_number_text(v, &s) && (n = strlen(s)) > 1 && n < sizeof(num) && s[n - 1] == '%') {
+        memcpy(num, s, n - 1);
+        num[n - 1] = '\0';
+        if (sw_ppm_parse(num, &ppm) == 0) {
+            *ret_ppm = ppm;
+            return true;
+        }
+    }
+    ERR(c, v,
+        "bad percent %s for '%s' (a percentage from 0%% to 100%% with at most 4 decimals, "
+        "e.g. 95%% or 12.5%%)",
+        found(v, b, sizeof(b)), key);
+    return false;
+}
+
+static bool get_decimal(struct ctx *c, const char *key, cnode *v, int decimals, uint64_t max,
+                        int64_t *ret)
+{
+    const char *s;
+    uint64_t scale = 1, x;
+    char b[80];
+
+    for (int i = 0; i < decimals; i++) {
+        scale *= 10;
+    }
+    if (get_number_text(v, &s) && scaled_decimal(s, decimals, max * scale, &x)) {
+        *ret = (int64_t)x;
+        return true;
+    }
+    ERR(c, v, "bad number %s for '%s' (from 0 to %llu with at most %d decimals, e.g. 2.5)",
+        found(v, b, sizeof(b)), key, (unsigned long long)max, decimals);
+    return false;
+}
+
+static bool get_freq(struct ctx *c, const char *key, cnode *v, int64_t *ret)
+{
+    char b[80];
+
+    for (int f = SW_HEALTH_YEARLY; v->type == SW_CFG_SCALAR && f <= SW_HEALTH_DAILY; f++) {
+        if (strcmp(v->s, sw_health_freq_name((enum sw_health_freq)f)) == 0) {
+            *ret = f;
+            return true;
+        }
+    }
+    ERR(c, v, "bad frequency %s for '%s' (daily, weekly, monthly or yearly)",
+        found(v, b, sizeof(b)), key);
+    return false;
+}
+
+static bool get_threshold(struct ctx *c, const char *key, cnode *v, enum hi_unit unit, int64_t *ret)
+{
+    long long x;
+
+    switch (unit) {
+    case HU_MILLI:
+        return get_decimal(c, key, v, 3, MAX_HI_NUMBER, ret);
+    case HU_RATIO:
+        return get_decimal(c, key, v, 6, MAX_HI_RATIO, ret);
+    case HU_COUNT:
+        if (!get_int(c, key, v, 0, MAX_HI_NUMBER, &x)) {
+            return false;
+        }
+        *ret = x;
+        return true;
+    case HU_PERCENT:
+        return get_percent_sign(c, key, v, ret);
+    case HU_DURATION:
+        return get_seconds(c, key, v, true, ret);
+    case HU_FREQ:
+        return get_freq(c, key, v, ret);
+    }
+    return false;
+}
+
+static void load_threshold(struct ctx *c, cnode *n, enum sw_health_indicator hi)
+{
+    static const char *const names[] = {"green", "amber", "flat"};
+    const char *key = sw_health_indicator_name(hi);
+    struct sw_health_threshold t = *sw_health_default_threshold(hi);
+    cnode *k[3], *v[3];
+    char what[64], where[80], a[64], r[64];
+    bool ok;
+
+    snprintf(what, sizeof(what), "'%s'", key);
+    snprintf(where, sizeof(where), "in '%s'", key);
+    if (!take_keys(c, n, what, where, names, 3, k, v)) {
+        return;
+    }
+    need(c, n, v[0], "green");
+    need(c, n, v[1], "amber");
+    if (!v[0] || !v[1]) {
+        return;
+    }
+    ok = get_threshold(c, "green", v[0], hi_unit[hi], &t.green);
+    ok = get_threshold(c, "amber", v[1], hi_unit[hi], &t.amber) && ok;
+    if (v[2]) {
+        ok = get_threshold(c, "flat", v[2], hi_unit[hi] == HU_FREQ ? HU_COUNT : hi_unit[hi],
+                           &t.flat) &&
+             ok;
+    }
+    if (!ok) {
+        return;
+    }
+    if (sw_health_threshold_check(&t) < 0) {
+        ERR(c, v[0], "'green' (%s) must not be worse than 'amber' (%s): a %s %s is better",
+            shown(v[0], a, sizeof(a)), shown(v[1], r, sizeof(r)),
+            t.higher_is_better ? "higher" : "lower", key);
+        return;
+    }
+    c->cfg->thresholds[hi] = t;
+}
+
+static void load_thresholds(struct ctx *c, cnode *map)
+{
+    cnode *seen[SW_HEALTH_INDICATORS] = {NULL};
+
+    if (!want_map(c, map, "'thresholds'")) {
+        return;
+    }
+    for (size_t i = 0; i + 1 < map->n; i += 2) {
+        cnode *k = map->kids[i];
+        enum sw_health_indicator hi;
+        char b[64];
+
+        if (k->type != SW_CFG_SCALAR) {
+            ERR(c, k, "mapping keys must be strings");
+        } else if (sw_health_indicator_parse(k->s, &hi) < 0) {
+            ERR(c, k, "unknown indicator '%s'", shown(k, b, sizeof(b)));
+        } else if (seen[hi]) {
+            ERR(c, k, "duplicate key '%s' (first at %s:%d:%d)", k->s, c->e->file, seen[hi]->line,
+                seen[hi]->col);
+        } else {
+            seen[hi] = k;
+            load_threshold(c, map->kids[i + 1], hi);
+        }
+    }
+}
+
+static void load_health(struct ctx *c, cnode *n)
+{
+    static const char *const names[] = {"thresholds"};
+    cnode *k[1], *v[1];
+
+    if (take_keys(c, n, "'health'", "in 'health'", names, 1, k, v) && v[0]) {
+        load_thresholds(c, v[0]);
+    }
+}
+
 /* ---- the top level ---- */
 
 static void load_customer(struct ctx *c, cnode *n, struct sw_customer_conf *cu, struct idpos *ip);
@@ -3108,6 +3540,9 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
         T_ROTATIONS,
         T_POLICIES,
         T_INCIDENTS,
+        T_TOKENS,
+        T_CHANGES,
+        T_HEALTH,
         T_N
     };
     static const char *const names[] = {"listen",
@@ -3127,7 +3562,10 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
                                         "channels",
                                         "rotations",
                                         "escalation_policies",
-                                        "incidents"};
+                                        "incidents",
+                                        "tokens",
+                                        "changes",
+                                        "health"};
     struct ctx ctx = {
         .e = e,
         .base = base_dir,
@@ -3153,6 +3591,8 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
     sw_cal_init_24x7(&cfg->calendar_24x7.cal);
     cfg->calendar_24x7.id = sw_xstrdup(CAL_24X7);
     incidents_init(&cfg->incidents);
+    cfg->change_failure_window_s = HOUR_S;
+    thresholds_init(cfg);
 
     if (!root || is_null(root)) {
         cfg->incidents.public_url = sw_xasprintf("http://%s", cfg->listen);
@@ -3215,11 +3655,18 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
     if (!cfg->incidents.public_url) {
         cfg->incidents.public_url = sw_xasprintf("http://%s", cfg->listen);
     }
+    if (v[T_CHANGES]) {
+        load_changes(c, v[T_CHANGES]);
+    }
+    if (v[T_HEALTH]) {
+        load_health(c, v[T_HEALTH]);
+    }
     /* calendars first: contracts name them; contracts next: customers name them; maintenance
      * last: it names customers. On call: engineers name channels, rotations name engineers,
      * policies name all three, and customers, deployments and services name policies.
      * Services inherit the incidents block and their contract's severity, loaded before
-     * them; their depends_on is resolved once every service is known. */
+     * them; their depends_on is resolved once every service is known. Tokens name customers
+     * and engineers, so they come after both. */
     if (v[T_CALENDARS]) {
         load_calendars(c, v[T_CALENDARS]);
     }
@@ -3255,6 +3702,9 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
     release_depends(c);
     if (v[T_MAINTENANCE]) {
         load_maintenance(c, v[T_MAINTENANCE]);
+    }
+    if (v[T_TOKENS]) {
+        load_tokens(c, v[T_TOKENS]);
     }
     sw_map_release(&c->services);
     sw_map_release(&c->engineers);
