@@ -18,6 +18,8 @@ struct sw_api {
     int port;
 };
 
+enum MHD_Result sw_api_respond_text(struct MHD_Connection *conn, unsigned status, const char *type,
+                                    struct sw_buf *body);
 enum MHD_Result sw_api_respond_json(struct MHD_Connection *conn, unsigned status,
                                     struct sw_buf *body);
 /* {"error": {"code": code, "message": ...}} with status; allow: an Allow header, or NULL. */
@@ -28,10 +30,35 @@ enum MHD_Result sw_api_respond_error(struct MHD_Connection *conn, unsigned statu
 /* The incident manager's counters in Prometheus text. */
 void sw_api_metrics_incidents(struct sw_inc_manager *m, struct sw_buf *out);
 
+/* Who a request's token says it is: an engineer, or a customer; both NULL without a token. */
+struct sw_api_who {
+    const char *engineer;
+    const char *customer;
+};
+
+/* GET /api/v1/cases, POST /api/v1/cases, /api/v1/cases/{id}[/respond|comment|status|assign]. */
+enum MHD_Result sw_api_get_cases(struct sw_api *api, struct MHD_Connection *conn,
+                                 const struct sw_api_who *tok);
+enum MHD_Result sw_api_post_case(struct sw_api *api, struct MHD_Connection *conn,
+                                 const struct sw_api_who *tok, const char *body, size_t len);
+enum MHD_Result sw_api_case(struct sw_api *api, struct MHD_Connection *conn,
+                            const struct sw_api_who *tok, const char *rest, bool post,
+                            const char *body, size_t len);
+/* GET /api/v1/changes; POST /api/v1/changes (rest NULL); GET /api/v1/changes/{id}; POST
+ * /api/v1/changes/{id}/finish. */
+enum MHD_Result sw_api_get_changes(struct sw_api *api, struct MHD_Connection *conn);
+enum MHD_Result sw_api_change(struct sw_api *api, struct MHD_Connection *conn,
+                              const struct sw_api_who *tok, const char *rest, bool post,
+                              const char *body, size_t len);
+
+/* GET /api/v1/health */
+enum MHD_Result sw_api_get_health(struct sw_api *api, struct MHD_Connection *conn);
+
 /* GET /api/v1/incidents */
 enum MHD_Result sw_api_get_incidents(struct sw_api *api, struct MHD_Connection *conn);
 /* GET /api/v1/incidents/{id}; POST /api/v1/incidents/{id}/ack|resolve|note (body). */
-enum MHD_Result sw_api_incident(struct sw_api *api, struct MHD_Connection *conn, const char *rest,
-                                bool post, const char *body, size_t len);
+enum MHD_Result sw_api_incident(struct sw_api *api, struct MHD_Connection *conn,
+                                const struct sw_api_who *tok, const char *rest, bool post,
+                                const char *body, size_t len);
 
 #endif

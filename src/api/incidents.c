@@ -138,8 +138,9 @@ out:
 }
 
 /* The body of a command: {"as": ENGINEER} and, for a note, "text". */
-static enum MHD_Result command(struct sw_api *api, struct MHD_Connection *conn, int64_t id,
-                               const char *verb, const char *body, size_t len)
+static enum MHD_Result command(struct sw_api *api, struct MHD_Connection *conn,
+                               const struct sw_api_who *tok, int64_t id, const char *verb,
+                               const char *body, size_t len)
 {
     struct sw_config *cfg = sw_engine_config(api->engine);
     bool note = strcmp(verb, "note") == 0;
@@ -168,6 +169,14 @@ static enum MHD_Result command(struct sw_api *api, struct MHD_Connection *conn, 
         }
     }
     who = json_string_value(json_object_get(root, "as"));
+    if (tok && tok->engineer) {
+        if (who && strcmp(who, tok->engineer) != 0) {
+            ret = sw_api_respond_error(conn, MHD_HTTP_FORBIDDEN, "forbidden", NULL,
+                                       "this token acts as %s, not %s", tok->engineer, who);
+            goto out;
+        }
+        who = tok->engineer;
+    }
     if (!who) {
         ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
                                    "'as' (the engineer acting) is a required string");
@@ -215,8 +224,9 @@ out:
     return ret;
 }
 
-enum MHD_Result sw_api_incident(struct sw_api *api, struct MHD_Connection *conn, const char *rest,
-                                bool post, const char *body, size_t len)
+enum MHD_Result sw_api_incident(struct sw_api *api, struct MHD_Connection *conn,
+                                const struct sw_api_who *tok, const char *rest, bool post,
+                                const char *body, size_t len)
 {
     const char *slash = strchr(rest, '/');
     char *idpart = slash ? strndup(rest, (size_t)(slash - rest)) : strdup(rest);
@@ -239,7 +249,7 @@ enum MHD_Result sw_api_incident(struct sw_api *api, struct MHD_Connection *conn,
         ret = sw_api_respond_error(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", "POST",
                                    "/api/v1/incidents/%s takes POST", rest);
     } else {
-        ret = command(api, conn, id, verb, body, len);
+        ret = command(api, conn, tok, id, verb, body, len);
     }
     free(idpart);
     return ret;

@@ -19,6 +19,7 @@
 
 #include <jansson.h>
 #include <microhttpd.h>
+#include <openssl/evp.h>
 
 #include "account/account.h"
 #include "api/api.h"
@@ -54,6 +55,11 @@ enum route {
     R_SLO_ALERTS,   /* /api/v1/slo/alerts */
     R_INCIDENTS,    /* /api/v1/incidents */
     R_INCIDENT,     /* /api/v1/incidents/{id}[/ack|/resolve|/note] */
+    R_CASES,        /* /api/v1/cases */
+    R_CASE,         /* /api/v1/cases/{id}[/respond|/comment|/status|/assign] */
+    R_CHANGES,      /* /api/v1/changes */
+    R_CHANGE,       /* /api/v1/changes/{id}[/finish] */
+    R_HEALTH,       /* /api/v1/health */
 };
 
 /* One request in progress. */
@@ -63,8 +69,9 @@ struct req {
     struct sw_buf body;
     size_t received;
     bool too_big;
-    bool responded; /* answered before the body: drop what still comes */
-    bool post;      /* a POST: a body follows */
+    bool responded;        /* answered before the body: drop what still comes */
+    bool post;             /* a POST: a body follows */
+    struct sw_api_who who; /* from the request's token (strings owned) */
 };
 
 /* ---- waiting for the engine ---- */
@@ -172,6 +179,12 @@ static enum MHD_Result respond(struct MHD_Connection *conn, unsigned status, con
     return ret;
 }
 
+enum MHD_Result sw_api_respond_text(struct MHD_Connection *conn, unsigned status, const char *type,
+                                    struct sw_buf *body)
+{
+    return respond(conn, status, type, body, NULL);
+}
+
 enum MHD_Result sw_api_respond_json(struct MHD_Connection *conn, unsigned status,
                                     struct sw_buf *body)
 {
@@ -225,6 +238,9 @@ static enum route route_of(const char *url, const char **ret_rest)
         {"/api/v1/maintenance", R_MAINT},
         {"/api/v1/slo/alerts", R_SLO_ALERTS},
         {"/api/v1/incidents", R_INCIDENTS},
+        {"/api/v1/cases", R_CASES},
+        {"/api/v1/changes", R_CHANGES},
+        {"/api/v1/health", R_HEALTH},
     };
 
     *ret_rest = NULL;
@@ -244,6 +260,14 @@ static enum route route_of(const char *url, const char **ret_rest)
     if (sw_str_has_prefix(url, "/api/v1/customers/") && url[18]) {
         *ret_rest = url + 18;
         return R_CUSTOMER_SUB;
+    }
+    if (sw_str_has_prefix(url, "/api/v1/cases/") && url[14]) {
+        *ret_rest = url + 14;
+        return R_CASE;
+    }
+    if (sw_str_has_prefix(url, "/api/v1/changes/") && url[16]) {
+        *ret_rest = url + 16;
+        return R_CHANGE;
     }
     if (sw_str_has_prefix(url, "/api/v1/incidents/") && url[18]) {
         *ret_rest = url + 18;
@@ -268,6 +292,10 @@ static const char *route_methods(enum route r)
     case R_MAINT_ID:
         return "DELETE";
     case R_INCIDENT:
+    case R_CASES:
+    case R_CASE:
+    case R_CHANGES:
+    case R_CHANGE:
         return "GET, HEAD, POST";
     default:
         return "GET, HEAD";
@@ -285,6 +313,43 @@ static bool method_allowed(enum route r, const char *method)
         }
     }
     return false;
+}
+
+/* With tokens in the configuration, every /api/v1 route wants one (`Authorization: Bearer
+ * TOKEN`); /healthz and /metrics stay open. An engineer's token acts as that engineer; a
+ * customer's token reaches that customer's cases only. Sets q->who; false after answering. */
+static bool authenticate(struct sw_api *api, struct MHD_Connection *conn, struct req *q,
+                         enum MHD_Result *ret)
+{
+    struct sw_config *cfg = sw_engine_config(api->engine);
+    const struct sw_token_conf *t = NULL;
+    unsigned char d[32];
+    const char *h;
+    bool ok = false;
+
+    if (cfg->n_tokens == 0 || q->route == R_HEALTHZ || q->route == R_METRICS) {
+        sw_config_unref(cfg);
+        return true;
+    }
+    h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (!h || strncasecmp(h, "Bearer ", 7) != 0) {
+        *ret = sw_api_respond_error(conn, MHD_HTTP_UNAUTHORIZED, "unauthorized", NULL,
+                                    "this API wants a bearer token (Authorization: Bearer TOKEN)");
+    } else if (EVP_Digest(h + 7, strlen(h + 7), d, NULL, EVP_sha256(), NULL) != 1 ||
+               !(t = sw_config_find_token(cfg, d))) {
+        *ret = sw_api_respond_error(conn, MHD_HTTP_UNAUTHORIZED, "unauthorized", NULL,
+                                    "unknown token");
+    } else if (t->customer && q->route != R_CASES && q->route != R_CASE) {
+        *ret = sw_api_respond_error(conn, MHD_HTTP_FORBIDDEN, "forbidden", NULL,
+                                    "a customer's token reaches its own cases only "
+                                    "(/api/v1/cases)");
+    } else {
+        q->who.customer = t->customer ? sw_xstrdup(t->customer->id) : NULL;
+        q->who.engineer = t->engineer ? sw_xstrdup(t->engineer->id) : NULL;
+        ok = true;
+    }
+    sw_config_unref(cfg);
+    return ok;
 }
 
 /* Query parameters a route accepts: the first one outside allowed (NULL-terminated) is put
@@ -928,6 +993,9 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
     static const char *const history_args[] = {"customer", "from", "to", NULL};
     static const char *const no_args[] = {NULL};
     static const char *const sla_args[] = {"month", "from", "to", "service", "format", NULL};
+    static const char *const case_args[] = {"customer", "open", "limit", NULL};
+    static const char *const change_args[] = {"from", "to", "deployment", NULL};
+    static const char *const health_args[] = {"from", "to", "month", "engineer", "format", NULL};
     static const char *const inc_args[] = {"customer", "deployment", "service", "status", "open",
                                            "from",     "to",         "limit",   NULL};
     struct sw_api *api = cls;
@@ -950,6 +1018,12 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
         }
         is_get =
             strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+        {
+            enum MHD_Result ar;
+            if (!authenticate(api, conn, q, &ar)) {
+                return ar;
+            }
+        }
         if (!method_allowed(q->route, method)) {
             return sw_api_respond_error(
                 conn, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", route_methods(q->route),
@@ -966,6 +1040,12 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
             qc.allowed = get_args;
         } else if (q->route == R_INCIDENTS) {
             qc.allowed = inc_args;
+        } else if (q->route == R_CASES && is_get) {
+            qc.allowed = case_args;
+        } else if (q->route == R_CHANGES && is_get) {
+            qc.allowed = change_args;
+        } else if (q->route == R_HEALTH) {
+            qc.allowed = health_args;
         }
         qc.bad = NULL;
         MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, check_arg, &qc);
@@ -1008,7 +1088,22 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
             return sw_api_get_incidents(api, conn);
         }
         if (q->route == R_INCIDENT && !q->post) {
-            return sw_api_incident(api, conn, q->rest, false, NULL, 0);
+            return sw_api_incident(api, conn, &q->who, q->rest, false, NULL, 0);
+        }
+        if (q->route == R_CASES && !q->post) {
+            return sw_api_get_cases(api, conn, &q->who);
+        }
+        if (q->route == R_CASE && !q->post) {
+            return sw_api_case(api, conn, &q->who, q->rest, false, NULL, 0);
+        }
+        if (q->route == R_HEALTH) {
+            return sw_api_get_health(api, conn);
+        }
+        if (q->route == R_CHANGES && !q->post) {
+            return sw_api_get_changes(api, conn);
+        }
+        if (q->route == R_CHANGE && !q->post) {
+            return sw_api_change(api, conn, &q->who, q->rest, false, NULL, 0);
         }
         if (!q->post) {
             return handle_get(api, conn, q,
@@ -1047,9 +1142,22 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
     if (q->route == R_MAINT) {
         return post_maintenance(api, conn, q);
     }
-    if (q->route == R_INCIDENT) {
-        return sw_api_incident(api, conn, q->rest, true, q->body.data ? q->body.data : "",
-                               q->body.len);
+    {
+        const char *b = q->body.data ? q->body.data : "";
+        switch (q->route) {
+        case R_INCIDENT:
+            return sw_api_incident(api, conn, &q->who, q->rest, true, b, q->body.len);
+        case R_CASES:
+            return sw_api_post_case(api, conn, &q->who, b, q->body.len);
+        case R_CASE:
+            return sw_api_case(api, conn, &q->who, q->rest, true, b, q->body.len);
+        case R_CHANGES:
+            return sw_api_change(api, conn, &q->who, NULL, true, b, q->body.len);
+        case R_CHANGE:
+            return sw_api_change(api, conn, &q->who, q->rest, true, b, q->body.len);
+        default:
+            break;
+        }
     }
     return post_reload(api, conn);
 }
@@ -1064,6 +1172,8 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     (void)toe;
     if (q) {
         sw_buf_release(&q->body);
+        free((char *)q->who.engineer);
+        free((char *)q->who.customer);
         free(q);
         *con_cls = NULL;
     }

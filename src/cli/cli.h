@@ -41,5 +41,8 @@ int sw_cmd_maint(int argc, char **argv);
 int sw_cmd_slo(int argc, char **argv);
 int sw_cmd_oncall(int argc, char **argv);
 int sw_cmd_incident(int argc, char **argv);
+int sw_cmd_case(int argc, char **argv);
+int sw_cmd_change(int argc, char **argv);
+int sw_cmd_health(int argc, char **argv);
 
 #endif

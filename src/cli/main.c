@@ -26,6 +26,9 @@ static const char usage[] =
     "  slo alerts the burn-rate alerts firing now\n"
     "  oncall     who is on call now or at a time; `oncall export` writes an iCalendar file\n"
     "  incident   list, show, acknowledge, resolve incidents and add notes\n"
+    "  case       open and work support cases; their contractual timers\n"
+    "  change     record changes (planned operations) on deployments\n"
+    "  health     the team's health over a period: on-call load, MTTA/MTTR, cases, changes\n"
     "\n"
     "Every command takes -c FILE (default " SW_DEFAULT_CONFIG ") and --help.\n"
     "Options: -h, --help  this text;  -V, --version  the version.\n"
@@ -100,6 +103,7 @@ int main(int argc, char **argv)
         {"history", sw_cmd_history}, {"check", sw_cmd_check},       {"ingest", sw_cmd_ingest},
         {"sla", sw_cmd_sla},         {"report", sw_cmd_report},     {"maint", sw_cmd_maint},
         {"slo", sw_cmd_slo},         {"oncall", sw_cmd_oncall},     {"incident", sw_cmd_incident},
+        {"case", sw_cmd_case},       {"change", sw_cmd_change},     {"health", sw_cmd_health},
     };
 
     if (argc < 2) {

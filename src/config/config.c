@@ -37,7 +37,6 @@ const char *sw_channel_type_name(enum sw_channel_type t)
     return (unsigned)t <= SW_CHANNEL_COMMAND ? names[t] : "unknown";
 }
 
-
 /* ---- fingerprints ---- */
 
 static uint64_t fp_bytes(uint64_t h, const void *p, size_t n)

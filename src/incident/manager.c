@@ -20,6 +20,7 @@
 #include "incident/internal.h"
 #include "ops/ops.h"
 #include "sla/sla.h"
+#include "support/support.h"
 
 #define DUE_BATCH 1000 /* notifications delivered per pass, at most */
 #define ON_TIME_S 5    /* a step taken this late still counts as on schedule */
@@ -647,6 +648,9 @@ static void reconcile(struct pass *p, const struct sw_service_conf *s, const str
         if (d.verb == SW_INC_OPEN) {
             count(p->m, &p->m->stats.opened, 1);
             note_new(p, s);
+            /* the contract may want a severity-1 case for it (a failure is retried by
+             * nobody: logged, the incident stands) */
+            sw_case_for_incident(p->m->store, p->cfg, &x.inc, p->now);
         }
         if (parent_edit) {
             replace_open(p, &px.inc);
