@@ -9,7 +9,7 @@
 #
 # Environment: BUILD (build directory, default build), WARMUP (s, default 5), WINDOW (s,
 # default 20), NGINX (default /usr/sbin/nginx), KEEP=1 keeps the temporary directory,
-# SCENARIOS (default "baseline 1k 10k"; mem/check needs baseline).
+# SCENARIOS (default "baseline 1k 10k 12k"; mem/check needs baseline).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,7 +21,7 @@ nginx=${NGINX:-/usr/sbin/nginx}
 warmup=${WARMUP:-5}
 window=${WINDOW:-20}
 outdir="$here/out"
-scenarios=${SCENARIOS:-baseline 1k 10k}
+scenarios=${SCENARIOS:-baseline 1k 10k 12k}
 
 die() {
     echo "bench: $*" >&2
@@ -32,8 +32,8 @@ case $window in '' | *[!0-9]*) die "WINDOW must be whole seconds" ;; esac
 [ "$window" -ge 5 ] || die "WINDOW must be at least 5 s"
 for s in $scenarios; do
     case $s in
-    baseline | 1k | 10k) ;;
-    *) die "unknown scenario '$s' in SCENARIOS (baseline, 1k, 10k)" ;;
+    baseline | 1k | 10k | 12k) ;;
+    *) die "unknown scenario '$s' in SCENARIOS (baseline, 1k, 10k, 12k)" ;;
     esac
 done
 [ -x "$daemon" ] || die "$daemon is missing: run 'make' first"
@@ -245,6 +245,7 @@ for s in $scenarios; do
     baseline) run_scenario baseline 1 1s ;;
     1k) run_scenario 1k 1000 1s ;;
     10k) run_scenario 10k 10000 2s ;;
+    12k) run_scenario 12k 12000 2s ;;
     esac
 done
 
@@ -296,9 +297,13 @@ report="$tmp/report"
                 printf "  %-4s memory %.0f B = %.2f KiB per check (target <= 4 KiB): %s\n",
                        name[i], b, b / 1024, (b <= 4096 ? "met" : "MISSED")
             }
-            if (n[i] >= 10000)
-                printf "  %-4s %.1f checks/s achieved (target >= 5000): %s\n", name[i], rate[i],
-                       (rate[i] >= 5000 ? "met" : "MISSED")
+            ivs = iv[i]; sub(/s$/, "", ivs); asked = n[i] / ivs
+            if (n[i] >= 10000 && asked > 5000)
+                printf "  %-4s %.1f checks/s achieved of %.0f asked (target >= 5000): %s\n",
+                       name[i], rate[i], asked, (rate[i] >= 5000 ? "met" : "MISSED")
+            else if (n[i] >= 10000)
+                printf "  %-4s %.1f checks/s achieved of %.0f asked (keeps up within 0.5 %%): %s\n",
+                       name[i], rate[i], asked, (rate[i] >= 0.995 * asked ? "yes" : "NO")
         }
     }' "$tmp/rows"
     echo
