@@ -396,7 +396,6 @@ struct sw_token_conf {
     int col;
 };
 
-
 struct sw_config {
     char *file;                  /* the path it was loaded from */
     char *listen;                /* "127.0.0.1:8080" (default) */

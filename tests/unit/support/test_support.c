@@ -110,8 +110,8 @@ static const struct sw_actor alice = {.engineer = "alice"};
 
 static int64_t open_case(struct fx *f, int sev, const char *at, int64_t now)
 {
-    struct sw_case_new c = {.customer = "acme", .severity = sev, .title = "Nova API slow",
-                            .at = utc(at)};
+    struct sw_case_new c = {
+        .customer = "acme", .severity = sev, .title = "Nova API slow", .at = utc(at)};
     int64_t id;
     assert_int_equal(sw_case_open(f->store, f->cfg, &alice, &c, now, &f->err, &id), 0);
     return id;
@@ -125,8 +125,7 @@ static int act(struct fx *f, const struct sw_actor *who, int64_t id, enum sw_cas
     return sw_case_act(f->store, f->cfg, who, id, &a, now, &f->err);
 }
 
-static int set_status(struct fx *f, int64_t id, enum sw_case_status st, const char *at,
-                      int64_t now)
+static int set_status(struct fx *f, int64_t id, enum sw_case_status st, const char *at, int64_t now)
 {
     struct sw_case_action a = {.verb = SW_CASE_STATUS, .status = st, .at = utc(at)};
     sw_buf_reset(&f->err);
@@ -162,9 +161,8 @@ static void test_business_hours(void **state)
     assert_int_equal(tm.t[SW_CASE_FIRST_RESPONSE].cycles[0].due, utc("2026-11-30T15:30:00Z"));
     assert_true(tm.t[SW_CASE_FIRST_RESPONSE].running);
     sw_case_timers_release(&tm);
-    assert_int_equal(act(f, &alice, id, SW_CASE_RESPOND, "Looking into it",
-                         "2026-11-30T15:00:00Z", now),
-                     0);
+    assert_int_equal(
+        act(f, &alice, id, SW_CASE_RESPOND, "Looking into it", "2026-11-30T15:00:00Z", now), 0);
     timers(f, id, now, &tm);
     assert_false(tm.t[SW_CASE_FIRST_RESPONSE].running);
     assert_int_equal(tm.t[SW_CASE_FIRST_RESPONSE].n_met, 1);
@@ -188,11 +186,9 @@ static void test_pause(void **state)
     assert_int_equal(set_status(f, id, SW_CASE_WAITING, "2026-11-02T08:10:00Z", now), 0);
     /* the customer answers: back to open */
     struct sw_actor cust = {.customer = "acme"};
-    assert_int_equal(act(f, &cust, id, SW_CASE_COMMENT, "Here are the logs",
-                         "2026-11-02T08:40:00Z", now),
-                     0);
-    assert_int_equal(act(f, &alice, id, SW_CASE_RESPOND, "Found it", "2026-11-02T09:10:00Z",
-                         now),
+    assert_int_equal(
+        act(f, &cust, id, SW_CASE_COMMENT, "Here are the logs", "2026-11-02T08:40:00Z", now), 0);
+    assert_int_equal(act(f, &alice, id, SW_CASE_RESPOND, "Found it", "2026-11-02T09:10:00Z", now),
                      0);
     timers(f, id, utc("2026-11-02T09:10:00Z"), &tm);
     assert_int_equal(tm.t[SW_CASE_FIRST_RESPONSE].cycles[0].elapsed_s, 3600 - 1200);
@@ -262,11 +258,18 @@ static void test_rules(void **state)
 static void test_incident_case(void **state)
 {
     struct fx *f = *state;
-    struct sw_incident inc = {.id = 0, .kind = SW_INC_OUTAGE, .service = "acme/fra1/api",
-                              .customer = "acme", .deployment = "acme/fra1",
-                              .title = "CRITICAL: acme / fra1 / api", .severity = 2,
-                              .status = SW_INC_TRIGGERED, .state = SW_CRITICAL,
-                              .output = "HTTP 503", .since = 1000, .opened = 1000};
+    struct sw_incident inc = {.id = 0,
+                              .kind = SW_INC_OUTAGE,
+                              .service = "acme/fra1/api",
+                              .customer = "acme",
+                              .deployment = "acme/fra1",
+                              .title = "CRITICAL: acme / fra1 / api",
+                              .severity = 2,
+                              .status = SW_INC_TRIGGERED,
+                              .state = SW_CRITICAL,
+                              .output = "HTTP 503",
+                              .since = 1000,
+                              .opened = 1000};
     struct sw_inc_change ch = {.inc = &inc};
     struct sw_case_row c;
     int64_t id;
@@ -298,16 +301,15 @@ static void test_changes(void **state)
     int64_t now = utc("2026-11-10T00:00:00Z"), a, b, bad;
     struct sw_change_row *v;
     size_t n;
-    struct sw_incident inc[] = {{.id = 9, .deployment = "acme/fra1",
-                                 .opened = utc("2026-11-03T10:59:59Z")}};
+    struct sw_incident inc[] = {
+        {.id = 9, .deployment = "acme/fra1", .opened = utc("2026-11-03T10:59:59Z")}};
     int64_t why;
 
     assert_int_equal(sw_change_start(f->store, f->cfg, "acme/fra1", "Upgrade nova", "alice",
                                      utc("2026-11-03T09:00:00Z"), now, &f->err, &a),
                      0);
-    assert_int_equal(sw_change_finish(f->store, a, true, NULL, utc("2026-11-03T10:00:00Z"), now,
-                                      &f->err),
-                     0);
+    assert_int_equal(
+        sw_change_finish(f->store, a, true, NULL, utc("2026-11-03T10:00:00Z"), now, &f->err), 0);
     assert_int_equal(sw_change_finish(f->store, a, true, NULL, 0, now, &f->err), -EALREADY);
     assert_int_equal(sw_change_start(f->store, f->cfg, "acme/fra1", "Rotate certs", "bob",
                                      utc("2026-11-04T09:00:00Z"), now, &f->err, &b),
@@ -315,9 +317,8 @@ static void test_changes(void **state)
     assert_int_equal(sw_change_finish(f->store, b, false, "rolled back",
                                       utc("2026-11-04T09:30:00Z"), now, &f->err),
                      0);
-    assert_int_equal(sw_change_start(f->store, f->cfg, "acme/nope", "x", "bob", 0, now, &f->err,
-                                     &bad),
-                     -EINVAL);
+    assert_int_equal(
+        sw_change_start(f->store, f->cfg, "acme/nope", "x", "bob", 0, now, &f->err, &bad), -EINVAL);
     assert_int_equal(sw_change_finish(f->store, 77, true, NULL, 0, now, &f->err), -ENOENT);
     assert_int_equal(sw_store_change_list(f->store, 0, 0, NULL, &v, &n), 0);
     assert_int_equal(n, 2);
