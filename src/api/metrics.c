@@ -130,6 +130,12 @@ void sw_api_metrics_incidents(struct sw_inc_manager *m, struct sw_buf *out)
          "Delivery attempts that failed (each may be retried).");
     sw_buf_printf(out, "stackward_notification_failures_total %" PRIu64 "\n",
                   st.notifications_failed);
+    head(out, "stackward_case_timer_events_total", "counter",
+         "Case timers that reached their warning share or missed their goal, by kind.");
+    sw_buf_printf(out, "stackward_case_timer_events_total{kind=\"warning\"} %" PRIu64 "\n",
+                  st.case_warnings);
+    sw_buf_printf(out, "stackward_case_timer_events_total{kind=\"breach\"} %" PRIu64 "\n",
+                  st.case_breaches);
     head(out, "stackward_incident_store_errors_total", "counter",
          "Store errors met by the incident manager (the pass is repeated).");
     sw_buf_printf(out, "stackward_incident_store_errors_total %" PRIu64 "\n", st.store_errors);

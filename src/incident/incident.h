@@ -162,6 +162,8 @@ struct sw_inc_stats {
     uint64_t notifications_sent;
     uint64_t notifications_failed; /* attempts that failed (each may be retried) */
     uint64_t store_errors;
+    uint64_t case_warnings; /* case timers that reached their warning share */
+    uint64_t case_breaches; /* case timers that missed their goal */
 };
 void sw_inc_manager_stats(struct sw_inc_manager *m, struct sw_inc_stats *ret);
 

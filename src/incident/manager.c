@@ -22,8 +22,9 @@
 #include "sla/sla.h"
 #include "support/support.h"
 
-#define DUE_BATCH 1000 /* notifications delivered per pass, at most */
-#define ON_TIME_S 5    /* a step taken this late still counts as on schedule */
+#define DUE_BATCH 1000  /* notifications delivered per pass, at most */
+#define ON_TIME_S 5     /* a step taken this late still counts as on schedule */
+#define CASE_WATCH_S 60 /* how often the case timers are looked at */
 
 struct level {
     char *path;
@@ -47,6 +48,7 @@ struct sw_inc_manager {
     char **burn;          /* firing page alerts: service paths */
     char **burn_text;
     size_t n_burn;
+    int64_t last_watch; /* s: the case timers were looked at then */
     bool wake;
     bool stopping;
     bool running;
@@ -897,6 +899,16 @@ int sw_inc_manager_pass(struct sw_inc_manager *m, int64_t now, int64_t *ret_next
     }
     if (sw_store_notif_next_due(m->store, &t) == 0 && t && (next == 0 || t < next)) {
         next = t;
+    }
+    /* support cases' warnings and breaches, once a minute */
+    if (now - m->last_watch >= CASE_WATCH_S) {
+        size_t w = 0, b = 0;
+        m->last_watch = now;
+        if (sw_case_watch(m->store, p.cfg, now, &w, &b) < 0) {
+            fail(&p, -EIO, "watching the case timers");
+        }
+        count(m, &m->stats.case_warnings, w);
+        count(m, &m->stats.case_breaches, b);
     }
 out:
     count(m, &m->stats.passes, 1);

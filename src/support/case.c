@@ -450,3 +450,118 @@ int sw_case_timers(const struct sw_config *cfg, const struct sw_case_row *c,
     }
     return r;
 }
+
+/* ---- warnings and breaches ---- */
+
+static const char *metric_text(int m)
+{
+    return m == SW_CASE_FIRST_RESPONSE ? "first response"
+           : m == SW_CASE_RESOLUTION   ? "resolution"
+                                       : "update";
+}
+
+static bool recorded(const struct sw_case_event_row *ev, size_t n, const char *prefix)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (ev[i].kind == SW_CASE_EV_INTERNAL && ev[i].text &&
+            sw_str_has_prefix(ev[i].text, prefix)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The events one case's timers call for now, appended to p (texts owned by the caller). */
+static size_t watch_case(const struct sw_config *cfg, const struct sw_case_row *c,
+                         const struct sw_case_event_row *ev, size_t n, int64_t now, char **texts,
+                         int64_t *times, size_t *n_texts, size_t *warnings, size_t *breaches)
+{
+    struct sw_case_timers tm;
+    size_t added = 0;
+
+    if (sw_case_timers(cfg, c, ev, n, now, &tm, NULL) < 0) {
+        return 0;
+    }
+    for (int m = 0; m < SW_CASE_METRIC_COUNT; m++) {
+        const struct sw_case_timer *t = &tm.t[m];
+        const struct sw_case_cycle *cy = t->n_cycles ? &t->cycles[t->n_cycles - 1] : NULL;
+        char prefix[96], d[32], due[SW_TIME_LEN];
+        if (!tm.have[m] || !cy || !cy->running) {
+            continue;
+        }
+        sw_duration_format(t->goal_s * 1000, d);
+        sw_time_format(cy->due, due);
+        if (cy->breached) {
+            snprintf(prefix, sizeof(prefix), "breach: %s (cycle %zu)", metric_text(m), t->n_cycles);
+            if (!recorded(ev, n, prefix)) {
+                times[*n_texts] = cy->due < now ? cy->due : now;
+                texts[(*n_texts)++] = sw_xasprintf("%s missed its %s goal, due %s", prefix, d, due);
+                (*breaches)++;
+                added++;
+            }
+        } else if (cy->warned) {
+            snprintf(prefix, sizeof(prefix), "warning: %s (cycle %zu)", metric_text(m),
+                     t->n_cycles);
+            if (!recorded(ev, n, prefix)) {
+                times[*n_texts] = cy->warn_at < now ? cy->warn_at : now;
+                texts[(*n_texts)++] =
+                    sw_xasprintf("%s has used %u%% of its %s goal, due %s", prefix,
+                                 (unsigned)((t->warn_s * 100 + t->goal_s - 1) / t->goal_s), d, due);
+                (*warnings)++;
+                added++;
+            }
+        }
+    }
+    sw_case_timers_release(&tm);
+    return added;
+}
+
+int sw_case_watch(struct sw_store *s, const struct sw_config *cfg, int64_t now,
+                  size_t *ret_warnings, size_t *ret_breaches)
+{
+    struct sw_case_filter f = {.open_only = true};
+    struct sw_case_row *v = NULL;
+    size_t n = 0, warnings = 0, breaches = 0;
+    int r = sw_store_case_list(s, &f, &v, &n);
+
+    for (size_t i = 0; r == 0 && i < n; i++) {
+        struct sw_case_event_row *ev = NULL, rows[SW_CASE_METRIC_COUNT];
+        char *texts[SW_CASE_METRIC_COUNT];
+        int64_t times[SW_CASE_METRIC_COUNT];
+        size_t n_ev = 0, k = 0;
+
+        r = sw_store_case_events(s, v[i].id, &ev, &n_ev);
+        if (r == 0 &&
+            watch_case(cfg, &v[i], ev, n_ev, now, texts, times, &k, &warnings, &breaches)) {
+            char name[24];
+            /* at the instant it happened: a history brought over later still fits after it */
+            for (size_t j = 0; j < k; j++) {
+                rows[j] = (struct sw_case_event_row){.t = times[j],
+                                                     .kind = SW_CASE_EV_INTERNAL,
+                                                     .status = -1,
+                                                     .author = "stackward",
+                                                     .text = texts[j]};
+                sw_warn("cases: %s: %s", sw_case_name(v[i].id, name), texts[j]);
+                if (times[j] > v[i].last_event) {
+                    v[i].last_event = times[j];
+                }
+            }
+            r = sw_store_case_write(s, &v[i], rows, k, NULL);
+            if (r == -ESTALE) {
+                r = 0; /* someone acted on it meanwhile: the next watch looks again */
+            }
+            for (size_t j = 0; j < k; j++) {
+                free(texts[j]);
+            }
+        }
+        sw_case_event_rows_free(ev, n_ev);
+    }
+    sw_case_rows_free(v, n);
+    if (ret_warnings) {
+        *ret_warnings = warnings;
+    }
+    if (ret_breaches) {
+        *ret_breaches = breaches;
+    }
+    return r < 0 ? -EIO : 0;
+}

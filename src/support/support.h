@@ -83,6 +83,13 @@ int sw_case_act(struct sw_store *s, const struct sw_config *cfg, const struct sw
 int sw_case_for_incident(struct sw_store *s, const struct sw_config *cfg,
                          const struct sw_incident *inc, int64_t now);
 
+/* Records, once each, the warning (the contract's warn_at share of a goal used) and the
+ * breach of every timer of the open cases at now, as events in the case's history (author
+ * "stackward", internal: the customer does not see them and no clock moves) and a log line.
+ * *ret_warnings and *ret_breaches (may be NULL) get how many were recorded. 0 or -EIO. */
+int sw_case_watch(struct sw_store *s, const struct sw_config *cfg, int64_t now,
+                  size_t *ret_warnings, size_t *ret_breaches);
+
 /* The timers of a case at now: one per metric its contract's terms for its severity set
  * (first response, update when update_every is set, resolution); n 0 when the contract has no
  * terms for it. Events are the store's rows (assign and link rows are skipped). */

@@ -331,6 +331,41 @@ static void test_changes(void **state)
     sw_change_rows_free(v, n);
 }
 
+/* The watch records a timer's warning (75 % of the goal) and its breach once each, at the
+ * instants they happened, in the case's history where the customer does not see them. */
+static void test_watch(void **state)
+{
+    struct fx *f = *state;
+    int64_t t0 = utc("2026-11-02T08:00:00Z");
+    int64_t id = open_case(f, 1, "2026-11-02T08:00:00Z", t0 + 3600 * 3);
+    struct sw_case_event_row *ev;
+    size_t n, w, b;
+
+    assert_int_equal(sw_case_watch(f->store, f->cfg, t0 + 44 * 60, &w, &b), 0);
+    assert_int_equal(w + b, 0);
+    assert_int_equal(sw_case_watch(f->store, f->cfg, t0 + 46 * 60, &w, &b), 0);
+    assert_int_equal(w, 1);
+    assert_int_equal(b, 0);
+    assert_int_equal(sw_case_watch(f->store, f->cfg, t0 + 50 * 60, &w, &b), 0);
+    assert_int_equal(w + b, 0);
+    assert_int_equal(sw_case_watch(f->store, f->cfg, t0 + 61 * 60, &w, &b), 0);
+    assert_int_equal(w, 0);
+    assert_int_equal(b, 1);
+    assert_int_equal(sw_store_case_events(f->store, id, &ev, &n), 0);
+    assert_int_equal(n, 3);
+    assert_int_equal(ev[1].kind, SW_CASE_EV_INTERNAL);
+    assert_int_equal(ev[1].t, t0 + 45 * 60);
+    assert_string_equal(ev[1].text,
+                        "warning: first response (cycle 1) has used 75% of its 1h goal, "
+                        "due 2026-11-02T09:00:00Z");
+    assert_int_equal(ev[2].t, t0 + 3600);
+    assert_string_equal(
+        ev[2].text,
+        "breach: first response (cycle 1) missed its 1h goal, due 2026-11-02T09:00:00Z");
+    assert_string_equal(ev[2].author, "stackward");
+    sw_case_event_rows_free(ev, n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -339,6 +374,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_incident_case, setup, teardown),
         cmocka_unit_test_setup_teardown(test_changes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_watch, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
