@@ -147,17 +147,6 @@ static int parse(int argc, char **argv, const char *cmd, const char *usage, stru
     return 0;
 }
 
-static int open_both(const char *file, struct sw_config **cfg, struct sw_store **store)
-{
-    int r = sw_cli_load_config(file, cfg);
-
-    if (r == 0 && (r = sw_cli_open_store(*cfg, store)) != 0) {
-        sw_config_unref(*cfg);
-        *cfg = NULL;
-    }
-    return r;
-}
-
 /* An action's outcome as an exit status, its reason on stderr. */
 static int outcome(const char *cmd, int r, struct sw_buf *err)
 {
@@ -326,7 +315,7 @@ int sw_cmd_case(int argc, char **argv)
     if (strcmp(sub, "list") && strcmp(sub, "show") && !a.as) {
         return sw_cli_usage_error(cmd, "--as ENGINEER is required (who acts)");
     }
-    r = open_both(a.file, &cfg, &store);
+    r = sw_cli_open_both(a.file, &cfg, &store);
     if (r) {
         return r;
     }
@@ -419,7 +408,7 @@ int sw_cmd_change(int argc, char **argv)
     if (strcmp(sub, "finish") == 0 && a.ok == a.failed) {
         return sw_cli_usage_error(cmd, "give --ok or --failed");
     }
-    r = open_both(a.file, &cfg, &store);
+    r = sw_cli_open_both(a.file, &cfg, &store);
     if (r) {
         return r;
     }

@@ -24,6 +24,9 @@ enum sw_format {
 int sw_cli_format(const char *s, bool csv_ok, enum sw_format *ret);
 /* Loads the config, printing every error to stderr. Returns 0 or SW_EXIT_USAGE. */
 int sw_cli_load_config(const char *file, struct sw_config **ret);
+/* Loads the config and opens its store, printing any error: 0, or SW_EXIT_USAGE or
+ * SW_EXIT_FAIL with nothing left open. */
+int sw_cli_open_both(const char *file, struct sw_config **cfg, struct sw_store **store);
 /* Opens the config's store, printing the error. Returns 0 or SW_EXIT_FAIL. */
 int sw_cli_open_store(const struct sw_config *cfg, struct sw_store **ret);
 /* Prints "stackward CMD: message" and a hint to --help to stderr; returns SW_EXIT_USAGE. */

@@ -108,17 +108,6 @@ static int parse(int argc, char **argv, const char *cmd, struct args *a, bool re
     return 0;
 }
 
-static int open_both(const char *file, struct sw_config **cfg, struct sw_store **store)
-{
-    int r = sw_cli_load_config(file, cfg);
-
-    if (r == 0 && (r = sw_cli_open_store(*cfg, store)) != 0) {
-        sw_config_unref(*cfg);
-        *cfg = NULL;
-    }
-    return r;
-}
-
 static void table_row(const struct sw_incident *v, struct sw_buf *out)
 {
     char name[24], t[SW_TIME_LEN];
@@ -154,7 +143,7 @@ static int list(int argc, char **argv)
                                   "--status must be triggered, acknowledged, recovered or "
                                   "resolved");
     }
-    r = open_both(a.file, &cfg, &store);
+    r = sw_cli_open_both(a.file, &cfg, &store);
     if (r) {
         return r;
     }
@@ -262,7 +251,7 @@ static int show(int argc, char **argv)
     if (optind < argc) {
         return sw_cli_usage_error("incident show", "give exactly one incident ID");
     }
-    r = open_both(a.file, &cfg, &store);
+    r = sw_cli_open_both(a.file, &cfg, &store);
     if (r) {
         return r;
     }
@@ -337,7 +326,7 @@ static int act(int argc, char **argv, const char *verb)
         return sw_cli_usage_error(cmd, strcmp(verb, "note") == 0 ? "give the note's TEXT"
                                                                  : "unexpected argument");
     }
-    r = open_both(a.file, &cfg, &store);
+    r = sw_cli_open_both(a.file, &cfg, &store);
     if (r) {
         return r;
     }

@@ -93,6 +93,17 @@ int sw_cli_open_store(const struct sw_config *cfg, struct sw_store **ret)
     return r < 0 ? SW_EXIT_FAIL : 0;
 }
 
+int sw_cli_open_both(const char *file, struct sw_config **cfg, struct sw_store **store)
+{
+    int r = sw_cli_load_config(file, cfg);
+
+    if (r == 0 && (r = sw_cli_open_store(*cfg, store)) != 0) {
+        sw_config_unref(*cfg);
+        *cfg = NULL;
+    }
+    return r;
+}
+
 int main(int argc, char **argv)
 {
     static const struct {

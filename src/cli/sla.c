@@ -73,21 +73,6 @@ static const char slo_usage[] =
     "  -f, --format FORMAT  table (default) or json\n"
     "  -h, --help           this text\n";
 
-static int open_both(const char *file, struct sw_config **cfg, struct sw_store **store)
-{
-    int r = sw_cli_load_config(file, cfg);
-
-    if (r) {
-        return r;
-    }
-    r = sw_cli_open_store(*cfg, store);
-    if (r) {
-        sw_config_unref(*cfg);
-        *cfg = NULL;
-    }
-    return r;
-}
-
 /* The current period of customer cu at now: its calendar month, or its rolling window. */
 static void current_period(const struct sw_customer_conf *cu, int64_t now, int64_t *from,
                            int64_t *to)
@@ -185,7 +170,7 @@ int sw_cmd_sla(int argc, char **argv)
     if (from_s && from >= to) {
         return sw_cli_usage_error("sla", "--from must be before --to");
     }
-    r = open_both(file, &cfg, &store);
+    r = sw_cli_open_both(file, &cfg, &store);
     if (r) {
         return r;
     }
@@ -338,7 +323,7 @@ int sw_cmd_report(int argc, char **argv)
     if (strcmp(format, "pdf") == 0 && strcmp(output, "-") == 0) {
         return sw_cli_usage_error("report", "a PDF goes to a file: give -o FILE");
     }
-    r = open_both(file, &cfg, &store);
+    r = sw_cli_open_both(file, &cfg, &store);
     if (r) {
         return r;
     }
@@ -445,7 +430,7 @@ static int maint_add(int argc, char **argv)
     }
     row.scope = argv[optind];
     row.created = sw_now();
-    r = open_both(file, &cfg, &store);
+    r = sw_cli_open_both(file, &cfg, &store);
     if (r) {
         return r;
     }
@@ -509,7 +494,7 @@ static int maint_list(int argc, char **argv)
     if (optind < argc) {
         return sw_cli_usage_error("maint list", "unexpected argument '%s'", argv[optind]);
     }
-    r = open_both(file, &cfg, &store);
+    r = sw_cli_open_both(file, &cfg, &store);
     if (r) {
         return r;
     }
@@ -605,7 +590,7 @@ static int maint_rm(int argc, char **argv)
     if (errno || *end || end == argv[optind] || id <= 0) {
         return sw_cli_usage_error("maint rm", "'%s' is not a window id", argv[optind]);
     }
-    r = open_both(file, &cfg, &store);
+    r = sw_cli_open_both(file, &cfg, &store);
     if (r) {
         return r;
     }
@@ -695,7 +680,7 @@ int sw_cmd_slo(int argc, char **argv)
     if (optind < argc) {
         return sw_cli_usage_error("slo alerts", "unexpected argument '%s'", argv[optind]);
     }
-    r = open_both(file, &cfg, &store);
+    r = sw_cli_open_both(file, &cfg, &store);
     if (r) {
         return r;
     }

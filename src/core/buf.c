@@ -131,3 +131,24 @@ void sw_buf_json_str(struct sw_buf *b, const char *s)
     }
     sw_buf_append(b, "\"", 1);
 }
+
+void sw_buf_json_kv_str(struct sw_buf *b, const char *key, const char *v)
+{
+    sw_buf_printf(b, ", \"%s\": ", key);
+    if (v) {
+        sw_buf_json_str(b, v);
+    } else {
+        sw_buf_puts(b, "null");
+    }
+}
+
+void sw_buf_json_kv_time(struct sw_buf *b, const char *key, int64_t t)
+{
+    char s[SW_TIME_LEN];
+
+    if (t) {
+        sw_buf_printf(b, ", \"%s\": \"%s\"", key, sw_time_format(t, s));
+    } else {
+        sw_buf_printf(b, ", \"%s\": null", key);
+    }
+}

@@ -40,6 +40,10 @@ void sw_buf_vprintf(struct sw_buf *b, const char *fmt, va_list ap);
 char *sw_buf_steal(struct sw_buf *b);
 /* Appends s as a JSON string literal, quotes included. */
 void sw_buf_json_str(struct sw_buf *b, const char *s);
+/* Appends `, "key": VALUE` to an object being written: the string v quoted, or null when v is
+ * NULL; the time t (Unix s) as ISO 8601 UTC, or null when t is 0. */
+void sw_buf_json_kv_str(struct sw_buf *b, const char *key, const char *v);
+void sw_buf_json_kv_time(struct sw_buf *b, const char *key, int64_t t);
 
 /* ---- check states: the Nagios plugin convention ---- */
 

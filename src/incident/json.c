@@ -17,27 +17,6 @@ int64_t sw_incident_mttr(const struct sw_incident *inc)
     return inc->resolved ? inc->resolved - inc->opened : -1;
 }
 
-static void jstr(struct sw_buf *b, const char *key, const char *v)
-{
-    sw_buf_printf(b, ", \"%s\": ", key);
-    if (v) {
-        sw_buf_json_str(b, v);
-    } else {
-        sw_buf_puts(b, "null");
-    }
-}
-
-static void jtime(struct sw_buf *b, const char *key, int64_t t)
-{
-    char s[SW_TIME_LEN];
-
-    if (t) {
-        sw_buf_printf(b, ", \"%s\": \"%s\"", key, sw_time_format(t, s));
-    } else {
-        sw_buf_printf(b, ", \"%s\": null", key);
-    }
-}
-
 static void jsecs(struct sw_buf *b, const char *key, int64_t s)
 {
     if (s >= 0) {
@@ -53,35 +32,35 @@ static void body(const struct sw_incident *inc, const struct sw_config *cfg, str
 
     sw_buf_printf(b, "{\"id\": \"%s\", \"number\": %lld", sw_inc_name(inc->id, name),
                   (long long)inc->id);
-    jstr(b, "kind", inc->kind == SW_INC_BURN ? "burn-rate" : "outage");
-    jstr(b, "status", sw_inc_status_name(inc->status));
+    sw_buf_json_kv_str(b, "kind", inc->kind == SW_INC_BURN ? "burn-rate" : "outage");
+    sw_buf_json_kv_str(b, "status", sw_inc_status_name(inc->status));
     sw_buf_printf(b, ", \"severity\": \"sev%d\"", inc->severity);
-    jstr(b, "title", inc->title);
-    jstr(b, "customer", inc->customer);
-    jstr(b, "deployment", inc->deployment);
-    jstr(b, "service", inc->service);
-    jstr(b, "state", sw_state_name(inc->state));
-    jstr(b, "output", inc->output);
-    jtime(b, "since", inc->since);
-    jtime(b, "opened", inc->opened);
-    jtime(b, "acknowledged", inc->acked);
-    jstr(b, "acknowledged_by", inc->acked_by);
-    jtime(b, "recovered", inc->recovered);
-    jtime(b, "resolved", inc->resolved);
-    jstr(b, "resolved_by",
-         inc->resolved ? (inc->resolved_by ? inc->resolved_by : "recovery") : NULL);
+    sw_buf_json_kv_str(b, "title", inc->title);
+    sw_buf_json_kv_str(b, "customer", inc->customer);
+    sw_buf_json_kv_str(b, "deployment", inc->deployment);
+    sw_buf_json_kv_str(b, "service", inc->service);
+    sw_buf_json_kv_str(b, "state", sw_state_name(inc->state));
+    sw_buf_json_kv_str(b, "output", inc->output);
+    sw_buf_json_kv_time(b, "since", inc->since);
+    sw_buf_json_kv_time(b, "opened", inc->opened);
+    sw_buf_json_kv_time(b, "acknowledged", inc->acked);
+    sw_buf_json_kv_str(b, "acknowledged_by", inc->acked_by);
+    sw_buf_json_kv_time(b, "recovered", inc->recovered);
+    sw_buf_json_kv_time(b, "resolved", inc->resolved);
+    sw_buf_json_kv_str(b, "resolved_by",
+                       inc->resolved ? (inc->resolved_by ? inc->resolved_by : "recovery") : NULL);
     if (inc->parent) {
         char pn[24];
-        jstr(b, "attached_to", sw_inc_name(inc->parent, pn));
+        sw_buf_json_kv_str(b, "attached_to", sw_inc_name(inc->parent, pn));
     } else {
-        jstr(b, "attached_to", NULL);
+        sw_buf_json_kv_str(b, "attached_to", NULL);
     }
     sw_buf_printf(b, ", \"reopened\": %d", inc->reopened);
-    jstr(b, "escalation_policy", inc->policy);
+    sw_buf_json_kv_str(b, "escalation_policy", inc->policy);
     if (inc->esc_started) {
         sw_buf_printf(b, ", \"escalation\": {\"round\": %d, \"step\": %d", inc->esc_round + 1,
                       inc->esc_step + 1);
-        jtime(b, "next", inc->next_due);
+        sw_buf_json_kv_time(b, "next", inc->next_due);
         sw_buf_puts(b, "}");
     } else {
         sw_buf_puts(b, ", \"escalation\": null");
@@ -113,28 +92,28 @@ void sw_incident_json_full(const struct sw_incident *inc, const struct sw_inc_ev
     sw_buf_puts(out, ", \"timeline\": [");
     for (size_t i = 0; i < n_ev; i++) {
         sw_buf_printf(out, "%s{\"t\": \"%s\"", i ? ", " : "", sw_time_format(ev[i].t, t));
-        jstr(out, "kind", ev[i].kind);
-        jstr(out, "actor", ev[i].actor);
-        jstr(out, "text", ev[i].text);
+        sw_buf_json_kv_str(out, "kind", ev[i].kind);
+        sw_buf_json_kv_str(out, "actor", ev[i].actor);
+        sw_buf_json_kv_str(out, "text", ev[i].text);
         sw_buf_puts(out, "}");
     }
     sw_buf_puts(out, "], \"notifications\": [");
     for (size_t i = 0; i < n_nt; i++) {
         const struct sw_notification *n = &nt[i];
         sw_buf_printf(out, "%s{\"id\": %lld", i ? ", " : "", (long long)n->id);
-        jstr(out, "kind", n->kind == SW_NOTIF_RESOLVED ? "resolved" : "trigger");
+        sw_buf_json_kv_str(out, "kind", n->kind == SW_NOTIF_RESOLVED ? "resolved" : "trigger");
         if (n->kind == SW_NOTIF_TRIGGER) {
             sw_buf_printf(out, ", \"round\": %d, \"step\": %d", n->round + 1, n->step + 1);
         }
-        jstr(out, "engineer", n->engineer);
-        jstr(out, "channel", n->channel);
-        jstr(out, "address", n->address);
-        jstr(out, "status", (unsigned)n->status < 4 ? notif_status[n->status] : "?");
+        sw_buf_json_kv_str(out, "engineer", n->engineer);
+        sw_buf_json_kv_str(out, "channel", n->channel);
+        sw_buf_json_kv_str(out, "address", n->address);
+        sw_buf_json_kv_str(out, "status", (unsigned)n->status < 4 ? notif_status[n->status] : "?");
         sw_buf_printf(out, ", \"attempts\": %d", n->attempts);
-        jtime(out, "created", n->created);
-        jtime(out, "due", n->status == SW_NOTIF_PENDING ? n->due : 0);
-        jtime(out, "sent", n->sent);
-        jstr(out, "error", n->error);
+        sw_buf_json_kv_time(out, "created", n->created);
+        sw_buf_json_kv_time(out, "due", n->status == SW_NOTIF_PENDING ? n->due : 0);
+        sw_buf_json_kv_time(out, "sent", n->sent);
+        sw_buf_json_kv_str(out, "error", n->error);
         sw_buf_puts(out, "}");
     }
     sw_buf_puts(out, "]}");

@@ -6,27 +6,6 @@
 
 #include "support/support.h"
 
-static void jstr(struct sw_buf *b, const char *key, const char *v)
-{
-    sw_buf_printf(b, ", \"%s\": ", key);
-    if (v) {
-        sw_buf_json_str(b, v);
-    } else {
-        sw_buf_puts(b, "null");
-    }
-}
-
-static void jtime(struct sw_buf *b, const char *key, int64_t t)
-{
-    char s[SW_TIME_LEN];
-
-    if (t) {
-        sw_buf_printf(b, ", \"%s\": \"%s\"", key, sw_time_format(t, s));
-    } else {
-        sw_buf_printf(b, ", \"%s\": null", key);
-    }
-}
-
 static const char *event_kind(int kind)
 {
     static const char *const names[] = {"created",        "status",   "reply",
@@ -45,8 +24,8 @@ static void timer_json(const struct sw_case_timer *t, struct sw_buf *b)
     sw_buf_printf(b, "{\"goal_s\": %" PRId64 ", \"elapsed_s\": %" PRId64, t->goal_s,
                   c ? c->elapsed_s : 0);
     sw_buf_printf(b, ", \"remaining_s\": %" PRId64, c ? c->remaining_s : t->goal_s);
-    jtime(b, "due", c ? c->due : 0);
-    jtime(b, "warn_at", c ? c->warn_at : 0);
+    sw_buf_json_kv_time(b, "due", c ? c->due : 0);
+    sw_buf_json_kv_time(b, "warn_at", c ? c->warn_at : 0);
     sw_buf_printf(b,
                   ", \"running\": %s, \"paused\": %s, \"warned\": %s, \"breached\": %s, "
                   "\"cycles\": %zu, \"met\": %zu, \"breaches\": %zu}",
@@ -65,17 +44,17 @@ void sw_case_json(const struct sw_config *cfg, const struct sw_case_row *c,
     bool first = true;
 
     sw_buf_printf(out, "{\"id\": \"%s\", \"number\": %" PRId64, sw_case_name(c->id, name), c->id);
-    jstr(out, "customer", c->customer);
-    jstr(out, "deployment", c->deployment);
-    jstr(out, "service", c->service);
+    sw_buf_json_kv_str(out, "customer", c->customer);
+    sw_buf_json_kv_str(out, "deployment", c->deployment);
+    sw_buf_json_kv_str(out, "service", c->service);
     sw_buf_printf(out, ", \"severity\": %d", c->severity);
-    jstr(out, "title", c->title);
-    jstr(out, "description", c->description);
-    jstr(out, "status", sw_case_status_name((enum sw_case_status)c->status));
-    jstr(out, "assignee", c->assignee);
-    jstr(out, "opened_by", c->opened_by);
-    jtime(out, "created", c->created);
-    jtime(out, "last_event", c->last_event);
+    sw_buf_json_kv_str(out, "title", c->title);
+    sw_buf_json_kv_str(out, "description", c->description);
+    sw_buf_json_kv_str(out, "status", sw_case_status_name((enum sw_case_status)c->status));
+    sw_buf_json_kv_str(out, "assignee", c->assignee);
+    sw_buf_json_kv_str(out, "opened_by", c->opened_by);
+    sw_buf_json_kv_time(out, "created", c->created);
+    sw_buf_json_kv_time(out, "last_event", c->last_event);
     sw_buf_printf(out, ", \"reopened\": %d", c->reopened);
     if (c->incident) {
         sw_buf_printf(out, ", \"incident\": \"INC-%" PRId64 "\"", c->incident);
@@ -103,11 +82,12 @@ void sw_case_json(const struct sw_config *cfg, const struct sw_case_row *c,
                 continue;
             }
             sw_buf_printf(out, "%s{\"t\": \"%s\"", k++ ? ", " : "", sw_time_format(ev[i].t, t));
-            jstr(out, "kind", event_kind(ev[i].kind));
-            jstr(out, "status",
-                 ev[i].status >= 0 ? sw_case_status_name((enum sw_case_status)ev[i].status) : NULL);
-            jstr(out, "author", ev[i].author);
-            jstr(out, "text", ev[i].text);
+            sw_buf_json_kv_str(out, "kind", event_kind(ev[i].kind));
+            sw_buf_json_kv_str(
+                out, "status",
+                ev[i].status >= 0 ? sw_case_status_name((enum sw_case_status)ev[i].status) : NULL);
+            sw_buf_json_kv_str(out, "author", ev[i].author);
+            sw_buf_json_kv_str(out, "text", ev[i].text);
             sw_buf_puts(out, "}");
         }
         sw_buf_puts(out, "]");
@@ -123,14 +103,14 @@ void sw_change_json(const struct sw_config *cfg, const struct sw_change_row *c,
     bool failed = sw_change_failed(cfg, c, incidents, n, &inc);
 
     sw_buf_printf(out, "{\"id\": \"%s\", \"number\": %" PRId64, sw_change_name(c->id, name), c->id);
-    jstr(out, "customer", c->customer);
-    jstr(out, "deployment", c->deployment);
-    jstr(out, "title", c->title);
-    jstr(out, "started_by", c->started_by);
-    jtime(out, "started", c->started);
-    jtime(out, "finished", c->finished);
-    jstr(out, "result", c->result < 0 ? "running" : c->result == 0 ? "ok" : "failed");
-    jstr(out, "note", c->note);
+    sw_buf_json_kv_str(out, "customer", c->customer);
+    sw_buf_json_kv_str(out, "deployment", c->deployment);
+    sw_buf_json_kv_str(out, "title", c->title);
+    sw_buf_json_kv_str(out, "started_by", c->started_by);
+    sw_buf_json_kv_time(out, "started", c->started);
+    sw_buf_json_kv_time(out, "finished", c->finished);
+    sw_buf_json_kv_str(out, "result", c->result < 0 ? "running" : c->result == 0 ? "ok" : "failed");
+    sw_buf_json_kv_str(out, "note", c->note);
     sw_buf_printf(out, ", \"failed\": %s", failed ? "true" : "false");
     if (inc) {
         sw_buf_printf(out, ", \"failed_by\": \"INC-%" PRId64 "\"}", inc);
