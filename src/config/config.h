@@ -241,7 +241,10 @@ struct sw_contract_conf {
                                    0: not set */
     int burn_incidents;         /* `burn_incidents: true|false`: page burn-rate alerts open
                                    incidents; -1: not set (the top-level default applies) */
-    uint32_t warn_ppm;          /* share of a goal that warns, 1 .. 1e6 (default 75 %) */
+    /* `case_escalation: POLICY`: a case timer of this contract reaching its warning share
+     * opens an incident paged through POLICY; NULL: cases page nobody */
+    const struct sw_escalation_conf *case_escalation;
+    uint32_t warn_ppm; /* share of a goal that warns, 1 .. 1e6 (default 75 %) */
     int line;
     int col;
 };

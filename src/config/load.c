@@ -1365,6 +1365,8 @@ static void load_supports(struct ctx *c, cnode *seq, struct sw_contract_conf *ct
     }
 }
 
+static void get_escalation(struct ctx *c, cnode *v, const struct sw_escalation_conf **ret);
+
 static void load_contract(struct ctx *c, cnode *n, struct sw_contract_conf *ct, struct idpos *ip)
 {
     enum {
@@ -1381,12 +1383,13 @@ static void load_contract(struct ctx *c, cnode *n, struct sw_contract_conf *ct, 
         CT_WARN_AT,
         CT_SEVERITY,
         CT_BURN_INCIDENTS,
+        CT_CASE_ESCALATION,
         CT_N
     };
     static const char *const names[] = {
-        "id",          "timezone",   "period",        "objectives", "unknown",
-        "down_states", "min_outage", "credits",       "support",    "auto_case_on_incident",
-        "warn_at",     "severity",   "burn_incidents"};
+        "id",          "timezone",   "period",         "objectives",     "unknown",
+        "down_states", "min_outage", "credits",        "support",        "auto_case_on_incident",
+        "warn_at",     "severity",   "burn_incidents", "case_escalation"};
     static const char *const policies[] = {"excluded", "down", "up"};
     cnode *k[CT_N], *v[CT_N];
 
@@ -1464,6 +1467,9 @@ static void load_contract(struct ctx *c, cnode *n, struct sw_contract_conf *ct, 
         if (get_bool(c, "burn_incidents", v[CT_BURN_INCIDENTS], &b)) {
             ct->burn_incidents = b;
         }
+    }
+    if (v[CT_CASE_ESCALATION]) {
+        get_escalation(c, v[CT_CASE_ESCALATION], &ct->case_escalation);
     }
 }
 
@@ -3652,17 +3658,15 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
     if (v[T_HEALTH]) {
         load_health(c, v[T_HEALTH]);
     }
-    /* calendars first: contracts name them; contracts next: customers name them; maintenance
-     * last: it names customers. On call: engineers name channels, rotations name engineers,
-     * policies name all three, and customers, deployments and services name policies.
+    /* calendars first: contracts name them; contracts next (after the policies, which they
+     * name too): customers name them; maintenance last: it names customers. On call:
+     * engineers name channels, rotations name engineers, policies name all three, and
+     * contracts, customers, deployments and services name policies.
      * Services inherit the incidents block and their contract's severity, loaded before
      * them; their depends_on is resolved once every service is known. Tokens name customers
      * and engineers, so they come after both. */
     if (v[T_CALENDARS]) {
         load_calendars(c, v[T_CALENDARS]);
-    }
-    if (v[T_CONTRACTS]) {
-        load_contracts(c, v[T_CONTRACTS]);
     }
     if (v[T_CHANNELS]) {
         load_channels(c, v[T_CHANNELS]);
@@ -3675,6 +3679,9 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
     }
     if (v[T_POLICIES]) {
         load_policies(c, v[T_POLICIES]);
+    }
+    if (v[T_CONTRACTS]) {
+        load_contracts(c, v[T_CONTRACTS]);
     }
     if (v[T_CUSTOMERS] && want_seq(c, v[T_CUSTOMERS], "customers")) {
         cnode *seq = v[T_CUSTOMERS];

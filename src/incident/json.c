@@ -32,7 +32,10 @@ static void body(const struct sw_incident *inc, const struct sw_config *cfg, str
 
     sw_buf_printf(b, "{\"id\": \"%s\", \"number\": %lld", sw_inc_name(inc->id, name),
                   (long long)inc->id);
-    sw_buf_json_kv_str(b, "kind", inc->kind == SW_INC_BURN ? "burn-rate" : "outage");
+    sw_buf_json_kv_str(b, "kind",
+                       inc->kind == SW_INC_BURN   ? "burn-rate"
+                       : inc->kind == SW_INC_CASE ? "case"
+                                                  : "outage");
     sw_buf_json_kv_str(b, "status", sw_inc_status_name(inc->status));
     sw_buf_printf(b, ", \"severity\": \"sev%d\"", inc->severity);
     sw_buf_json_kv_str(b, "title", inc->title);

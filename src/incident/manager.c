@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -832,6 +833,112 @@ static void escalate_all(struct pass *p)
     }
 }
 
+/* ---- support cases: a timer's warning or breach pages through the contract's policy ---- */
+
+static void case_service(const struct sw_case_row *c, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s/cases/CASE-%" PRId64, c->customer, c->id);
+}
+
+static void on_case_event(void *arg, const struct sw_case_row *c, bool breach, const char *text,
+                          int64_t t)
+{
+    struct pass *p = arg;
+    const struct sw_customer_conf *cu = sw_config_find_customer(p->cfg, c->customer);
+    const struct sw_escalation_conf *esc =
+        cu && cu->contract ? cu->contract->case_escalation : NULL;
+    struct sw_incident *open;
+    struct incident_edit x;
+    char service[256], name[24];
+    int r;
+
+    if (!esc) {
+        return;
+    }
+    case_service(c, service, sizeof(service));
+    open = sw_map_get(&p->open_by_service, service);
+    incident_edit_init(&x, p->now);
+    if (open) {
+        incident_edit_from(&x, open);
+        if (breach) {
+            x.inc.state = SW_CRITICAL;
+        }
+        edit_event(&x, "state", NULL, "%s", text);
+    } else {
+        x.inc.kind = SW_INC_CASE;
+        x.inc.service = sw_xstrdup(service);
+        x.inc.customer = sw_xstrdup(c->customer);
+        x.inc.deployment = sw_xstrdup(c->deployment ? c->deployment : c->customer);
+        x.inc.title =
+            sw_xasprintf("Case CASE-%" PRId64 " (severity %d): %s", c->id, c->severity, c->title);
+        x.inc.severity = c->severity;
+        x.inc.status = SW_INC_TRIGGERED;
+        x.inc.state = breach ? SW_CRITICAL : SW_WARNING;
+        x.inc.output = sw_xstrdup(text);
+        x.inc.since = t;
+        x.inc.opened = p->now;
+        x.inc.policy = sw_xstrdup(esc->id);
+        start_escalation(&x, p->now);
+        edit_event(&x, "opened", NULL, "%s", text);
+    }
+    r = incident_edit_write(p->m->store, &x, NULL);
+    if (r < 0) {
+        fail(p, r, service);
+    } else {
+        if (!open) {
+            count(p->m, &p->m->stats.opened, 1);
+        }
+        replace_open(p, &x.inc);
+        sw_info("incidents: %s %s: %s", sw_inc_name(x.inc.id, name), service, text);
+    }
+    incident_edit_release(&x);
+}
+
+/* A case incident ends when the case no longer needs anyone: answered, or resolved. */
+static void resolve_answered(struct pass *p)
+{
+    size_t n = p->n_open;
+
+    for (size_t i = 0; i < n; i++) {
+        struct sw_incident *o = &p->open[i];
+        const char *tail = strrchr(o->service, '-');
+        struct sw_case_row c;
+        struct sw_case_event_row *ev = NULL;
+        size_t n_ev = 0;
+        struct incident_edit x;
+        long long id;
+        bool needs;
+
+        if (o->kind != SW_INC_CASE || o->status == SW_INC_RESOLVED || !tail ||
+            sw_map_get(&p->open_by_service, o->service) != o ||
+            (id = strtoll(tail + 1, NULL, 10)) <= 0 || sw_store_case_get(p->m->store, id, &c) < 0) {
+            continue;
+        }
+        needs = sw_store_case_events(p->m->store, id, &ev, &n_ev) == 0 &&
+                sw_case_needs_attention(p->cfg, &c, ev, n_ev, p->now);
+        sw_case_event_rows_free(ev, n_ev);
+        if (!needs) {
+            incident_edit_init(&x, p->now);
+            incident_edit_from(&x, o);
+            x.inc.status = SW_INC_RESOLVED;
+            x.inc.resolved = p->now;
+            x.inc.recovered = p->now;
+            x.inc.state = SW_OK;
+            x.inc.next_due = 0;
+            x.cancel = true;
+            edit_event(&x, "resolved", NULL, "CASE-%lld was answered (%s)", id,
+                       sw_case_status_name((enum sw_case_status)c.status));
+            if ((!p->cfg->incidents.notify_resolved ||
+                 queue_resolved(p->m->store, &x, p->now) == 0) &&
+                incident_edit_write(p->m->store, &x, NULL) == 0) {
+                replace_open(p, &x.inc);
+            }
+            incident_edit_release(&x);
+        }
+        sw_case_row_release(&c);
+    }
+}
+
 /* ---- the pass ---- */
 
 static bool stormy(void *arg, const char *deployment)
@@ -871,6 +978,17 @@ int sw_inc_manager_pass(struct sw_inc_manager *m, int64_t now, int64_t *ret_next
         goto out;
     }
     reconcile_all(&p);
+    /* support cases' warnings and breaches, once a minute */
+    if (now - m->last_watch >= CASE_WATCH_S) {
+        size_t w = 0, b = 0;
+        m->last_watch = now;
+        if (sw_case_watch(m->store, p.cfg, now, &w, &b, on_case_event, &p) < 0) {
+            fail(&p, -EIO, "watching the case timers");
+        }
+        count(m, &m->stats.case_warnings, w);
+        count(m, &m->stats.case_breaches, b);
+        resolve_answered(&p);
+    }
     escalate_all(&p);
     r = sw_store_notif_due(m->store, now, DUE_BATCH, &due, &n_due);
     if (r < 0) {
@@ -899,16 +1017,6 @@ int sw_inc_manager_pass(struct sw_inc_manager *m, int64_t now, int64_t *ret_next
     }
     if (sw_store_notif_next_due(m->store, &t) == 0 && t && (next == 0 || t < next)) {
         next = t;
-    }
-    /* support cases' warnings and breaches, once a minute */
-    if (now - m->last_watch >= CASE_WATCH_S) {
-        size_t w = 0, b = 0;
-        m->last_watch = now;
-        if (sw_case_watch(m->store, p.cfg, now, &w, &b) < 0) {
-            fail(&p, -EIO, "watching the case timers");
-        }
-        count(m, &m->stats.case_warnings, w);
-        count(m, &m->stats.case_breaches, b);
     }
 out:
     count(m, &m->stats.passes, 1);

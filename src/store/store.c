@@ -805,7 +805,7 @@ static bool events_ok(const struct sw_inc_event *v, size_t n)
 static bool incident_ok(const struct sw_incident *inc)
 {
     return inc->id >= 0 && (inc->id == 0 || inc->version >= 1) &&
-           in_range((int)inc->kind, SW_INC_OUTAGE, SW_INC_BURN) && inc->service && inc->customer &&
+           in_range((int)inc->kind, SW_INC_OUTAGE, SW_INC_CASE) && inc->service && inc->customer &&
            inc->deployment && inc->title && in_range(inc->severity, 1, 4) &&
            in_range((int)inc->status, 0, SW_INC_STATUS_COUNT - 1) &&
            in_range((int)inc->state, SW_OK, SW_UNKNOWN) && inc->reopened >= 0;

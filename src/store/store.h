@@ -219,6 +219,8 @@ int sw_inc_status_parse(const char *s, enum sw_inc_status *ret);
 enum sw_inc_kind {
     SW_INC_OUTAGE = 0, /* a service entered a hard non-OK state */
     SW_INC_BURN = 1,   /* an SLO burn-rate alert (page) */
+    SW_INC_CASE = 2,   /* a support case's timer reached its warning share or missed its goal;
+                          service is "CUSTOMER/cases/CASE-7" */
 };
 
 struct sw_incident {

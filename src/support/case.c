@@ -517,7 +517,7 @@ static size_t watch_case(const struct sw_config *cfg, const struct sw_case_row *
 }
 
 int sw_case_watch(struct sw_store *s, const struct sw_config *cfg, int64_t now,
-                  size_t *ret_warnings, size_t *ret_breaches)
+                  size_t *ret_warnings, size_t *ret_breaches, sw_case_watch_fn fn, void *arg)
 {
     struct sw_case_filter f = {.open_only = true};
     struct sw_case_row *v = NULL;
@@ -547,6 +547,9 @@ int sw_case_watch(struct sw_store *s, const struct sw_config *cfg, int64_t now,
                 }
             }
             r = sw_store_case_write(s, &v[i], rows, k, NULL);
+            for (size_t j = 0; r == 0 && fn && j < k; j++) {
+                fn(arg, &v[i], sw_str_has_prefix(texts[j], "breach:"), texts[j], times[j]);
+            }
             if (r == -ESTALE) {
                 r = 0; /* someone acted on it meanwhile: the next watch looks again */
             }
@@ -564,4 +567,23 @@ int sw_case_watch(struct sw_store *s, const struct sw_config *cfg, int64_t now,
         *ret_breaches = breaches;
     }
     return r < 0 ? -EIO : 0;
+}
+
+bool sw_case_needs_attention(const struct sw_config *cfg, const struct sw_case_row *c,
+                             const struct sw_case_event_row *ev, size_t n, int64_t now)
+{
+    struct sw_case_timers tm;
+    bool needs = false;
+
+    if (!sw_case_status_active((enum sw_case_status)c->status) ||
+        sw_case_timers(cfg, c, ev, n, now, &tm, NULL) < 0) {
+        return false;
+    }
+    for (int m = 0; m < SW_CASE_METRIC_COUNT; m++) {
+        const struct sw_case_timer *t = &tm.t[m];
+        const struct sw_case_cycle *cy = t->n_cycles ? &t->cycles[t->n_cycles - 1] : NULL;
+        needs |= tm.have[m] && cy && cy->running && (cy->warned || cy->breached);
+    }
+    sw_case_timers_release(&tm);
+    return needs;
 }

@@ -85,10 +85,17 @@ int sw_case_for_incident(struct sw_store *s, const struct sw_config *cfg,
 
 /* Records, once each, the warning (the contract's warn_at share of a goal used) and the
  * breach of every timer of the open cases at now, as events in the case's history (author
- * "stackward", internal: the customer does not see them and no clock moves) and a log line.
+ * "stackward", internal: the customer does not see them and no clock moves) and a log line,
+ * and tells fn (may be NULL) of each after it is recorded.
  * *ret_warnings and *ret_breaches (may be NULL) get how many were recorded. 0 or -EIO. */
+typedef void (*sw_case_watch_fn)(void *arg, const struct sw_case_row *c, bool breach,
+                                 const char *text, int64_t t);
 int sw_case_watch(struct sw_store *s, const struct sw_config *cfg, int64_t now,
-                  size_t *ret_warnings, size_t *ret_breaches);
+                  size_t *ret_warnings, size_t *ret_breaches, sw_case_watch_fn fn, void *arg);
+/* Whether case c (with its events) still has a timer that runs past its warning share at now:
+ * false once the team answered, or the case was resolved. */
+bool sw_case_needs_attention(const struct sw_config *cfg, const struct sw_case_row *c,
+                             const struct sw_case_event_row *ev, size_t n, int64_t now);
 
 /* The timers of a case at now: one per metric its contract's terms for its severity set
  * (first response, update when update_every is set, resolution); n 0 when the contract has no

@@ -205,6 +205,48 @@ static const struct sw_store_migration migrations[] = {
         "CREATE INDEX changes_started ON changes (started_s);"
         "CREATE INDEX changes_deployment ON changes (deployment, started_s);",
     },
+    {
+        5,
+        "incidents of support cases",
+        /* a third kind of incident (2: a case timer's warning or breach). SQLite cannot change
+         * a CHECK in place: the table is built again under the same name (sqlite.c runs
+         * migrations with foreign keys off, so the rows that name incidents stay as they are) */
+        "CREATE TABLE incidents_v5 ("
+        "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        "  version INTEGER NOT NULL CHECK (version >= 1),"
+        "  kind INTEGER NOT NULL CHECK (kind IN (0, 1, 2)),"
+        "  service TEXT NOT NULL,"
+        "  customer TEXT NOT NULL,"
+        "  deployment TEXT NOT NULL,"
+        "  title TEXT NOT NULL,"
+        "  severity INTEGER NOT NULL CHECK (severity BETWEEN 1 AND 4),"
+        "  status INTEGER NOT NULL CHECK (status BETWEEN 0 AND 3),"
+        "  state INTEGER NOT NULL CHECK (state BETWEEN 0 AND 3),"
+        "  output TEXT,"
+        "  since_s INTEGER NOT NULL,"
+        "  opened_s INTEGER NOT NULL,"
+        "  acked_s INTEGER,"
+        "  acked_by TEXT,"
+        "  recovered_s INTEGER,"
+        "  resolved_s INTEGER,"
+        "  resolved_by TEXT,"
+        "  parent INTEGER REFERENCES incidents (id),"
+        "  reopened INTEGER NOT NULL CHECK (reopened >= 0),"
+        "  policy TEXT,"
+        "  esc_started INTEGER NOT NULL CHECK (esc_started IN (0, 1)),"
+        "  esc_round INTEGER NOT NULL,"
+        "  esc_step INTEGER NOT NULL,"
+        "  esc_t_s INTEGER,"
+        "  next_due_s INTEGER"
+        ");"
+        "INSERT INTO incidents_v5 SELECT * FROM incidents;"
+        "DROP TABLE incidents;"
+        "ALTER TABLE incidents_v5 RENAME TO incidents;"
+        "CREATE INDEX incidents_status ON incidents (status);"
+        "CREATE INDEX incidents_service ON incidents (service, opened_s);"
+        "CREATE INDEX incidents_opened ON incidents (opened_s);"
+        "CREATE UNIQUE INDEX incidents_one_open ON incidents (service) WHERE status <> 3;",
+    },
 };
 
 const struct sw_store_migration *sw_store_sqlite_migrations(size_t *ret_n)

@@ -489,6 +489,18 @@ static void test_err_thresholds(void **state)
                  "t.yaml:3:5: mapping keys must be strings\n");
 }
 
+static void test_err_case_escalation(void **state)
+{
+    (void)state;
+    check_errors(
+        "contracts:\n"
+        "  - id: g\n"
+        "    support: [{severity: 1, first_response: 1h, resolution: 24h, calendar: 24x7}]\n"
+        "    case_escalation: nosuch\n",
+        "t.yaml:4:22: unknown escalation policy 'nosuch' (not defined under "
+        "'escalation_policies')\n");
+}
+
 static void test_err_changes(void **state)
 {
     (void)state;
@@ -513,6 +525,7 @@ int main(void)
         cmocka_unit_test(test_err_token_secrets),
         cmocka_unit_test(test_err_thresholds),
         cmocka_unit_test(test_err_changes),
+        cmocka_unit_test(test_err_case_escalation),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

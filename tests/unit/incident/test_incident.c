@@ -20,6 +20,7 @@
 #include "config/config.h"
 #include "incident/incident.h"
 #include "store/store.h"
+#include "support/support.h"
 
 #define T0 1780308000 /* 2026-06-01T10:00:00Z, a Monday (12:00 in Berlin) */
 
@@ -292,8 +293,13 @@ static const char yaml_head[] =
     "      - {notify: {rotation: primary}, wait: 15m}\n"
     "      - {notify: {engineer: carol}, wait: 15m}\n"
     "    repeat: 2\n"
+    "contracts:\n"
+    "  - id: gold\n"
+    "    support: [{severity: 1, first_response: 1h, resolution: 24h, calendar: 24x7}]\n"
+    "    case_escalation: default\n"
     "customers:\n"
     "  - id: acme\n"
+    "    contract: gold\n"
     "    escalation: default\n"
     "    deployments:\n"
     "      - id: fra1\n"
@@ -690,6 +696,42 @@ static void test_burn(void **state)
     fx_free(f);
 }
 
+/* A support case's first response at 75 % of its hour opens an incident of kind case paged
+ * through the contract's case_escalation; the team's answer resolves it and tells alice. */
+static void test_case_escalation(void **state)
+{
+    struct fx *f = fx_new(0);
+    struct sw_actor alice = {.engineer = "alice"};
+    struct sw_case_new c = {
+        .customer = "acme", .severity = 1, .title = "API down", .at = T0 - 46 * 60};
+    struct sw_case_action reply = {.verb = SW_CASE_RESPOND, .text = "on it", .at = T0 + 60};
+    struct sw_buf err;
+    int64_t id;
+
+    (void)state;
+    sw_buf_init(&err);
+    assert_int_equal(sw_case_open(f->store, f->cfg, &alice, &c, T0, &err, &id), 0);
+    pass_at(f, T0);
+    assert_int_equal(f->n_sent, 1);
+    assert_string_equal(f->sent[0].service, "CASE-1");
+    assert_int_equal(f->sent[0].state, SW_WARNING);
+    struct sw_incident inc = get(f, 1);
+    assert_int_equal(inc.kind, SW_INC_CASE);
+    assert_string_equal(inc.service, "acme/cases/CASE-1");
+    assert_string_equal(inc.title, "Case CASE-1 (severity 1): API down");
+    assert_int_equal(inc.since, T0 - 60); /* it reached 45 of its 60 minutes a minute ago */
+    sw_incident_release(&inc);
+    assert_int_equal(sw_case_act(f->store, f->cfg, &alice, id, &reply, T0 + 60, &err), 0);
+    pass_at(f, T0 + 61);
+    inc = get(f, 1);
+    assert_int_equal(inc.status, SW_INC_RESOLVED);
+    sw_incident_release(&inc);
+    assert_int_equal(f->n_sent, 2);
+    assert_int_equal(f->sent[1].state, SW_OK);
+    sw_buf_release(&err);
+    fx_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -707,6 +749,7 @@ int main(void)
         cmocka_unit_test(test_reopen),
         cmocka_unit_test(test_restart),
         cmocka_unit_test(test_burn),
+        cmocka_unit_test(test_case_escalation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

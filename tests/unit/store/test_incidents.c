@@ -186,7 +186,7 @@ static void test_schema(void **state)
 {
     struct tx *t = *state;
 
-    assert_int_equal(db_int(t, "SELECT max(version) FROM schema_migrations"), 4);
+    assert_int_equal(db_int(t, "SELECT max(version) FROM schema_migrations"), 5);
     assert_int_equal(db_int(t, "SELECT count(*) FROM sqlite_master WHERE name IN ("
                                "'incidents', 'incident_events', 'notifications', "
                                "'incidents_status', 'incidents_service', 'incidents_one_open', "
@@ -929,7 +929,7 @@ static void test_invalid(void **state)
     EXPECT_BAD(status, (enum sw_inc_status) - 1);
     EXPECT_BAD(state, (enum sw_state)4);
     EXPECT_BAD(state, (enum sw_state) - 1);
-    EXPECT_BAD(kind, (enum sw_inc_kind)2);
+    EXPECT_BAD(kind, (enum sw_inc_kind)3);
     EXPECT_BAD(service, NULL);
     EXPECT_BAD(customer, NULL);
     EXPECT_BAD(deployment, NULL);

@@ -122,8 +122,8 @@ static void test_open_migrates(void **state)
     struct fx *f = *state;
 
     f->s = open_ok(f);
-    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM schema_migrations"), 4);
-    assert_int_equal(sql_int(f->path, "SELECT max(version) FROM schema_migrations"), 4);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM schema_migrations"), 5);
+    assert_int_equal(sql_int(f->path, "SELECT max(version) FROM schema_migrations"), 5);
     assert_true(sql_int(f->path, "SELECT min(applied_at) FROM schema_migrations") > 1700000000);
     assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
                                       "('objects', 'results', 'intervals', 'check_state', "
@@ -140,7 +140,7 @@ static void test_open_migrates(void **state)
         assert_int_equal(sw_store_open(uri, NULL, &s), 0);
         f->s = s;
     }
-    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM schema_migrations"), 4);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM schema_migrations"), 5);
     {
         sqlite3 *db = NULL;
         sqlite3_stmt *st = NULL;
@@ -724,9 +724,9 @@ static void test_newer_schema(void **state)
     sql_exec(f->path, "INSERT INTO schema_migrations (version, applied_at) VALUES (999, 1)");
     expect_refused(f->path, -EIO,
                    "database schema version 999 is newer than this stackward "
-                   "supports (4)");
+                   "supports (5)");
     /* refusing changed nothing */
-    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM schema_migrations"), 5);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM schema_migrations"), 6);
 }
 
 static void test_durable_across_reopen(void **state)

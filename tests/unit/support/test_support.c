@@ -341,14 +341,14 @@ static void test_watch(void **state)
     struct sw_case_event_row *ev;
     size_t n, w, b;
 
-    assert_int_equal(sw_case_watch(f->store, f->cfg, t0 + 44 * 60, &w, &b), 0);
+    assert_int_equal(sw_case_watch(f->store, f->cfg, t0 + 44 * 60, &w, &b, NULL, NULL), 0);
     assert_int_equal(w + b, 0);
-    assert_int_equal(sw_case_watch(f->store, f->cfg, t0 + 46 * 60, &w, &b), 0);
+    assert_int_equal(sw_case_watch(f->store, f->cfg, t0 + 46 * 60, &w, &b, NULL, NULL), 0);
     assert_int_equal(w, 1);
     assert_int_equal(b, 0);
-    assert_int_equal(sw_case_watch(f->store, f->cfg, t0 + 50 * 60, &w, &b), 0);
+    assert_int_equal(sw_case_watch(f->store, f->cfg, t0 + 50 * 60, &w, &b, NULL, NULL), 0);
     assert_int_equal(w + b, 0);
-    assert_int_equal(sw_case_watch(f->store, f->cfg, t0 + 61 * 60, &w, &b), 0);
+    assert_int_equal(sw_case_watch(f->store, f->cfg, t0 + 61 * 60, &w, &b, NULL, NULL), 0);
     assert_int_equal(w, 0);
     assert_int_equal(b, 1);
     assert_int_equal(sw_store_case_events(f->store, id, &ev, &n), 0);
