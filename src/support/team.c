@@ -230,10 +230,10 @@ static bool case_at(const struct sw_config *cfg, const struct data *d, size_t i,
     struct sw_case_timers tm;
     size_t n = 0;
 
-    if (c->created >= at) {
+    if (c->created > at) {
         return false;
     }
-    while (n < d->n_cev[i] && d->cev[i][n].t < at) {
+    while (n < d->n_cev[i] && d->cev[i][n].t <= at) {
         n++;
     }
     memset(ret, 0, sizeof(*ret));
@@ -290,6 +290,9 @@ struct period {
     struct sw_health_delivery delivery;
     size_t objectives;
     size_t objectives_met;
+    struct sw_health_shift_load *shift_loads; /* per shift of data.sh */
+    size_t *cust_objectives;                  /* per customer of the config */
+    size_t *cust_met;
 };
 
 static void set(struct period *p, enum sw_health_indicator i, bool has, int64_t v)
@@ -303,7 +306,8 @@ static int compute(struct sw_store *s, struct sw_config *cfg, const struct data 
                    struct sw_buf *err)
 {
     struct sw_health_case *cs = sw_xcalloc(d->n_cases + 1, sizeof(*cs));
-    int64_t at = to < now ? to : now;
+    /* the last instant of the period that has happened: its end (excluded) or now */
+    int64_t at = to <= now ? to - 1 : now;
     size_t n_cs = 0;
     int r;
 
@@ -314,13 +318,16 @@ static int compute(struct sw_store *s, struct sw_config *cfg, const struct data 
         }
     }
     p->per = sw_xcalloc(d->n_eng + 1, sizeof(*p->per));
+    p->shift_loads = sw_xcalloc(d->n_sh + 1, sizeof(*p->shift_loads));
+    p->cust_objectives = sw_xcalloc(cfg->n_customers + 1, sizeof(*p->cust_objectives));
+    p->cust_met = sw_xcalloc(cfg->n_customers + 1, sizeof(*p->cust_met));
     r = sw_health_mttx(d->hinc, d->n_inc, from, to, NULL, &p->mttx);
     if (r == 0) {
         r = sw_health_interrupts(d->nt, d->n_nt, d->eng, d->n_eng, from, to, &p->pages, NULL);
     }
     if (r == 0) {
         r = sw_health_shifts(d->sh, d->n_sh, d->nt, d->n_nt, d->eng, d->n_eng, from, to, &p->shifts,
-                             NULL);
+                             p->shift_loads);
     }
     if (r == 0) {
         r = sw_health_cases(cs, n_cs, from, to, &p->cases);
@@ -352,6 +359,8 @@ static int compute(struct sw_store *s, struct sw_config *cfg, const struct data 
                 if (st->lines[k].r.defined) { /* no eligible time: neither met nor missed */
                     p->objectives++;
                     p->objectives_met += st->lines[k].r.met;
+                    p->cust_objectives[i]++;
+                    p->cust_met[i] += st->lines[k].r.met;
                 }
             }
             sw_statement_free(st);
@@ -384,6 +393,87 @@ static void period_release(struct period *p)
 {
     sw_health_cases_release(&p->cases);
     free(p->per);
+    free(p->shift_loads);
+    free(p->cust_objectives);
+    free(p->cust_met);
+}
+
+static void stats_json(const char *key, const struct sw_health_stats *st, struct sw_buf *out)
+{
+    sw_buf_printf(out, "\"%s\": {\"n\": %zu", key, st->n);
+    if (st->n) {
+        sw_buf_printf(out, ", \"median_s\": %" PRId64 ", \"p90_s\": %" PRId64 "}", st->median,
+                      st->p90);
+    } else {
+        sw_buf_puts(out, ", \"median_s\": null, \"p90_s\": null}");
+    }
+}
+
+static void compliance_json(const struct sw_health_compliance *c, struct sw_buf *out)
+{
+    sw_buf_printf(out,
+                  "{\"cases\": %zu, \"first_response_met\": %zu, \"first_response_missed\": %zu",
+                  c->cases, c->fr_met, c->fr_missed);
+    sw_buf_printf(out, ", \"resolution_met\": %zu, \"resolution_missed\": %zu}", c->res_met,
+                  c->res_missed);
+}
+
+/* The numbers behind the indicators, broken down as a manager asks for them. */
+static void details_json(const struct sw_config *cfg, const struct data *d, const struct period *p,
+                         struct sw_buf *out)
+{
+    char t1[SW_TIME_LEN], t2[SW_TIME_LEN];
+
+    sw_buf_puts(out, ", \"by_severity\": [");
+    for (int i = 0; i < SW_HEALTH_SEVERITIES; i++) {
+        sw_buf_printf(out, "%s{\"severity\": %d, ", i ? ", " : "", i + 1);
+        stats_json("tta", &p->mttx.sev[i].tta, out);
+        sw_buf_puts(out, ", ");
+        stats_json("ttr", &p->mttx.sev[i].ttr, out);
+        sw_buf_puts(out, ", \"cases\": ");
+        compliance_json(&p->cases.sev[i], out);
+        sw_buf_puts(out, "}");
+    }
+    sw_buf_puts(out, "], \"by_customer\": [");
+    for (size_t i = 0, k = 0; i < cfg->n_customers; i++) {
+        const struct sw_health_compliance *cc = NULL;
+        for (size_t j = 0; j < p->cases.n_customers; j++) {
+            if (strcmp(p->cases.customers[j].customer, cfg->customers[i].id) == 0) {
+                cc = &p->cases.customers[j].c;
+            }
+        }
+        if (!cc && !p->cust_objectives[i]) {
+            continue;
+        }
+        sw_buf_printf(out, "%s{\"customer\": ", k++ ? ", " : "");
+        sw_buf_json_str(out, cfg->customers[i].id);
+        sw_buf_printf(out, ", \"objectives\": %zu, \"objectives_met\": %zu, \"cases\": ",
+                      p->cust_objectives[i], p->cust_met[i]);
+        if (cc) {
+            compliance_json(cc, out);
+        } else {
+            sw_buf_puts(out, "null");
+        }
+        sw_buf_puts(out, "}");
+    }
+    sw_buf_puts(out, "], \"shifts\": [");
+    for (size_t i = 0, k = 0; i < d->n_sh; i++) {
+        const struct sw_health_shift_load *l = &p->shift_loads[i];
+        if (l->start == l->end) {
+            continue; /* outside the period */
+        }
+        sw_buf_printf(out, "%s{\"engineer\": ", k++ ? ", " : "");
+        sw_buf_json_str(out, d->sh[i].engineer);
+        sw_buf_printf(out,
+                      ", \"start\": \"%s\", \"end\": \"%s\", \"incidents\": %zu, \"pages\": %zu, "
+                      "\"max_incidents_in_12h\": %zu, \"breach\": %s}",
+                      sw_time_format(l->start, t1), sw_time_format(l->end, t2), l->incidents,
+                      l->pages, l->max_window, l->breach ? "true" : "false");
+    }
+    sw_buf_puts(out, "], \"backlog\": {");
+    sw_buf_printf(out, "\"open\": %zu, ", p->backlog.open);
+    stats_json("age", &p->backlog.age, out);
+    sw_buf_puts(out, "}");
 }
 
 /* JSON of one value in its unit. */
@@ -535,6 +625,7 @@ int sw_team_health(struct sw_store *s, struct sw_config *cfg, int64_t from, int6
                       cur.shifts.shifts, cur.cases.all.cases, cur.backlog.open,
                       cur.delivery.changes, cur.delivery.failed, cur.objectives,
                       cur.objectives_met);
+        details_json(cfg, &d, &cur, out);
         sw_buf_puts(out, ", \"engineers\": [");
         for (size_t i = 0; i < d.n_eng; i++) {
             const struct sw_health_person_load *pl = &cur.per[i];

@@ -145,6 +145,13 @@ assert_eq "failed changes" 2 "$(jq .counts.failed_changes <<<"$h")"
 assert_eq "shift breaches (4 incidents in 12 h)" 1 "$(ind shift_breaches)"
 assert_eq "status of the breach (green 0, amber 1)" amber "$(jq -r '.indicators[] | select(.name == "shift_breaches") | .status' <<<"$h")"
 assert_match "mtta measured" '^[0-9]+$' "$(ind mtta)"
+# the breakdowns: severity 3 had one first response met and one missed; the storm's shift
+# breached; acme's cases: three of the month, four from the storm, one from its portal
+assert_eq "severity 3 first responses" "1 1" \
+    "$(jq -r '.by_severity[2].cases | "\(.first_response_met) \(.first_response_missed)"' <<<"$h")"
+assert_eq "severity 1 incidents acknowledged" 1 "$(jq '.by_severity[0].tta.n + .by_severity[1].tta.n + .by_severity[2].tta.n' <<<"$h")"
+assert_eq "breached shifts" 1 "$(jq '[.shifts[] | select(.breach)] | length' <<<"$h")"
+assert_eq "acme's cases" 8 "$(jq '.by_customer[] | select(.customer == "acme") | .cases.cases' <<<"$h")"
 assert_match "table" 'first_response_compliance +66\.7%' "$("$STACKWARD" health -c "$T/sw.yaml" --from 2026-11-01T00:00:00Z --to "$(inm '+1 min')")"
 
 # --- bad input ---
