@@ -274,7 +274,7 @@ static enum MHD_Result case_action(struct sw_api *api, struct MHD_Connection *co
     struct sw_actor who;
     struct sw_buf err;
     enum MHD_Result ret;
-    const char *as, *status, *engineer;
+    const char *as, *status, *engineer, *incident;
     json_t *root, *internal;
     int r;
 
@@ -285,7 +285,8 @@ static enum MHD_Result case_action(struct sw_api *api, struct MHD_Connection *co
     }
     if (!opt_str(conn, root, "as", &as, &ret) || !opt_str(conn, root, "text", &a.text, &ret) ||
         !opt_str(conn, root, "status", &status, &ret) ||
-        !opt_str(conn, root, "engineer", &engineer, &ret) || !opt_time(conn, root, &a.at, &ret) ||
+        !opt_str(conn, root, "engineer", &engineer, &ret) ||
+        !opt_str(conn, root, "incident", &incident, &ret) || !opt_time(conn, root, &a.at, &ret) ||
         !actor(conn, tok, as, &who, &ret)) {
         goto out;
     }
@@ -302,6 +303,13 @@ static enum MHD_Result case_action(struct sw_api *api, struct MHD_Connection *co
         a.verb = SW_CASE_STATUS;
         if (!status || sw_case_status_parse(status, &a.status) < 0) {
             ret = bad(conn, "'status' must be new, open, waiting, resolved or closed");
+            goto out;
+        }
+    } else if (strcmp(verb, "link") == 0) {
+        a.verb = SW_CASE_LINK;
+        a.text = incident;
+        if (!incident) {
+            ret = bad(conn, "'incident' is a required string");
             goto out;
         }
     } else {
@@ -346,7 +354,7 @@ enum MHD_Result sw_api_case(struct sw_api *api, struct MHD_Connection *conn,
                                           idpart)
                    : show_case(api, conn, cfg, tok, id, MHD_HTTP_OK);
     } else if (strcmp(verb, "respond") && strcmp(verb, "comment") && strcmp(verb, "status") &&
-               strcmp(verb, "assign")) {
+               strcmp(verb, "assign") && strcmp(verb, "link")) {
         ret = sw_api_respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL,
                                    "no such route: /api/v1/cases/%s", rest);
     } else if (!post) {

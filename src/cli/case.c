@@ -20,6 +20,7 @@ static const char case_usage[] =
     "       stackward case comment -c FILE ID -m TEXT --as ENGINEER [--internal] [--at T]\n"
     "       stackward case status -c FILE ID STATUS --as ENGINEER [--at T]\n"
     "       stackward case assign -c FILE ID ENGINEER --as ENGINEER [--at T]\n"
+    "       stackward case link -c FILE ID INCIDENT --as ENGINEER [--at T]\n"
     "\n"
     "Support cases with the contract's timers (first response, updates, resolution) on its\n"
     "calendar. ID is CASE-7 or 7. STATUS is new, open, waiting (on the customer: the clock\n"
@@ -294,9 +295,9 @@ int sw_cmd_case(int argc, char **argv)
     }
     sub = argv[1];
     snprintf(cmd, sizeof(cmd), "case %s", sub);
-    need = strcmp(sub, "status") == 0 || strcmp(sub, "assign") == 0 ? 2
-           : strcmp(sub, "open") == 0 || strcmp(sub, "list") == 0   ? 0
-                                                                    : 1;
+    need = strcmp(sub, "status") == 0 || strcmp(sub, "assign") == 0 || strcmp(sub, "link") == 0 ? 2
+           : strcmp(sub, "open") == 0 || strcmp(sub, "list") == 0                               ? 0
+                                                                                                : 1;
     if (need == 1 && strcmp(sub, "show") && strcmp(sub, "respond") && strcmp(sub, "comment")) {
         return sw_cli_usage_error("case", "unknown subcommand '%s'", sub);
     }
@@ -354,7 +355,7 @@ int sw_cmd_case(int argc, char **argv)
                 goto out;
             }
         } else {
-            act.verb = SW_CASE_ASSIGN;
+            act.verb = strcmp(sub, "link") == 0 ? SW_CASE_LINK : SW_CASE_ASSIGN;
             act.text = argv[1];
         }
         if (act.verb <= SW_CASE_INTERNAL && !a.text) {

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "incident/incident.h"
+#include "support/support.h"
 
 /* While a service flaps, a failure this soon after the resolve re-opens without paging. */
 #define FLAP_REOPEN_S 3600
@@ -175,23 +176,5 @@ char *sw_inc_name(int64_t id, char *out)
 
 int sw_inc_parse_name(const char *s, int64_t *ret_id)
 {
-    char *end;
-    long long v;
-
-    if (!s) {
-        return -EINVAL;
-    }
-    if (strncmp(s, "INC-", 4) == 0 || strncmp(s, "inc-", 4) == 0) {
-        s += 4;
-    }
-    if (*s < '1' || *s > '9') {
-        return -EINVAL;
-    }
-    errno = 0;
-    v = strtoll(s, &end, 10);
-    if (errno || *end || v <= 0) {
-        return -EINVAL;
-    }
-    *ret_id = v;
-    return 0;
+    return sw_inc_id_parse(s, ret_id);
 }

@@ -294,6 +294,14 @@ static int decide(const struct sw_config *cfg, const struct sw_actor *who, struc
         free(c->assignee);
         c->assignee = sw_xstrdup(a->text);
         return 0;
+    case SW_CASE_LINK:
+        /* checked by the caller against the store: here only who may */
+        if (who->customer) {
+            say(err, "the team links cases to incidents");
+            return -EINVAL;
+        }
+        plan_add(p, t, SW_CASE_EV_LINK, -1, me, a->text);
+        return 0;
     }
     say(err, "no such action");
     return -EINVAL;
@@ -302,13 +310,28 @@ static int decide(const struct sw_config *cfg, const struct sw_actor *who, struc
 int sw_case_act(struct sw_store *s, const struct sw_config *cfg, const struct sw_actor *who,
                 int64_t id, const struct sw_case_action *a, int64_t now, struct sw_buf *err)
 {
-    char name[24], t1[SW_TIME_LEN], t2[SW_TIME_LEN];
+    struct sw_case_action linked;
+    char name[24], t1[SW_TIME_LEN], t2[SW_TIME_LEN], link[32];
     int r = -ESTALE;
 
     sw_case_name(id, name);
     if (who->engineer && !sw_config_find_engineer(cfg, who->engineer)) {
         say(err, "no engineer '%s'", who->engineer);
         return -EINVAL;
+    }
+    if (a->verb == SW_CASE_LINK) {
+        struct sw_incident inc;
+        int64_t iid;
+        if (!a->text || sw_inc_id_parse(a->text, &iid) < 0 ||
+            sw_store_incident_get(s, iid, &inc) < 0) {
+            say(err, "no incident '%s'", a->text ? a->text : "");
+            return -EINVAL;
+        }
+        sw_incident_release(&inc);
+        snprintf(link, sizeof(link), "INC-%" PRId64, iid); /* "42" is kept as "INC-42" */
+        linked = *a;
+        linked.text = link;
+        a = &linked;
     }
     for (int i = 0; i < TRIES && r == -ESTALE; i++) {
         struct sw_case_row c;
@@ -449,6 +472,12 @@ int sw_case_timers(const struct sw_config *cfg, const struct sw_case_row *c,
         sw_case_timers_release(ret);
     }
     return r;
+}
+
+/* "INC-42" or "42". */
+int sw_inc_id_parse(const char *s, int64_t *ret_id)
+{
+    return parse_id(s, "INC-", ret_id);
 }
 
 /* ---- warnings and breaches ---- */

@@ -61,6 +61,17 @@ void sw_case_json(const struct sw_config *cfg, const struct sw_case_row *c,
     } else {
         sw_buf_puts(out, ", \"incident\": null");
     }
+    if (ev) {
+        size_t k = 0;
+        sw_buf_puts(out, ", \"incidents\": [");
+        for (size_t i = 0; i < n; i++) {
+            if (ev[i].kind == SW_CASE_EV_LINK && ev[i].text) {
+                sw_buf_puts(out, k++ ? ", " : "");
+                sw_buf_json_str(out, ev[i].text);
+            }
+        }
+        sw_buf_puts(out, "]");
+    }
     sw_buf_puts(out, ", \"timers\": {");
     if (ev && sw_case_timers(cfg, c, ev, n, now, &tm, NULL) == 0) {
         for (int m = 0; m < SW_CASE_METRIC_COUNT; m++) {

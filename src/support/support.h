@@ -25,6 +25,8 @@
 /* "CASE-7" into out (at least 24 bytes); the reverse takes "CASE-7" or "7". */
 char *sw_case_name(int64_t id, char *out);
 int sw_case_parse_name(const char *s, int64_t *ret_id);
+/* "INC-42" or "42" to 42: 0 or -EINVAL. */
+int sw_inc_id_parse(const char *s, int64_t *ret_id);
 /* "CHG-7", and the reverse ("CHG-7" or "7"). */
 char *sw_change_name(int64_t id, char *out);
 int sw_change_parse_name(const char *s, int64_t *ret_id);
@@ -61,6 +63,7 @@ enum sw_case_verb {
     SW_CASE_INTERNAL = 2, /* an internal comment (the team only) */
     SW_CASE_STATUS = 3,   /* a new status (a resolved or closed case re-opens to open) */
     SW_CASE_ASSIGN = 4,   /* assign to an engineer */
+    SW_CASE_LINK = 5,     /* link to an incident ("INC-42" in text) */
 };
 
 struct sw_case_action {

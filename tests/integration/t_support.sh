@@ -112,6 +112,8 @@ assert_eq "incident case" "1 INC-1" "$(sw case list --format json | jq -r '[.[] 
 # alice acknowledges INC-1 through the API with her token ("as" comes from it)
 assert_eq "ack by token" acknowledged \
     "$(curl -fs -H "$ALICE" -X POST "$API/api/v1/incidents/INC-1/ack" -d '{}' | jq -r .status)"
+sw case link CASE-2 INC-2 --as bob
+assert_eq "a case linked to an incident" '["INC-2"]' "$(sw case show CASE-2 --format json | jq -c .incidents)"
 assert_eq "acked by" alice "$(curl -fs -H "$ALICE" "$API/api/v1/incidents/INC-1" | jq -r .acknowledged_by)"
 
 # --- tokens ---

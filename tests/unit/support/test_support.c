@@ -291,6 +291,21 @@ static void test_incident_case(void **state)
     assert_int_equal(sw_store_case_list(f->store, &cf, &v, &n), 0);
     assert_int_equal(n, 1);
     sw_case_rows_free(v, n);
+    /* a case opened by hand, linked to the incident by its number; an unknown one refused */
+    struct sw_actor eng = {.engineer = "bob"};
+    struct sw_case_new cn = {.customer = "acme", .severity = 2, .title = "Users report errors"};
+    struct sw_case_action link = {.verb = SW_CASE_LINK, .text = "1"};
+    struct sw_case_event_row *ev;
+    int64_t cid;
+    assert_int_equal(sw_case_open(f->store, f->cfg, &eng, &cn, 3000, &f->err, &cid), 0);
+    assert_int_equal(sw_case_act(f->store, f->cfg, &eng, cid, &link, 3001, &f->err), 0);
+    link.text = "INC-7";
+    assert_int_equal(sw_case_act(f->store, f->cfg, &eng, cid, &link, 3002, &f->err), -EINVAL);
+    assert_int_equal(sw_store_case_events(f->store, cid, &ev, &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(ev[1].kind, SW_CASE_EV_LINK);
+    assert_string_equal(ev[1].text, "INC-1");
+    sw_case_event_rows_free(ev, n);
 }
 
 /* Changes: failed by their own result, or by an incident on the deployment within the
