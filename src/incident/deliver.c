@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* deliver.c: sending the notifications that are due, one message per recipient (or one
- * summary per recipient and deployment during a storm), and recording what happened: sent,
+ * summary per recipient and deployment during a storm), several at once, and recording what
+ * happened: sent,
  * to be retried with back-off, or failed for good, which lets the escalation go on to its next
  * step at once when nobody of a step was reached. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -324,20 +326,89 @@ static void deliver_group(struct sw_store *s, const struct sw_config *cfg, sw_in
     free(incs);
 }
 
-void deliver_due(struct sw_store *s, const struct sw_config *cfg, sw_inc_deliver_fn fn, void *arg,
-                 const struct sw_notification *v, size_t n, const size_t *group, int64_t now,
-                 struct deliver_stats *ret)
+/* Deliveries of one pass run on up to this many threads: a channel that hangs until its
+ * timeout holds one thread, not everyone's pages. */
+#define DELIVERY_THREADS 8
+
+struct worker {
+    struct sw_store *s;
+    const struct sw_config *cfg;
+    sw_inc_deliver_fn fn;
+    void *arg;
+    const struct sw_notification *v;
+    size_t n;
+    const size_t *group;
+    int64_t now;
+    pthread_mutex_t *mu;
+    size_t *next; /* the next notification to look at, shared */
+    struct deliver_stats st;
+};
+
+static void *work(void *p)
 {
+    struct worker *w = p;
     struct inc_cache cache = {0};
 
-    for (size_t i = 0; i < n; i++) {
-        if (group[i] == i) {
-            deliver_group(s, cfg, fn, arg, v, n, group, i, now, &cache, ret);
+    for (;;) {
+        size_t i;
+        pthread_mutex_lock(w->mu);
+        for (i = *w->next; i < w->n && w->group[i] != i; i++) {
         }
+        *w->next = i + 1;
+        pthread_mutex_unlock(w->mu);
+        if (i >= w->n) {
+            break;
+        }
+        deliver_group(w->s, w->cfg, w->fn, w->arg, w->v, w->n, w->group, i, w->now, &cache, &w->st);
     }
     for (size_t i = 0; i < cache.n; i++) {
         sw_incident_release(cache.v[i]);
         free(cache.v[i]);
     }
     free(cache.v);
+    return NULL;
+}
+
+void deliver_due(struct sw_store *s, const struct sw_config *cfg, sw_inc_deliver_fn fn, void *arg,
+                 const struct sw_notification *v, size_t n, const size_t *group, int64_t now,
+                 struct deliver_stats *ret)
+{
+    pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+    struct worker w[DELIVERY_THREADS];
+    pthread_t th[DELIVERY_THREADS];
+    size_t next = 0, leaders = 0, k;
+
+    for (size_t i = 0; i < n; i++) {
+        leaders += group[i] == i;
+    }
+    k = leaders < DELIVERY_THREADS ? leaders : DELIVERY_THREADS;
+    for (size_t t = 0; t < k; t++) {
+        w[t] = (struct worker){s, cfg, fn, arg, v, n, group, now, &mu, &next, {0}};
+    }
+    if (k == 1) {
+        work(&w[0]);
+    } else {
+        size_t started = 0;
+        for (; started < k; started++) {
+            if (pthread_create(&th[started], NULL, work, &w[started]) != 0) {
+                break;
+            }
+        }
+        if (started == 0) {
+            work(&w[0]); /* no thread to be had: one after another */
+            started = 0;
+            k = 1;
+        }
+        for (size_t t = 0; t < started; t++) {
+            pthread_join(th[t], NULL);
+        }
+    }
+    for (size_t t = 0; t < k; t++) {
+        ret->sent += w[t].st.sent;
+        ret->failed += w[t].st.failed;
+        if (!ret->status) {
+            ret->status = w[t].st.status;
+        }
+    }
+    pthread_mutex_destroy(&mu);
 }

@@ -7,6 +7,7 @@
  * escalation. */
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -251,10 +252,26 @@ struct fx {
     const char *fail_url; /* or: every delivery to this url fails */
 };
 
+static pthread_mutex_t record_mu = PTHREAD_MUTEX_INITIALIZER;
+static int record_locked(struct fx *f, const struct sw_notify_channel *ch,
+                         const struct sw_notify_message *m, struct sw_notify_result *ret);
+
+/* Deliveries of one pass run on several threads: one at a time here, in any order. */
 static int record(void *arg, const struct sw_notify_channel *ch, const struct sw_notify_message *m,
                   struct sw_notify_result *ret)
 {
     struct fx *f = arg;
+    int rc;
+
+    pthread_mutex_lock(&record_mu);
+    rc = record_locked(f, ch, m, ret);
+    pthread_mutex_unlock(&record_mu);
+    return rc;
+}
+
+static int record_locked(struct fx *f, const struct sw_notify_channel *ch,
+                         const struct sw_notify_message *m, struct sw_notify_result *ret)
+{
     struct sent *s = &f->sent[f->n_sent < 63 ? f->n_sent++ : 63];
 
     memset(ret, 0, sizeof(*ret));
