@@ -414,6 +414,27 @@ struct sw_customer_conf *sw_config_find_customer(const struct sw_config *c, cons
     return p ? *p : NULL;
 }
 
+const struct sw_deployment_conf *sw_config_find_deployment(const struct sw_config *c,
+                                                           const char *path)
+{
+    const char *slash = path ? strchr(path, '/') : NULL;
+    const struct sw_customer_conf *cu;
+    char id[256];
+
+    if (!slash || (size_t)(slash - path) >= sizeof(id)) {
+        return NULL;
+    }
+    memcpy(id, path, (size_t)(slash - path));
+    id[slash - path] = '\0';
+    cu = sw_config_find_customer(c, id);
+    for (size_t i = 0; cu && i < cu->n_deployments; i++) {
+        if (strcmp(cu->deployments[i].path, path) == 0) {
+            return &cu->deployments[i];
+        }
+    }
+    return NULL;
+}
+
 struct sw_contract_conf *sw_config_find_contract(const struct sw_config *c, const char *id)
 {
     if (!c || !id) {

@@ -477,6 +477,9 @@ void sw_config_unref(struct sw_config *c); /* NULL-safe; frees at zero */
 struct sw_check_conf *sw_config_find_check(const struct sw_config *c, const char *path);
 struct sw_service_conf *sw_config_find_service(const struct sw_config *c, const char *path);
 struct sw_customer_conf *sw_config_find_customer(const struct sw_config *c, const char *id);
+/* The deployment at path ("acme/fra1"), or NULL. */
+const struct sw_deployment_conf *sw_config_find_deployment(const struct sw_config *c,
+                                                           const char *path);
 struct sw_contract_conf *sw_config_find_contract(const struct sw_config *c, const char *id);
 /* A calendar by id, "24x7" included; NULL when absent. */
 const struct sw_calendar_conf *sw_config_find_calendar(const struct sw_config *c, const char *id);

@@ -108,17 +108,6 @@ static const char *full_path(const char *customer, const char *p, char *buf, siz
     return buf;
 }
 
-static const struct sw_deployment_conf *find_deployment(const struct sw_customer_conf *cu,
-                                                        const char *path)
-{
-    for (size_t i = 0; i < cu->n_deployments; i++) {
-        if (strcmp(cu->deployments[i].path, path) == 0) {
-            return &cu->deployments[i];
-        }
-    }
-    return NULL;
-}
-
 int sw_case_open(struct sw_store *s, const struct sw_config *cfg, const struct sw_actor *who,
                  const struct sw_case_new *c, int64_t now, struct sw_buf *err, int64_t *ret_id)
 {
@@ -151,7 +140,8 @@ int sw_case_open(struct sw_store *s, const struct sw_config *cfg, const struct s
         say(err, "a description is 1 to %d bytes of text", SW_CASE_TEXT_MAX);
         return -EINVAL;
     }
-    if (c->deployment && !find_deployment(cu, full_path(cu->id, c->deployment, dep, sizeof(dep)))) {
+    if (c->deployment &&
+        !sw_config_find_deployment(cfg, full_path(cu->id, c->deployment, dep, sizeof(dep)))) {
         say(err, "no deployment '%s' of customer %s", c->deployment, cu->id);
         return -EINVAL;
     }

@@ -9,24 +9,11 @@
 
 #include "support/support.h"
 
-static const struct sw_deployment_conf *deployment_of(const struct sw_config *cfg, const char *path)
-{
-    for (size_t i = 0; i < cfg->n_customers; i++) {
-        const struct sw_customer_conf *cu = &cfg->customers[i];
-        for (size_t j = 0; j < cu->n_deployments; j++) {
-            if (strcmp(cu->deployments[j].path, path) == 0) {
-                return &cu->deployments[j];
-            }
-        }
-    }
-    return NULL;
-}
-
 int sw_change_start(struct sw_store *s, const struct sw_config *cfg, const char *deployment,
                     const char *title, const char *engineer, int64_t at, int64_t now,
                     struct sw_buf *err, int64_t *ret_id)
 {
-    const struct sw_deployment_conf *d = deployment ? deployment_of(cfg, deployment) : NULL;
+    const struct sw_deployment_conf *d = sw_config_find_deployment(cfg, deployment);
     struct sw_change_row c = {0};
     char t[SW_TIME_LEN];
     size_t n = title ? strlen(title) : 0;
