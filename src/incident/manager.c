@@ -379,27 +379,38 @@ static char *title_for(const struct sw_service_conf *s, enum sw_state st, enum s
                         s->name);
 }
 
+/* The opening times of deployment's incidents in the storm window (read at the pass's start,
+ * and opened during it), with room for extra more; free() it. */
+static int64_t *opened_in(const struct pass *p, const char *deployment, size_t extra, size_t *ret_n)
+{
+    int64_t *v = sw_xcalloc(p->n_recent + p->n_new + extra + 1, sizeof(*v));
+    size_t n = 0;
+
+    for (size_t i = 0; i < p->n_recent; i++) {
+        if (strcmp(p->recent[i].deployment, deployment) == 0) {
+            v[n++] = p->recent[i].opened;
+        }
+    }
+    for (size_t i = 0; i < p->n_new; i++) {
+        if (strcmp(p->new_deps[i], deployment) == 0) {
+            v[n++] = p->new_opened[i];
+        }
+    }
+    *ret_n = n;
+    return v;
+}
+
 static int64_t storm_due(struct pass *p, const struct sw_service_conf *s)
 {
     const struct sw_incidents_conf *ic = &p->cfg->incidents;
     int64_t first = p->now, *v;
-    size_t n = 0;
+    size_t n;
     bool storm;
 
     if (ic->storm_threshold <= 0) {
         return p->now;
     }
-    v = sw_xcalloc(p->n_recent + p->n_new + 1, sizeof(*v));
-    for (size_t i = 0; i < p->n_recent; i++) {
-        if (strcmp(p->recent[i].deployment, s->deployment->path) == 0) {
-            v[n++] = p->recent[i].opened;
-        }
-    }
-    for (size_t i = 0; i < p->n_new; i++) {
-        if (strcmp(p->new_deps[i], s->deployment->path) == 0) {
-            v[n++] = p->new_opened[i];
-        }
-    }
+    v = opened_in(p, s->deployment->path, 1, &n);
     v[n++] = p->now;
     storm = sw_inc_storm(v, n, p->now, ic->storm_window_s, ic->storm_threshold);
     for (size_t i = 0; i < n; i++) {
@@ -496,6 +507,11 @@ static void reconcile(struct pass *p, const struct sw_service_conf *s, const str
         }
         if (!open) {
             f.in_maintenance = in_maintenance(p, s);
+        }
+        /* the last incident matters only where one may open: not in maintenance, not behind a
+         * parent that is down without an incident (sw_inc_decide() keeps those as they are),
+         * which spares a read a second per such service */
+        if (!open && !f.in_maintenance && !(f.parent_down && !f.parent_incident)) {
             r = sw_store_incident_last(p->m->store, s->path, &last);
             if (r == 0) {
                 have_last = true;
@@ -945,21 +961,10 @@ static bool stormy(void *arg, const char *deployment)
 {
     struct pass *p = arg;
     const struct sw_incidents_conf *ic = &p->cfg->incidents;
-    int64_t *v = sw_xcalloc(p->n_recent + p->n_new + 1, sizeof(*v));
-    size_t n = 0;
-    bool s;
+    size_t n;
+    int64_t *v = opened_in(p, deployment, 0, &n);
+    bool s = sw_inc_storm(v, n, p->now, ic->storm_window_s, ic->storm_threshold);
 
-    for (size_t i = 0; i < p->n_recent; i++) {
-        if (strcmp(p->recent[i].deployment, deployment) == 0) {
-            v[n++] = p->recent[i].opened;
-        }
-    }
-    for (size_t i = 0; i < p->n_new; i++) {
-        if (strcmp(p->new_deps[i], deployment) == 0) {
-            v[n++] = p->new_opened[i];
-        }
-    }
-    s = sw_inc_storm(v, n, p->now, ic->storm_window_s, ic->storm_threshold);
     free(v);
     return s;
 }
