@@ -8,6 +8,9 @@
 
 #include "api/api.h"
 #include "incident/incident.h"
+#include "support/support.h"
+
+#include <jansson.h>
 
 struct sw_api {
     struct MHD_Daemon *mhd;
@@ -35,6 +38,16 @@ struct sw_api_who {
     const char *engineer;
     const char *customer;
 };
+
+/* The body as a JSON object whose fields are all in allowed (NULL-terminated); NULL after
+ * answering 400 (malformed JSON, not an object, an unknown field) with *ret set. */
+json_t *sw_api_body_object(struct MHD_Connection *conn, const char *body, size_t len,
+                           const char *const *allowed, enum MHD_Result *ret);
+/* Who acts: the token's engineer or customer, else the body's "as" (required then; NULL when
+ * absent or not a string). false after answering (400, or 403 when the body names another
+ * engineer than the token's). */
+bool sw_api_actor(struct MHD_Connection *conn, const struct sw_api_who *tok, const char *as,
+                  struct sw_actor *who, enum MHD_Result *ret);
 
 /* GET /api/v1/cases, POST /api/v1/cases, /api/v1/cases/{id}[/respond|comment|status|assign]. */
 enum MHD_Result sw_api_get_cases(struct sw_api *api, struct MHD_Connection *conn,

@@ -25,38 +25,6 @@ static enum MHD_Result bad(struct MHD_Connection *conn, const char *msg)
     return sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL, "%s", msg);
 }
 
-/* A JSON object body with only the keys allowed (NULL-terminated); NULL after answering. */
-static json_t *body_object(struct MHD_Connection *conn, const char *body, size_t len,
-                           const char *const *allowed, enum MHD_Result *ret)
-{
-    json_error_t jerr;
-    json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr), *v;
-    const char *key;
-
-    if (!root || !json_is_object(root)) {
-        *ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
-                                    root ? "the body must be a JSON object"
-                                         : "malformed JSON at line %d, column %d: %s",
-                                    jerr.line, jerr.column, jerr.text);
-        json_decref(root);
-        return NULL;
-    }
-    json_object_foreach(root, key, v)
-    {
-        bool ok = false;
-        for (size_t i = 0; allowed[i] && !ok; i++) {
-            ok = strcmp(key, allowed[i]) == 0;
-        }
-        if (!ok) {
-            *ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
-                                        "unknown field '%s'", key);
-            json_decref(root);
-            return NULL;
-        }
-    }
-    return root;
-}
-
 /* An optional string field: true when absent or a string; false (answered) otherwise. */
 static bool opt_str(struct MHD_Connection *conn, json_t *root, const char *key, const char **out,
                     enum MHD_Result *ret)
@@ -70,29 +38,6 @@ static bool opt_str(struct MHD_Connection *conn, json_t *root, const char *key, 
         return false;
     }
     *out = v ? json_string_value(v) : NULL;
-    return true;
-}
-
-/* Who acts: the token's, else the body's "as" (required then). false after answering. */
-static bool actor(struct MHD_Connection *conn, const struct sw_api_who *tok, const char *as,
-                  struct sw_actor *who, enum MHD_Result *ret)
-{
-    memset(who, 0, sizeof(*who));
-    if (tok && tok->customer) {
-        who->customer = tok->customer;
-    } else if (tok && tok->engineer) {
-        if (as && strcmp(as, tok->engineer) != 0) {
-            *ret = sw_api_respond_error(conn, MHD_HTTP_FORBIDDEN, "forbidden", NULL,
-                                        "this token acts as %s, not %s", tok->engineer, as);
-            return false;
-        }
-        who->engineer = tok->engineer;
-    } else if (!as) {
-        *ret = bad(conn, "'as' (the engineer acting) is a required string");
-        return false;
-    } else {
-        who->engineer = as;
-    }
     return true;
 }
 
@@ -230,7 +175,7 @@ enum MHD_Result sw_api_post_case(struct sw_api *api, struct MHD_Connection *conn
     int r;
 
     sw_buf_init(&err);
-    root = body_object(conn, body, len, keys, &ret);
+    root = sw_api_body_object(conn, body, len, keys, &ret);
     if (!root) {
         goto out;
     }
@@ -240,7 +185,7 @@ enum MHD_Result sw_api_post_case(struct sw_api *api, struct MHD_Connection *conn
         !opt_str(conn, root, "title", &c.title, &ret) ||
         !opt_str(conn, root, "description", &c.description, &ret) ||
         !opt_str(conn, root, "as", &as, &ret) || !opt_time(conn, root, &c.at, &ret) ||
-        !actor(conn, tok, as, &who, &ret)) {
+        !sw_api_actor(conn, tok, as, &who, &ret)) {
         goto out;
     }
     if (who.customer && !c.customer) {
@@ -279,7 +224,7 @@ static enum MHD_Result case_action(struct sw_api *api, struct MHD_Connection *co
     int r;
 
     sw_buf_init(&err);
-    root = body_object(conn, body, len, keys, &ret);
+    root = sw_api_body_object(conn, body, len, keys, &ret);
     if (!root) {
         goto out;
     }
@@ -287,7 +232,7 @@ static enum MHD_Result case_action(struct sw_api *api, struct MHD_Connection *co
         !opt_str(conn, root, "status", &status, &ret) ||
         !opt_str(conn, root, "engineer", &engineer, &ret) ||
         !opt_str(conn, root, "incident", &incident, &ret) || !opt_time(conn, root, &a.at, &ret) ||
-        !actor(conn, tok, as, &who, &ret)) {
+        !sw_api_actor(conn, tok, as, &who, &ret)) {
         goto out;
     }
     internal = json_object_get(root, "internal");
@@ -454,10 +399,10 @@ enum MHD_Result sw_api_change(struct sw_api *api, struct MHD_Connection *conn,
 
     sw_buf_init(&err);
     if (!rest) { /* POST /api/v1/changes: start one */
-        root = body_object(conn, body, len, start_keys, &ret);
+        root = sw_api_body_object(conn, body, len, start_keys, &ret);
         if (!root || !opt_str(conn, root, "deployment", &dep, &ret) ||
             !opt_str(conn, root, "title", &title, &ret) || !opt_str(conn, root, "as", &as, &ret) ||
-            !opt_time(conn, root, &at, &ret) || !actor(conn, tok, as, &who, &ret)) {
+            !opt_time(conn, root, &at, &ret) || !sw_api_actor(conn, tok, as, &who, &ret)) {
             goto out;
         }
         r = who.engineer ? sw_change_start(api->store, cfg, dep, title, who.engineer, at, sw_now(),
@@ -495,10 +440,10 @@ enum MHD_Result sw_api_change(struct sw_api *api, struct MHD_Connection *conn,
                                    "/api/v1/changes/%s takes POST", rest);
         goto out;
     }
-    root = body_object(conn, body, len, finish_keys, &ret);
+    root = sw_api_body_object(conn, body, len, finish_keys, &ret);
     if (!root || !opt_str(conn, root, "result", &result, &ret) ||
         !opt_str(conn, root, "note", &note, &ret) || !opt_str(conn, root, "as", &as, &ret) ||
-        !opt_time(conn, root, &at, &ret) || !actor(conn, tok, as, &who, &ret)) {
+        !opt_time(conn, root, &at, &ret) || !sw_api_actor(conn, tok, as, &who, &ret)) {
         goto out;
     }
     if (!result || (strcmp(result, "ok") && strcmp(result, "failed"))) {

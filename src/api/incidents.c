@@ -142,49 +142,26 @@ static enum MHD_Result command(struct sw_api *api, struct MHD_Connection *conn,
                                const struct sw_api_who *tok, int64_t id, const char *verb,
                                const char *body, size_t len)
 {
+    static const char *const keys[] = {"as", NULL}, *const note_keys[] = {"as", "text", NULL};
     struct sw_config *cfg = sw_engine_config(api->engine);
     bool note = strcmp(verb, "note") == 0;
-    const char *who, *text = NULL, *key;
-    json_error_t jerr;
-    json_t *root, *v;
+    const char *who, *text = NULL;
+    struct sw_actor actor;
+    json_t *root;
     struct sw_buf err;
     enum MHD_Result ret;
     int r;
 
     sw_buf_init(&err);
-    root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root || !json_is_object(root)) {
-        ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
-                                   root ? "the body must be a JSON object"
-                                        : "malformed JSON at line %d, column %d: %s",
-                                   jerr.line, jerr.column, jerr.text);
+    root = sw_api_body_object(conn, body, len, note ? note_keys : keys, &ret);
+    if (!root ||
+        !sw_api_actor(conn, tok, json_string_value(json_object_get(root, "as")), &actor, &ret)) {
         goto out;
     }
-    json_object_foreach(root, key, v)
-    {
-        if (strcmp(key, "as") && !(note && strcmp(key, "text") == 0)) {
-            ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
-                                       "unknown field '%s'", key);
-            goto out;
-        }
-    }
-    who = json_string_value(json_object_get(root, "as"));
-    if (tok && tok->engineer) {
-        if (who && strcmp(who, tok->engineer) != 0) {
-            ret = sw_api_respond_error(conn, MHD_HTTP_FORBIDDEN, "forbidden", NULL,
-                                       "this token acts as %s, not %s", tok->engineer, who);
-            goto out;
-        }
-        who = tok->engineer;
-    }
-    if (!who) {
+    who = actor.engineer;
+    if (!who || !sw_config_find_engineer(cfg, who)) {
         ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
-                                   "'as' (the engineer acting) is a required string");
-        goto out;
-    }
-    if (!sw_config_find_engineer(cfg, who)) {
-        ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
-                                   "no engineer '%s' in the configuration", who);
+                                   "no engineer '%s' in the configuration", who ? who : "");
         goto out;
     }
     if (note) {

@@ -846,32 +846,18 @@ static enum MHD_Result get_maintenance(struct sw_api *api, struct MHD_Connection
 static enum MHD_Result post_maintenance(struct sw_api *api, struct MHD_Connection *conn,
                                         struct req *q)
 {
+    static const char *const keys[] = {"scope", "start", "end", "reason", "excluded", NULL};
     struct sw_config *cfg = sw_engine_config(api->engine);
     struct sw_maint_row row = {.excluded = true};
-    json_error_t jerr;
     json_t *root, *v;
-    const char *key;
     struct sw_buf out;
     enum MHD_Result ret;
     int64_t id;
 
     sw_buf_init(&out);
-    root = json_loadb(q->body.data ? q->body.data : "", q->body.len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root || !json_is_object(root)) {
-        ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
-                                   root ? "the body must be a JSON object"
-                                        : "malformed JSON at line %d, column %d: %s",
-                                   jerr.line, jerr.column, jerr.text);
+    root = sw_api_body_object(conn, q->body.data ? q->body.data : "", q->body.len, keys, &ret);
+    if (!root) {
         goto out;
-    }
-    json_object_foreach(root, key, v)
-    {
-        if (strcmp(key, "scope") && strcmp(key, "start") && strcmp(key, "end") &&
-            strcmp(key, "reason") && strcmp(key, "excluded")) {
-            ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
-                                       "unknown field '%s'", key);
-            goto out;
-        }
     }
     if (!json_is_string(json_object_get(root, "scope")) ||
         !json_is_string(json_object_get(root, "start")) ||
