@@ -90,13 +90,8 @@ int sw_cmd_health(int argc, char **argv)
     if (from >= to) {
         return sw_cli_usage_error("health", "--from must be before --to");
     }
-    r = sw_cli_load_config(file, &cfg);
+    r = sw_cli_open_both(file, &cfg, &store);
     if (r) {
-        return r;
-    }
-    r = sw_cli_open_store(cfg, &store);
-    if (r) {
-        sw_config_unref(cfg);
         return r;
     }
     sw_buf_init(&out);
