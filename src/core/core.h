@@ -180,6 +180,12 @@ void *sw_map_get(const struct sw_map *m, const char *key); /* NULL when absent *
 /* ---- small string helpers ---- */
 
 bool sw_str_has_prefix(const char *s, const char *prefix);
+/* An id as the configuration accepts them (1..64 bytes of [A-Za-z0-9_.-], starting with a
+ * letter or digit) made from any text, for objects named by other systems (a catalog's
+ * region, a Juju unit, an alert's name): each run of other bytes becomes one '-', leading
+ * and trailing '-', '.' and '_' go, the rest is cut at 64 bytes. Writes it NUL-terminated
+ * into buf (size >= 65) and returns its length; 0 (buf "") when nothing usable is left. */
+size_t sw_id_from(const char *s, char *buf, size_t size);
 /* Replaces bytes that are not printable UTF-8 text (control characters other than tab,
  * invalid UTF-8) in s with '?'; returns the number replaced. */
 size_t sw_str_sanitize(char *s);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* misc.c: check states, hashing, logging and small string helpers. */
+#include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -100,6 +101,34 @@ void sw_log(enum sw_log_level level, const char *fmt, ...)
 bool sw_str_has_prefix(const char *s, const char *prefix)
 {
     return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+size_t sw_id_from(const char *s, char *buf, size_t size)
+{
+    size_t n = 0, max = size - 1 < 64 ? size - 1 : 64;
+    bool gap = false;
+
+    for (; *s && n < max; s++) {
+        unsigned char ch = (unsigned char)*s;
+        bool ok = (ch < 0x80 && isalnum(ch)) || (n > 0 && (ch == '_' || ch == '.' || ch == '-'));
+        if (!ok) {
+            gap = n > 0;
+            continue;
+        }
+        if (gap && n + 2 > max) {
+            break; /* no room for the '-' and what follows: the cut falls in the gap */
+        }
+        if (gap) {
+            buf[n++] = '-';
+        }
+        gap = false;
+        buf[n++] = (char)ch;
+    }
+    while (n > 0 && strchr("-._", buf[n - 1])) {
+        n--;
+    }
+    buf[n] = '\0';
+    return n;
 }
 
 size_t sw_utf8_len(const char *s, size_t n)
