@@ -18,7 +18,8 @@
 
 const char *sw_check_type_name(enum sw_check_type t)
 {
-    static const char *const names[] = {"http", "tcp", "exec", "passive"};
+    static const char *const names[] = {"http",     "tcp",        "exec",       "passive",
+                                        "keystone", "kubernetes", "prometheus", "juju"};
 
     return (unsigned)t < SW_CHECK_TYPE_COUNT ? names[t] : "unknown";
 }
@@ -110,6 +111,32 @@ uint64_t sw_cfg_check_fingerprint(const struct sw_check_conf *ck)
     }
 
     h = fp_i64(h, ck->freshness_ms);
+    h = fp_i64(h, ck->stale_state);
+    h = fp_str(h, ck->derived_from);
+    if (ck->keystone) {
+        const struct sw_keystone_conf *ks = ck->keystone;
+        const char *const strs[] = {ks->auth_url,    ks->user,           ks->user_id,
+                                    ks->user_domain, ks->user_domain_id, ks->project,
+                                    ks->project_id,  ks->project_domain, ks->project_domain_id,
+                                    ks->app_cred_id, ks->app_cred_name,  ks->app_cred_secret,
+                                    ks->region};
+        for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
+            h = fp_str(h, strs[i]);
+        }
+        h = fp_i64(h, (int64_t)ks->n_interfaces);
+        for (size_t i = 0; i < ks->n_interfaces; i++) {
+            h = fp_str(h, ks->interfaces[i]);
+        }
+        h = fp_i64(h, (int64_t)ks->n_services);
+        for (size_t i = 0; i < ks->n_services; i++) {
+            h = fp_str(h, ks->services[i]);
+        }
+        h = fp_i64(h, ks->discover_ms);
+    }
+    h = fp_i64(h, ck->k8s_nodes);
+    h = fp_str(h, ck->query);
+    h = fp_str(h, ck->warn_cond);
+    h = fp_str(h, ck->crit_cond);
     return h;
 }
 
@@ -121,6 +148,14 @@ static void free_secret(char *s)
         explicit_bzero(s, strlen(s));
         free(s);
     }
+}
+
+static void free_strv(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i]);
+    }
+    free(v);
 }
 
 static void free_check(struct sw_check_conf *ck)
@@ -150,6 +185,24 @@ static void free_check(struct sw_check_conf *ck)
         free(ck->argv[i]);
     }
     free(ck->argv);
+    free(ck->derived_from);
+    free(ck->query);
+    free(ck->warn_cond);
+    free(ck->crit_cond);
+    if (ck->keystone) {
+        struct sw_keystone_conf *ks = ck->keystone;
+        char *strs[] = {ks->auth_url,    ks->user,           ks->user_id,
+                        ks->user_domain, ks->user_domain_id, ks->project,
+                        ks->project_id,  ks->project_domain, ks->project_domain_id,
+                        ks->app_cred_id, ks->app_cred_name,  ks->region};
+        for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
+            free(strs[i]);
+        }
+        free_secret(ks->app_cred_secret);
+        free_strv(ks->interfaces, ks->n_interfaces);
+        free_strv(ks->services, ks->n_services);
+        free(ks);
+    }
 }
 
 static void free_contract(struct sw_contract_conf *ct)
@@ -265,6 +318,7 @@ void sw_cfg_free(struct sw_config *c)
                 free(sv->name);
             }
             free(d->services);
+            free_strv(d->includes, d->n_includes);
             free(d->id);
             free(d->path);
             free(d->region);
@@ -282,7 +336,16 @@ void sw_cfg_free(struct sw_config *c)
     free(c->check_index);
     free(c->service_index);
     free(c->customer_index);
+    free(c->alertmanager.customer_label);
+    free(c->alertmanager.deployment_label);
+    free(c->alertmanager.service_label);
+    free(c->alertmanager.check_label);
+    free(c->alertmanager.severity_label);
+    free_strv(c->alertmanager.sev_values, c->alertmanager.n_sev);
+    free(c->alertmanager.sev_states);
+    free(c->alertmanager.catch_all);
     free(c->file);
+    free(c->text);
     free(c->listen);
     free(c->database);
     free(c->incidents.public_url);
@@ -605,10 +668,11 @@ static char *base_dir(const char *name)
     return dir;
 }
 
-int sw_config_parse(const char *name, const char *text, size_t len, struct sw_buf *errors,
-                    struct sw_config **ret_config)
+static int parse_derived(const char *name, const char *text, size_t len, const struct sw_derived *v,
+                         size_t n, struct sw_buf *errors, struct sw_config **ret_config)
 {
     struct sw_cfg_errors e = {.file = name};
+    struct sw_cfg_expansion x = {0};
     struct sw_cfg_node *root = NULL;
     struct sw_config *c = NULL;
     char *base = NULL;
@@ -624,8 +688,14 @@ int sw_config_parse(const char *name, const char *text, size_t len, struct sw_bu
         goto out;
     }
     base = base_dir(name);
+    r = sw_cfg_expand(root, base, v, n, &e, &x);
+    if (r < 0) {
+        goto out;
+    }
     c = sw_xcalloc(1, sizeof(*c));
     c->file = sw_xstrdup(name);
+    c->text = sw_xstrndup(text, len);
+    c->text_len = len;
     c->refs = 1;
     r = sw_cfg_build(root, base, &e, c);
     if (r < 0 || e.n || e.dropped) {
@@ -637,55 +707,45 @@ int sw_config_parse(const char *name, const char *text, size_t len, struct sw_bu
     c = NULL;
 out:
     sw_cfg_errors_flush(&e, errors);
+    sw_cfg_expansion_release(&x);
     sw_cfg_tree_free(root);
     sw_cfg_free(c);
     free(base);
     return r;
 }
 
+int sw_config_parse(const char *name, const char *text, size_t len, struct sw_buf *errors,
+                    struct sw_config **ret_config)
+{
+    return parse_derived(name, text, len, NULL, 0, errors, ret_config);
+}
+
+int sw_config_derive(const struct sw_config *base, const struct sw_derived *v, size_t n,
+                     struct sw_buf *errors, struct sw_config **ret_config)
+{
+    return parse_derived(base->file, base->text ? base->text : "", base->text_len, v, n, errors,
+                         ret_config);
+}
+
 int sw_config_load(const char *file, struct sw_buf *errors, struct sw_config **ret_config)
 {
-    size_t len = 0, cap = 64 * 1024;
-    char *text = NULL;
-    ssize_t n;
-    int fd, r;
+    return sw_config_load_derived(file, NULL, 0, errors, ret_config);
+}
 
-    fd = open(file, O_RDONLY | O_CLOEXEC);
-    if (fd == -1) {
-        r = -errno;
+int sw_config_load_derived(const char *file, const struct sw_derived *v, size_t n,
+                           struct sw_buf *errors, struct sw_config **ret_config)
+{
+    size_t len = 0;
+    int err = 0, r;
+    char *text = sw_cfg_read_file(file, &len, &err);
+
+    if (!text) {
         if (errors) {
-            sw_buf_printf(errors, "%s: cannot read: %s\n", file, strerror(-r));
+            sw_buf_printf(errors, "%s: cannot read: %s\n", file, strerror(err));
         }
-        return r;
+        return -err;
     }
-    text = sw_xmalloc(cap);
-    for (;;) {
-        if (len == cap) {
-            if (cap > SW_CFG_MAX_BYTES) {
-                break; /* one byte past the limit is enough to refuse it */
-            }
-            cap = cap * 2 > SW_CFG_MAX_BYTES ? SW_CFG_MAX_BYTES + 1 : cap * 2;
-            text = sw_xrealloc(text, cap);
-        }
-        n = read(fd, text + len, cap - len);
-        if (n == -1 && errno == EINTR) {
-            continue;
-        }
-        if (n == -1) {
-            r = -errno;
-            if (errors) {
-                sw_buf_printf(errors, "%s: cannot read: %s\n", file, strerror(-r));
-            }
-            goto out;
-        }
-        if (n == 0) {
-            break;
-        }
-        len += (size_t)n;
-    }
-    r = sw_config_parse(file, text, len, errors, ret_config);
-out:
-    close(fd);
+    r = parse_derived(file, text, len, v, n, errors, ret_config);
     free(text);
     return r;
 }

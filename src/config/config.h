@@ -24,9 +24,14 @@ enum sw_check_type {
     SW_CHECK_TCP = 1,
     SW_CHECK_EXEC = 2,
     SW_CHECK_PASSIVE = 3,
+    SW_CHECK_KEYSTONE = 4,   /* log in to Keystone, discover and probe the catalog's endpoints */
+    SW_CHECK_KUBERNETES = 5, /* the API server's /readyz and /livez, item by item; nodes */
+    SW_CHECK_PROMETHEUS = 6, /* an instant PromQL query and conditions on its result */
+    SW_CHECK_JUJU = 7,       /* a command printing `juju status --format=json`: one result a unit */
 };
-#define SW_CHECK_TYPE_COUNT 4
-const char *sw_check_type_name(enum sw_check_type t); /* "http", "tcp", "exec", "passive" */
+#define SW_CHECK_TYPE_COUNT 8
+/* "http", "tcp", "exec", "passive", "keystone", "kubernetes", "prometheus", "juju" */
+const char *sw_check_type_name(enum sw_check_type t);
 
 enum sw_aggregate {
     SW_AGG_ALL = 0,    /* OK only when every check is OK: the worst state */
@@ -52,6 +57,30 @@ struct sw_flap_conf {
     bool enabled; /* default true */
     int low_pct;  /* flapping stops below this (default 5) */
     int high_pct; /* flapping starts above this (default 20) */
+};
+
+/* A keystone check's login and discovery (keystone.md). Exactly one way to name the user
+ * (user_id, or user with user_domain or user_domain_id) unless an application credential by
+ * id is used; the project likewise, or none (an unscoped token has no catalog). */
+struct sw_keystone_conf {
+    char *auth_url; /* "http://127.0.0.1:5000/v3", no trailing '/' */
+    char *user;
+    char *user_id;
+    char *user_domain;
+    char *user_domain_id;
+    char *project;
+    char *project_id;
+    char *project_domain;
+    char *project_domain_id;
+    char *app_cred_id;     /* application credentials: by id, */
+    char *app_cred_name;   /* or by name with the user */
+    char *app_cred_secret; /* secret, read from a file or the environment */
+    char **interfaces;     /* public, internal, admin (default: public only) */
+    size_t n_interfaces;
+    char *region;    /* or NULL: every region */
+    char **services; /* catalog types to watch, or none: all */
+    size_t n_services;
+    int64_t discover_ms; /* `discover.every` (default 10m) */
 };
 
 struct sw_check_conf {
@@ -102,7 +131,22 @@ struct sw_check_conf {
     size_t argc;
 
     /* passive */
-    int64_t freshness_ms; /* 0: never stale */
+    int64_t freshness_ms;      /* 0: never stale */
+    enum sw_state stale_state; /* `stale:` the state once stale (default UNKNOWN) */
+    /* A check made at run time, not written in the file: the path of the check whose runs
+     * report it (a keystone endpoint, a readyz item, a Juju unit), or "alertmanager" for one
+     * created by an alert. NULL for checks of the file. Derived checks are passive. */
+    char *derived_from;
+
+    /* keystone */
+    struct sw_keystone_conf *keystone;
+    /* kubernetes (url, bearer_token, ca_file, tls_verify, client_cert/key as for http) */
+    bool k8s_nodes; /* `nodes: true`: one result per node's Ready condition */
+    /* prometheus (url is Prometheus's base URL; auth and TLS as for http) */
+    char *query;
+    char *warn_cond; /* "nonempty", "empty" or "> 0.9" style; NULL: none */
+    char *crit_cond;
+    /* juju: argv as for exec, printing `juju status --format=json` */
 
     uint64_t fingerprint; /* hash of every setting above: equal means unchanged on reload */
     size_t index;         /* position in the config's flat checks array */
@@ -150,6 +194,10 @@ struct sw_service_conf {
 
 struct sw_deployment_conf {
     char *id;
+    /* `include:` files (absolute), each a list of services appended to `services`, as
+     * `stackward import juju` writes them */
+    char **includes;
+    size_t n_includes;
     char *path; /* "acme/fra1" */
     enum sw_deployment_kind kind;
     char *region;              /* or NULL */
@@ -399,8 +447,31 @@ struct sw_token_conf {
     int col;
 };
 
+/* The top-level `alertmanager:` block: how alerts of the webhook receiver name checks. */
+struct sw_alertmanager_conf {
+    char *customer_label;   /* default "customer" */
+    char *deployment_label; /* default "deployment" */
+    char *service_label;    /* default "service" */
+    char *check_label;      /* default "alertname" */
+    char *severity_label;   /* default "severity" */
+    char **sev_values;      /* `severity:` label value -> state of a firing alert; others and
+                               none: CRITICAL */
+    enum sw_state *sev_states;
+    size_t n_sev;
+    char *catch_all; /* a service path ("acme/fra1/alerts") for alerts missing a label, or NULL */
+};
+
+/* A check made at run time (see sw_check_conf.derived_from), as the store keeps them. */
+struct sw_derived {
+    char *path;   /* "acme/fra1/compute/public-RegionOne" */
+    char *parent; /* the check that reports it, or "alertmanager" */
+    int64_t freshness_ms;
+};
+
 struct sw_config {
-    char *file;                  /* the path it was loaded from */
+    char *file; /* the path it was loaded from */
+    char *text; /* the file's text as loaded (for sw_config_derive()) */
+    size_t text_len;
     char *listen;                /* "127.0.0.1:8080" (default) */
     char *database;              /* "/var/lib/stackward/stackward.db", or a store URI */
     int64_t retention_results_s; /* raw results kept this long (default 14d) */
@@ -433,6 +504,8 @@ struct sw_config {
     struct sw_escalation_conf *escalations; /* in file order */
     size_t n_escalations;
     struct sw_incidents_conf incidents;
+
+    struct sw_alertmanager_conf alertmanager; /* defaults when the file has no block */
 
     struct sw_token_conf *tokens; /* in file order */
     size_t n_tokens;
@@ -469,6 +542,19 @@ int sw_config_load(const char *file, struct sw_buf *errors, struct sw_config **r
  * its directory (the current one when name has none) anchors relative paths. */
 int sw_config_parse(const char *name, const char *text, size_t len, struct sw_buf *errors,
                     struct sw_config **ret_config);
+
+/* A configuration like base (the same file text, read again) with the derived checks of v
+ * added: each becomes a passive check with its derived_from and freshness, in a service of
+ * the path's id that is created (aggregate all) when the deployment has none. Items whose
+ * deployment no longer exists, or whose check is written in the file already, are left
+ * out (the file wins). -EINVAL with errors as sw_config_parse() (the file may have changed
+ * for the worse underneath: secrets, includes). */
+int sw_config_derive(const struct sw_config *base, const struct sw_derived *v, size_t n,
+                     struct sw_buf *errors, struct sw_config **ret_config);
+/* sw_config_load() followed by the derived checks of v, in one step. */
+int sw_config_load_derived(const char *file, const struct sw_derived *v, size_t n,
+                           struct sw_buf *errors, struct sw_config **ret_config);
+void sw_derived_release(struct sw_derived *v, size_t n); /* frees the strings and v */
 
 struct sw_config *sw_config_ref(struct sw_config *c);
 void sw_config_unref(struct sw_config *c); /* NULL-safe; frees at zero */

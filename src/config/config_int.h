@@ -25,16 +25,19 @@ enum sw_cfg_node_type {
 };
 
 struct sw_cfg_node {
-    unsigned char type;  /* enum sw_cfg_node_type */
-    unsigned char plain; /* a scalar written without quotes (may be null, a number, a bool) */
-    int line;            /* 1-based position of the node's first character */
+    unsigned char type;      /* enum sw_cfg_node_type */
+    unsigned char plain;     /* a scalar written without quotes (may be null, a number, a bool) */
+    unsigned char synthetic; /* made by the loader (a derived check), not read from a file */
+    int line;                /* 1-based position of the node's first character */
     int col;
+    const char *file;          /* an included file's path; NULL: the main file */
     size_t n;                  /* scalar: bytes; seq: items; map: 2 * pairs (key, value, ...) */
     struct sw_cfg_node **kids; /* seq and map */
     char s[];                  /* scalar text, NUL-terminated */
 };
 
 struct sw_cfg_error {
+    const char *file; /* NULL: the main file */
     int line;
     int col;
     size_t seq; /* order of discovery, keeps the sort stable */
@@ -51,6 +54,9 @@ struct sw_cfg_errors {
 
 void sw_cfg_errors_add(struct sw_cfg_errors *e, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The same in file (an included file; NULL: the main file), which must outlive e. */
+void sw_cfg_errors_add_at(struct sw_cfg_errors *e, const char *file, int line, int col,
+                          const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Sorts the errors by position and appends them to out, one line each; frees them. */
 void sw_cfg_errors_flush(struct sw_cfg_errors *e, struct sw_buf *out);
 void sw_cfg_errors_release(struct sw_cfg_errors *e);
@@ -60,6 +66,21 @@ void sw_cfg_errors_release(struct sw_cfg_errors *e);
 int sw_cfg_tree_parse(const char *text, size_t len, struct sw_cfg_errors *e,
                       struct sw_cfg_node **ret_root);
 void sw_cfg_tree_free(struct sw_cfg_node *n); /* NULL-safe */
+/* Reads a whole file (up to one byte past SW_CFG_MAX_BYTES, so a larger one is seen);
+ * NULL with *ret_errno set when it cannot. */
+char *sw_cfg_read_file(const char *path, size_t *ret_len, int *ret_errno);
+
+/* What sw_cfg_expand() keeps alive until the errors are flushed: included files' names. */
+struct sw_cfg_expansion {
+    char **files;
+    size_t n_files;
+    size_t cap_files;
+};
+/* Adds the deployments' included services and the derived checks of v to the tree (see
+ * derive.c). Returns 0, or -EINVAL when an included file could not be read or parsed. */
+int sw_cfg_expand(struct sw_cfg_node *root, const char *base_dir, const struct sw_derived *v,
+                  size_t n, struct sw_cfg_errors *e, struct sw_cfg_expansion *x);
+void sw_cfg_expansion_release(struct sw_cfg_expansion *x);
 
 /* Builds cfg from the tree; base_dir (or NULL: keep relative paths) anchors relative
  * paths. Returns 0 when no error was added to e. */

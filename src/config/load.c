@@ -67,12 +67,13 @@ struct dep_list {
 /* an id and where it was written, for finding duplicates among siblings */
 struct idpos {
     const char *id;
+    const char *file; /* an included file, or NULL */
     int line;
     int col;
     size_t idx;
 };
 
-#define ERR(c, n, ...) sw_cfg_errors_add((c)->e, (n)->line, (n)->col, __VA_ARGS__)
+#define ERR(c, n, ...) sw_cfg_errors_add_at((c)->e, (n)->file, (n)->line, (n)->col, __VA_ARGS__)
 
 /* ---- describing what was found ---- */
 
@@ -420,6 +421,7 @@ static bool get_id(struct ctx *c, cnode *v, char **ret, struct idpos *ip)
     }
     *ret = sw_xstrdup(s);
     ip->id = *ret;
+    ip->file = v->file;
     ip->line = v->line;
     ip->col = v->col;
     return true;
@@ -456,8 +458,9 @@ static void check_dups(struct ctx *c, const char *what, struct idpos *v, size_t 
             first = i;
             continue;
         }
-        sw_cfg_errors_add(c->e, v[i].line, v[i].col, "duplicate %s id '%s' (first at %s:%d:%d)",
-                          what, v[i].id, c->e->file, v[first].line, v[first].col);
+        sw_cfg_errors_add_at(
+            c->e, v[i].file, v[i].line, v[i].col, "duplicate %s id '%s' (first at %s:%d:%d)", what,
+            v[i].id, v[first].file ? v[first].file : c->e->file, v[first].line, v[first].col);
     }
 }
 
@@ -3515,6 +3518,118 @@ static void load_database(struct ctx *c, cnode *v)
     cfg->database = resolve(c, s);
 }
 
+/* ---- alertmanager ---- */
+
+static void alertmanager_init(struct sw_alertmanager_conf *am)
+{
+    am->customer_label = sw_xstrdup("customer");
+    am->deployment_label = sw_xstrdup("deployment");
+    am->service_label = sw_xstrdup("service");
+    am->check_label = sw_xstrdup("alertname");
+    am->severity_label = sw_xstrdup("severity");
+}
+
+static bool valid_label(const char *s)
+{
+    if (!isalpha((unsigned char)*s) && *s != '_') {
+        return false;
+    }
+    for (; *s; s++) {
+        if (!isalnum((unsigned char)*s) && *s != '_') {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void get_label(struct ctx *c, const char *key, cnode *v, char **ret)
+{
+    const char *s;
+    char b[80];
+
+    if (!get_str(c, key, v, 256, STR_NONEMPTY, &s)) {
+        return;
+    }
+    if (!valid_label(s)) {
+        ERR(c, v, "bad label name %s for '%s' (letters, digits and '_', not starting with a digit)",
+            found(v, b, sizeof(b)), key);
+        return;
+    }
+    free(*ret);
+    *ret = sw_xstrdup(s);
+}
+
+static void load_alertmanager(struct ctx *c, cnode *n)
+{
+    struct sw_alertmanager_conf *am = &c->cfg->alertmanager;
+    static const char *const names[] = {"labels", "severity_label", "severity", "catch_all"};
+    static const char *const lnames[] = {"customer", "deployment", "service", "check"};
+    char **ldst[] = {&am->customer_label, &am->deployment_label, &am->service_label,
+                     &am->check_label};
+    static const char *const states[] = {"ok", "warning", "critical", "unknown"};
+    cnode *k[4], *v[4];
+
+    if (!take_keys(c, n, "'alertmanager'", "in 'alertmanager'", names, 4, k, v)) {
+        return;
+    }
+    if (v[0]) {
+        cnode *lk[4], *lv[4];
+        if (take_keys(c, v[0], "'labels'", "in 'labels'", lnames, 4, lk, lv)) {
+            for (int i = 0; i < 4; i++) {
+                if (lv[i]) {
+                    get_label(c, lnames[i], lv[i], ldst[i]);
+                }
+            }
+        }
+    }
+    if (v[1]) {
+        get_label(c, "severity_label", v[1], &am->severity_label);
+    }
+    if (v[2] && want_map(c, v[2], "'severity'")) {
+        size_t np = v[2]->n / 2;
+        am->sev_values = sw_xcalloc(np + 1, sizeof(*am->sev_values));
+        am->sev_states = sw_xcalloc(np + 1, sizeof(*am->sev_states));
+        for (size_t i = 0; i < np; i++) {
+            cnode *key = v[2]->kids[2 * i], *val = v[2]->kids[2 * i + 1];
+            int st;
+            if (key->type != SW_CFG_SCALAR || !key->n) {
+                ERR(c, key, "a severity value must be a non-empty string");
+                continue;
+            }
+            if (pick(c, "state", val, states, 4, "ok, warning, critical or unknown", &st)) {
+                am->sev_values[am->n_sev] = sw_xstrdup(key->s);
+                am->sev_states[am->n_sev++] = (enum sw_state)st;
+            }
+        }
+    }
+    if (v[3]) {
+        const char *s;
+        if (get_str(c, "catch_all", v[3], MAX_PATH_LEN, STR_NONEMPTY, &s)) {
+            const char *a = strchr(s, '/'), *b = a ? strchr(a + 1, '/') : NULL;
+            char *dep = a && b ? sw_xstrndup(s, (size_t)(b - s)) : NULL;
+            bool ok = false;
+            if (dep && !strchr(b + 1, '/') && valid_id(b + 1)) {
+                /* the customer and deployment must exist; the service is created if need be */
+                for (size_t i = 0; i < c->cfg->n_customers && !ok; i++) {
+                    const struct sw_customer_conf *cu = &c->cfg->customers[i];
+                    for (size_t j = 0; j < cu->n_deployments && !ok; j++) {
+                        ok = cu->deployments[j].path && strcmp(cu->deployments[j].path, dep) == 0;
+                    }
+                }
+            }
+            if (ok) {
+                am->catch_all = sw_xstrdup(s);
+            } else {
+                char f[80];
+                ERR(c, v[3],
+                    "bad catch_all %s (CUSTOMER/DEPLOYMENT/SERVICE of a deployment of this file)",
+                    found(v[3], f, sizeof(f)));
+            }
+            free(dep);
+        }
+    }
+}
+
 int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw_cfg_errors *e,
                  struct sw_config *cfg)
 {
@@ -3540,6 +3655,7 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
         T_TOKENS,
         T_CHANGES,
         T_HEALTH,
+        T_ALERTMANAGER,
         T_N
     };
     static const char *const names[] = {"listen",
@@ -3562,7 +3678,8 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
                                         "incidents",
                                         "tokens",
                                         "changes",
-                                        "health"};
+                                        "health",
+                                        "alertmanager"};
     struct ctx ctx = {
         .e = e,
         .base = base_dir,
@@ -3588,6 +3705,7 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
     sw_cal_init_24x7(&cfg->calendar_24x7.cal);
     cfg->calendar_24x7.id = sw_xstrdup(CAL_24X7);
     incidents_init(&cfg->incidents);
+    alertmanager_init(&cfg->alertmanager);
     cfg->change_failure_window_s = HOUR_S;
     thresholds_init(cfg);
 
@@ -3704,6 +3822,9 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
     if (v[T_TOKENS]) {
         load_tokens(c, v[T_TOKENS]);
     }
+    if (v[T_ALERTMANAGER]) {
+        load_alertmanager(c, v[T_ALERTMANAGER]);
+    }
     sw_map_release(&c->services);
     sw_map_release(&c->engineers);
     sw_map_release(&c->channels);
@@ -3715,12 +3836,24 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
 /* ---- customers, deployments, services ---- */
 
 static void load_service(struct ctx *c, cnode *n, struct sw_service_conf *sv, struct idpos *ip);
+static void get_strs(struct ctx *c, const char *key, cnode *v, char ***ret, size_t *ret_n);
 
 static void load_deployment(struct ctx *c, cnode *n, struct sw_deployment_conf *d, struct idpos *ip)
 {
-    enum { DK_ID, DK_KIND, DK_REGION, DK_TZ, DK_MAXCC, DK_SERVICES, DK_ESCALATION, DK_N };
+    enum {
+        DK_ID,
+        DK_KIND,
+        DK_REGION,
+        DK_TZ,
+        DK_MAXCC,
+        DK_SERVICES,
+        DK_ESCALATION,
+        DK_INCLUDE,
+        DK_N
+    };
     static const char *const names[] = {
-        "id", "kind", "region", "timezone", "max_concurrent_checks", "services", "escalation"};
+        "id",       "kind",       "region", "timezone", "max_concurrent_checks",
+        "services", "escalation", "include"};
     static const char *const kinds[] = {"openstack", "kubernetes", "ceph", "other"};
     cnode *k[DK_N], *v[DK_N];
     const char *s;
@@ -3757,6 +3890,15 @@ static void load_deployment(struct ctx *c, cnode *n, struct sw_deployment_conf *
     }
     if (v[DK_ESCALATION]) {
         get_escalation(c, v[DK_ESCALATION], &d->escalation);
+    }
+    if (v[DK_INCLUDE]) {
+        /* the files' services were appended to `services` by sw_cfg_expand() */
+        get_strs(c, "include", v[DK_INCLUDE], &d->includes, &d->n_includes);
+        for (size_t i = 0; i < d->n_includes; i++) {
+            char *abs = resolve(c, d->includes[i]);
+            free(d->includes[i]);
+            d->includes[i] = abs;
+        }
     }
     if (v[DK_SERVICES] && want_seq(c, v[DK_SERVICES], "services")) {
         cnode *seq = v[DK_SERVICES];
@@ -3957,14 +4099,40 @@ enum {
     K_EXPECT,
     K_COMMAND,
     K_FRESHNESS,
+    K_STALE,
+    K_DERIVED_FROM,
+    K_AUTH_URL,
+    K_USER_ID,
+    K_USER_DOMAIN,
+    K_USER_DOMAIN_ID,
+    K_PROJECT,
+    K_PROJECT_ID,
+    K_PROJECT_DOMAIN,
+    K_PROJECT_DOMAIN_ID,
+    K_AC_ID,
+    K_AC_NAME,
+    K_AC_SECRET_FILE,
+    K_AC_SECRET_ENV,
+    K_INTERFACE,
+    K_REGION,
+    K_DISCOVER,
+    K_NODES,
+    K_QUERY,
+    K_WARNING,
+    K_CRITICAL,
     K_N
 };
 
-#define T_ALL 0xFu
+#define T_ALL 0xFFu
 #define T_HTTP (1u << SW_CHECK_HTTP)
 #define T_TCP (1u << SW_CHECK_TCP)
 #define T_EXEC (1u << SW_CHECK_EXEC)
 #define T_PASSIVE (1u << SW_CHECK_PASSIVE)
+#define T_KS (1u << SW_CHECK_KEYSTONE)
+#define T_K8S (1u << SW_CHECK_KUBERNETES)
+#define T_PROM (1u << SW_CHECK_PROMETHEUS)
+#define T_JUJU (1u << SW_CHECK_JUJU)
+#define T_WEB (T_HTTP | T_K8S | T_PROM) /* checks that make HTTP requests to a url */
 
 static const char *const check_keys[K_N] = {
     "id",
@@ -4001,6 +4169,27 @@ static const char *const check_keys[K_N] = {
     "expect",
     "command",
     "freshness",
+    "stale",
+    "derived_from",
+    "auth_url",
+    "user_id",
+    "user_domain",
+    "user_domain_id",
+    "project",
+    "project_id",
+    "project_domain",
+    "project_domain_id",
+    "application_credential_id",
+    "application_credential_name",
+    "application_credential_secret_file",
+    "application_credential_secret_env",
+    "interface",
+    "region",
+    "discover",
+    "nodes",
+    "query",
+    "warning",
+    "critical",
 };
 
 static const unsigned check_key_types[K_N] = {
@@ -4011,7 +4200,7 @@ static const unsigned check_key_types[K_N] = {
     [K_ATTEMPTS] = T_ALL,
     [K_TIMEOUT] = T_ALL,
     [K_FLAP] = T_ALL,
-    [K_URL] = T_HTTP,
+    [K_URL] = T_WEB,
     [K_METHOD] = T_HTTP,
     [K_HEADERS] = T_HTTP,
     [K_BODY] = T_HTTP,
@@ -4022,26 +4211,48 @@ static const unsigned check_key_types[K_N] = {
     [K_CERT_WARN] = T_HTTP,
     [K_CERT_CRIT] = T_HTTP,
     [K_FOLLOW] = T_HTTP,
-    [K_TLS_VERIFY] = T_HTTP,
-    [K_CA_FILE] = T_HTTP,
-    [K_CLIENT_CERT] = T_HTTP,
-    [K_CLIENT_KEY] = T_HTTP,
-    [K_USERNAME] = T_HTTP,
-    [K_PASSWORD_FILE] = T_HTTP,
-    [K_PASSWORD_ENV] = T_HTTP,
-    [K_TOKEN_FILE] = T_HTTP,
-    [K_TOKEN_ENV] = T_HTTP,
+    [K_TLS_VERIFY] = T_WEB | T_KS,
+    [K_CA_FILE] = T_WEB | T_KS,
+    [K_CLIENT_CERT] = T_WEB,
+    [K_CLIENT_KEY] = T_WEB,
+    [K_USERNAME] = T_HTTP | T_PROM | T_KS,
+    [K_PASSWORD_FILE] = T_HTTP | T_PROM | T_KS,
+    [K_PASSWORD_ENV] = T_HTTP | T_PROM | T_KS,
+    [K_TOKEN_FILE] = T_WEB,
+    [K_TOKEN_ENV] = T_WEB,
     [K_MAX_BODY] = T_HTTP,
     [K_HOST] = T_TCP,
     [K_PORT] = T_TCP,
     [K_SEND] = T_TCP,
     [K_EXPECT] = T_TCP,
-    [K_COMMAND] = T_EXEC,
+    [K_COMMAND] = T_EXEC | T_JUJU,
     [K_FRESHNESS] = T_PASSIVE,
+    [K_STALE] = T_PASSIVE,
+    [K_DERIVED_FROM] = T_PASSIVE,
+    [K_AUTH_URL] = T_KS,
+    [K_USER_ID] = T_KS,
+    [K_USER_DOMAIN] = T_KS,
+    [K_USER_DOMAIN_ID] = T_KS,
+    [K_PROJECT] = T_KS,
+    [K_PROJECT_ID] = T_KS,
+    [K_PROJECT_DOMAIN] = T_KS,
+    [K_PROJECT_DOMAIN_ID] = T_KS,
+    [K_AC_ID] = T_KS,
+    [K_AC_NAME] = T_KS,
+    [K_AC_SECRET_FILE] = T_KS,
+    [K_AC_SECRET_ENV] = T_KS,
+    [K_INTERFACE] = T_KS,
+    [K_REGION] = T_KS,
+    [K_DISCOVER] = T_KS,
+    [K_NODES] = T_K8S,
+    [K_QUERY] = T_PROM,
+    [K_WARNING] = T_PROM,
+    [K_CRITICAL] = T_PROM,
 };
 
-static const char *const type_phrase[SW_CHECK_TYPE_COUNT] = {"an http check", "a tcp check",
-                                                             "an exec check", "a passive check"};
+static const char *const type_phrase[SW_CHECK_TYPE_COUNT] = {
+    "an http check",    "a tcp check",        "an exec check",      "a passive check",
+    "a keystone check", "a kubernetes check", "a prometheus check", "a juju check"};
 
 static void load_flap(struct ctx *c, cnode *n, struct sw_flap_conf *f)
 {
@@ -4381,9 +4592,266 @@ static void load_exec(struct ctx *c, cnode *map, cnode **v, struct sw_check_conf
     }
 }
 
+static void load_passive(struct ctx *c, cnode **k, cnode **v, struct sw_check_conf *ck)
+{
+    static const char *const stales[] = {"unknown", "critical", "warning"};
+    static const enum sw_state stale_states[] = {SW_UNKNOWN, SW_CRITICAL, SW_WARNING};
+    int i;
+
+    if (v[K_FRESHNESS]) {
+        get_duration(c, "freshness", v[K_FRESHNESS], true, &ck->freshness_ms);
+    }
+    if (v[K_STALE] && pick(c, "stale", v[K_STALE], stales, 3, "unknown, critical or warning", &i)) {
+        ck->stale_state = stale_states[i];
+        if (!k[K_FRESHNESS]) {
+            ERR(c, k[K_STALE], "'stale' needs 'freshness'");
+        }
+    }
+    if (v[K_DERIVED_FROM]) {
+        dup_str(c, "derived_from", v[K_DERIVED_FROM], MAX_PATH_LEN, STR_NONEMPTY,
+                &ck->derived_from);
+    }
+}
+
+/* "nonempty", "empty", or a comparison with a number: "> 0.9", "==0", "<= -1e3" */
+static bool valid_condition(const char *s)
+{
+    static const char *const ops[] = {">=", "<=", "==", "!=", ">", "<"};
+    char *end;
+
+    if (strcmp(s, "nonempty") == 0 || strcmp(s, "empty") == 0) {
+        return true;
+    }
+    for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+        if (sw_str_has_prefix(s, ops[i])) {
+            const char *num = s + strlen(ops[i]);
+            while (*num == ' ') {
+                num++;
+            }
+            if (!*num) {
+                return false;
+            }
+            strtod(num, &end);
+            while (*end == ' ') {
+                end++;
+            }
+            return end != num && !*end;
+        }
+    }
+    return false;
+}
+
+static void load_prometheus(struct ctx *c, cnode *map, cnode **v, struct sw_check_conf *ck)
+{
+    struct {
+        int key;
+        const char *name;
+        char **dst;
+    } conds[] = {{K_WARNING, "warning", &ck->warn_cond}, {K_CRITICAL, "critical", &ck->crit_cond}};
+
+    need(c, map, v[K_QUERY], "query");
+    if (v[K_QUERY]) {
+        dup_str(c, "query", v[K_QUERY], MAX_TEXT, STR_NONEMPTY, &ck->query);
+    }
+    for (size_t i = 0; i < 2; i++) {
+        const char *s;
+        cnode *cv = v[conds[i].key];
+        if (cv && get_str(c, conds[i].name, cv, 256, STR_NONEMPTY | STR_LINE, &s)) {
+            if (valid_condition(s)) {
+                *conds[i].dst = sw_xstrdup(s);
+            } else {
+                char b[80];
+                ERR(c, cv,
+                    "bad condition %s for '%s' (nonempty, empty, or one of > >= < <= == != "
+                    "and a number)",
+                    found(cv, b, sizeof(b)), conds[i].name);
+            }
+        }
+    }
+    if (!v[K_WARNING] && !v[K_CRITICAL]) {
+        ERR(c, map, "a prometheus check needs 'critical' or 'warning' (or both)");
+    }
+}
+
+/* A string or a list of strings, each one of words (when given). */
+static void get_strs(struct ctx *c, const char *key, cnode *v, char ***ret, size_t *ret_n)
+{
+    cnode *const *items = v->type == SW_CFG_SEQ ? (cnode *const *)v->kids : &v;
+    size_t n = v->type == SW_CFG_SEQ ? v->n : 1;
+    const char *s;
+
+    if (v->type == SW_CFG_MAP || n == 0) {
+        char b[80];
+        ERR(c, v, "'%s' must be a string or a non-empty list of strings, found %s", key,
+            found(v, b, sizeof(b)));
+        return;
+    }
+    *ret = sw_xcalloc(n + 1, sizeof(**ret));
+    for (size_t i = 0; i < n; i++) {
+        if (get_str(c, key, items[i], MAX_NAME, STR_NONEMPTY | STR_LINE, &s)) {
+            (*ret)[(*ret_n)++] = sw_xstrdup(s);
+        }
+    }
+}
+
+static void load_keystone(struct ctx *c, cnode *map, cnode **k, cnode **v, struct sw_check_conf *ck)
+{
+    struct sw_keystone_conf *ks = ck->keystone = sw_xcalloc(1, sizeof(*ks));
+    static const char *const ifaces[] = {"public", "internal", "admin"};
+    struct {
+        int key;
+        char **dst;
+    } strs[] = {
+        {K_USERNAME, &ks->user},
+        {K_USER_ID, &ks->user_id},
+        {K_USER_DOMAIN, &ks->user_domain},
+        {K_USER_DOMAIN_ID, &ks->user_domain_id},
+        {K_PROJECT, &ks->project},
+        {K_PROJECT_ID, &ks->project_id},
+        {K_PROJECT_DOMAIN, &ks->project_domain},
+        {K_PROJECT_DOMAIN_ID, &ks->project_domain_id},
+        {K_AC_ID, &ks->app_cred_id},
+        {K_AC_NAME, &ks->app_cred_name},
+        {K_REGION, &ks->region},
+    };
+    const char *s;
+    bool app = k[K_AC_ID] || k[K_AC_NAME];
+
+    ks->discover_ms = 10 * 60 * 1000;
+    ck->tls_verify = true;
+    need(c, map, v[K_AUTH_URL], "auth_url");
+    if (v[K_AUTH_URL] && get_str(c, "auth_url", v[K_AUTH_URL], MAX_URL_LEN, STR_NONEMPTY, &s) &&
+        valid_url(c, v[K_AUTH_URL], s)) {
+        size_t len = strlen(s);
+        while (len > 0 && s[len - 1] == '/') {
+            len--;
+        }
+        ks->auth_url = sw_xstrndup(s, len);
+    }
+    for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
+        if (v[strs[i].key]) {
+            dup_str(c, check_keys[strs[i].key], v[strs[i].key], MAX_NAME, STR_NONEMPTY | STR_LINE,
+                    strs[i].dst);
+        }
+    }
+    if (v[K_TLS_VERIFY]) {
+        get_bool(c, "tls_verify", v[K_TLS_VERIFY], &ck->tls_verify);
+    }
+    if (v[K_CA_FILE]) {
+        get_file(c, "ca_file", v[K_CA_FILE], &ck->ca_file);
+    }
+    /* the secret: a password, or an application credential's secret */
+    if (k[K_PASSWORD_FILE] && k[K_PASSWORD_ENV]) {
+        ERR(c, k[K_PASSWORD_ENV], "use only one of 'password_file' and 'password_env'");
+    } else if (v[K_PASSWORD_FILE]) {
+        read_secret_file(c, "password_file", v[K_PASSWORD_FILE], &ck->password);
+    } else if (v[K_PASSWORD_ENV]) {
+        read_secret_env(c, "password_env", v[K_PASSWORD_ENV], &ck->password);
+    }
+    if (k[K_AC_SECRET_FILE] && k[K_AC_SECRET_ENV]) {
+        ERR(c, k[K_AC_SECRET_ENV],
+            "use only one of 'application_credential_secret_file' and "
+            "'application_credential_secret_env'");
+    } else if (v[K_AC_SECRET_FILE]) {
+        read_secret_file(c, "application_credential_secret_file", v[K_AC_SECRET_FILE],
+                         &ks->app_cred_secret);
+    } else if (v[K_AC_SECRET_ENV]) {
+        read_secret_env(c, "application_credential_secret_env", v[K_AC_SECRET_ENV],
+                        &ks->app_cred_secret);
+    }
+    if (app) {
+        cnode *pk = k[K_PASSWORD_FILE] ? k[K_PASSWORD_FILE] : k[K_PASSWORD_ENV];
+        if (k[K_AC_ID] && k[K_AC_NAME]) {
+            ERR(c, k[K_AC_NAME],
+                "use only one of 'application_credential_id' and 'application_credential_name'");
+        }
+        if (!k[K_AC_SECRET_FILE] && !k[K_AC_SECRET_ENV]) {
+            ERR(c, map,
+                "an application credential needs 'application_credential_secret_file' or "
+                "'application_credential_secret_env'");
+        }
+        if (pk) {
+            ERR(c, pk, "'%s' does not go with an application credential", pk->s);
+        }
+        for (int key = K_PROJECT; key <= K_PROJECT_DOMAIN_ID; key++) {
+            if (k[key]) {
+                ERR(c, k[key],
+                    "'%s' does not go with an application credential (its project "
+                    "is fixed)",
+                    check_keys[key]);
+            }
+        }
+        if (k[K_AC_NAME] && !k[K_USERNAME] && !k[K_USER_ID]) {
+            ERR(c, k[K_AC_NAME], "'application_credential_name' needs 'username' or 'user_id'");
+        }
+    } else {
+        if (k[K_AC_SECRET_FILE] || k[K_AC_SECRET_ENV]) {
+            cnode *sk = k[K_AC_SECRET_FILE] ? k[K_AC_SECRET_FILE] : k[K_AC_SECRET_ENV];
+            ERR(c, sk, "'%s' needs 'application_credential_id' or 'application_credential_name'",
+                sk->s);
+        }
+        if (!k[K_USERNAME] && !k[K_USER_ID]) {
+            ERR(c, map,
+                "a keystone check needs 'username' or 'user_id' (or an application "
+                "credential)");
+        }
+        if (!k[K_PASSWORD_FILE] && !k[K_PASSWORD_ENV]) {
+            ERR(c, map, "a keystone check needs 'password_file' or 'password_env'");
+        }
+        if (k[K_PROJECT] && k[K_PROJECT_ID]) {
+            ERR(c, k[K_PROJECT_ID], "use only one of 'project' and 'project_id'");
+        }
+        if (k[K_PROJECT] && !k[K_PROJECT_DOMAIN] && !k[K_PROJECT_DOMAIN_ID]) {
+            ERR(c, k[K_PROJECT], "'project' needs 'project_domain' or 'project_domain_id'");
+        }
+        if (!k[K_PROJECT] && !k[K_PROJECT_ID]) {
+            ERR(c, map,
+                "a keystone check needs 'project' or 'project_id': an unscoped token "
+                "has no catalog");
+        }
+    }
+    if (k[K_USERNAME] && k[K_USER_ID]) {
+        ERR(c, k[K_USER_ID], "use only one of 'username' and 'user_id'");
+    }
+    if (k[K_USERNAME] && !k[K_USER_DOMAIN] && !k[K_USER_DOMAIN_ID]) {
+        ERR(c, k[K_USERNAME], "'username' needs 'user_domain' or 'user_domain_id'");
+    }
+    if (k[K_USER_DOMAIN] && k[K_USER_DOMAIN_ID]) {
+        ERR(c, k[K_USER_DOMAIN_ID], "use only one of 'user_domain' and 'user_domain_id'");
+    }
+    if (k[K_PROJECT_DOMAIN] && k[K_PROJECT_DOMAIN_ID]) {
+        ERR(c, k[K_PROJECT_DOMAIN_ID], "use only one of 'project_domain' and 'project_domain_id'");
+    }
+    if (v[K_INTERFACE]) {
+        get_strs(c, "interface", v[K_INTERFACE], &ks->interfaces, &ks->n_interfaces);
+        for (size_t i = 0; i < ks->n_interfaces; i++) {
+            size_t j;
+            for (j = 0; j < 3 && strcmp(ks->interfaces[i], ifaces[j]) != 0; j++) {
+            }
+            if (j == 3) {
+                ERR(c, v[K_INTERFACE], "unknown interface '%s' (public, internal or admin)",
+                    ks->interfaces[i]);
+            }
+        }
+    }
+    if (v[K_DISCOVER]) {
+        static const char *const dnames[] = {"every", "services"};
+        cnode *dk[2], *dv[2];
+        if (take_keys(c, v[K_DISCOVER], "'discover'", "in 'discover'", dnames, 2, dk, dv)) {
+            if (dv[0]) {
+                get_duration_in(c, "every", dv[0], 10000, MAX_DURATION_MS, &ks->discover_ms);
+            }
+            if (dv[1]) {
+                get_strs(c, "services", dv[1], &ks->services, &ks->n_services);
+            }
+        }
+    }
+}
+
 static void load_check(struct ctx *c, cnode *n, struct sw_check_conf *ck, struct idpos *ip)
 {
-    static const char *const types[] = {"http", "tcp", "exec", "passive"};
+    static const char *const types[] = {"http",     "tcp",        "exec",       "passive",
+                                        "keystone", "kubernetes", "prometheus", "juju"};
     cnode *k[K_N], *v[K_N];
     const char *s;
     int type = -1;
@@ -4398,6 +4866,7 @@ static void load_check(struct ctx *c, cnode *n, struct sw_check_conf *ck, struct
     ck->timeout_ms = c->def_timeout_ms;
     ck->max_attempts = c->def_attempts;
     ck->cert_warn_days = ck->cert_crit_days = -1;
+    ck->stale_state = SW_UNKNOWN;
     if (!take_keys(c, n, "a check", "in a check", check_keys, K_N, k, v)) {
         return;
     }
@@ -4411,7 +4880,9 @@ static void load_check(struct ctx *c, cnode *n, struct sw_check_conf *ck, struct
         }
         if (type == SW_CHECK_TYPE_COUNT) {
             char b[80];
-            ERR(c, v[K_TYPE], "unknown check type %s (http, tcp, exec or passive)",
+            ERR(c, v[K_TYPE],
+                "unknown check type %s (http, tcp, exec, passive, keystone, kubernetes, "
+                "prometheus or juju)",
                 found(v[K_TYPE], b, sizeof(b)));
             type = -1;
         }
@@ -4420,6 +4891,10 @@ static void load_check(struct ctx *c, cnode *n, struct sw_check_conf *ck, struct
         return; /* the other keys mean nothing without a type */
     }
     ck->type = (enum sw_check_type)type;
+    if (k[K_DERIVED_FROM] && !k[K_DERIVED_FROM]->synthetic) {
+        ERR(c, k[K_DERIVED_FROM], "unknown key 'derived_from' in a check");
+        k[K_DERIVED_FROM] = v[K_DERIVED_FROM] = NULL;
+    }
     for (int i = 0; i < K_N; i++) {
         if (k[i] && !(check_key_types[i] & (1u << type))) {
             ERR(c, k[i], "key '%s' does not apply to %s", check_keys[i], type_phrase[type]);
@@ -4455,9 +4930,26 @@ static void load_check(struct ctx *c, cnode *n, struct sw_check_conf *ck, struct
         load_exec(c, n, v, ck);
         break;
     case SW_CHECK_PASSIVE:
-        if (v[K_FRESHNESS]) {
-            get_duration(c, "freshness", v[K_FRESHNESS], true, &ck->freshness_ms);
+        load_passive(c, k, v, ck);
+        break;
+    case SW_CHECK_KEYSTONE:
+        load_keystone(c, n, k, v, ck);
+        break;
+    case SW_CHECK_KUBERNETES:
+        load_http(c, n, k, v, ck);
+        ck->max_body = 16 * MIB; /* a node list of a large cluster */
+        if (v[K_NODES]) {
+            get_bool(c, "nodes", v[K_NODES], &ck->k8s_nodes);
         }
+        break;
+    case SW_CHECK_PROMETHEUS:
+        load_http(c, n, k, v, ck);
+        ck->max_body = 16 * MIB;
+        load_prometheus(c, n, v, ck);
+        break;
+    case SW_CHECK_JUJU:
+        load_exec(c, n, v, ck);
+        ck->max_body = 16 * MIB; /* the status of a large model */
         break;
     default:
         break;

@@ -3,29 +3,30 @@
  * that keeps every node's line and column, and collects configuration errors. Anchors,
  * aliases, tags and a second document are refused; depth and node count are capped. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <yaml.h>
 
 #include "config/config_int.h"
 
-void sw_cfg_errors_add(struct sw_cfg_errors *e, int line, int col, const char *fmt, ...)
+static void errors_vadd(struct sw_cfg_errors *e, const char *file, int line, int col,
+                        const char *fmt, va_list ap)
 {
     struct sw_buf b;
-    va_list ap;
 
     if (e->n >= SW_CFG_MAX_ERRORS) {
         e->dropped++;
         return;
     }
     sw_buf_init(&b);
-    va_start(ap, fmt);
     sw_buf_vprintf(&b, fmt, ap);
-    va_end(ap);
     sw_xgrow((void **)&e->v, &e->cap, e->n + 1, sizeof(*e->v));
+    e->v[e->n].file = file;
     e->v[e->n].line = line;
     e->v[e->n].col = col;
     e->v[e->n].seq = e->n;
@@ -33,10 +34,39 @@ void sw_cfg_errors_add(struct sw_cfg_errors *e, int line, int col, const char *f
     e->n++;
 }
 
+void sw_cfg_errors_add(struct sw_cfg_errors *e, int line, int col, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    errors_vadd(e, NULL, line, col, fmt, ap);
+    va_end(ap);
+}
+
+void sw_cfg_errors_add_at(struct sw_cfg_errors *e, const char *file, int line, int col,
+                          const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    errors_vadd(e, file, line, col, fmt, ap);
+    va_end(ap);
+}
+
 static int error_cmp(const void *a, const void *b)
 {
     const struct sw_cfg_error *x = a, *y = b;
 
+    /* the main file first, then the included ones by name */
+    if (x->file != y->file) {
+        if (!x->file || !y->file) {
+            return x->file ? 1 : -1;
+        }
+        int r = strcmp(x->file, y->file);
+        if (r) {
+            return r;
+        }
+    }
     if (x->line != y->line) {
         return x->line < y->line ? -1 : 1;
     }
@@ -52,7 +82,8 @@ void sw_cfg_errors_flush(struct sw_cfg_errors *e, struct sw_buf *out)
         qsort(e->v, e->n, sizeof(*e->v), error_cmp);
     }
     for (size_t i = 0; out && i < e->n; i++) {
-        sw_buf_printf(out, "%s:%d:%d: %s\n", e->file, e->v[i].line, e->v[i].col, e->v[i].msg);
+        sw_buf_printf(out, "%s:%d:%d: %s\n", e->v[i].file ? e->v[i].file : e->file, e->v[i].line,
+                      e->v[i].col, e->v[i].msg);
     }
     if (out && e->dropped) {
         sw_buf_printf(out, "%s: %zu more errors not shown\n", e->file, e->dropped);
@@ -290,4 +321,44 @@ out:
     sw_cfg_tree_free(root);
     yaml_parser_delete(&p);
     return r;
+}
+
+char *sw_cfg_read_file(const char *path, size_t *ret_len, int *ret_errno)
+{
+    size_t len = 0, cap = 64 * 1024;
+    char *text;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd == -1) {
+        *ret_errno = errno;
+        return NULL;
+    }
+    text = sw_xmalloc(cap);
+    for (;;) {
+        ssize_t r;
+        if (len == cap) {
+            if (cap > SW_CFG_MAX_BYTES) {
+                break; /* one byte past the limit is enough to refuse it */
+            }
+            cap = cap * 2 > SW_CFG_MAX_BYTES ? SW_CFG_MAX_BYTES + 1 : cap * 2;
+            text = sw_xrealloc(text, cap);
+        }
+        r = read(fd, text + len, cap - len);
+        if (r == -1 && errno == EINTR) {
+            continue;
+        }
+        if (r == -1) {
+            *ret_errno = errno;
+            close(fd);
+            free(text);
+            return NULL;
+        }
+        if (r == 0) {
+            break;
+        }
+        len += (size_t)r;
+    }
+    close(fd);
+    *ret_len = len;
+    return text;
 }

@@ -441,7 +441,8 @@ static void test_err_key_for_type(void **state)
                  "t.yaml:8:40: key 'command' does not apply to a passive check\n"
                  "t.yaml:8:62: key 'port' does not apply to a passive check\n");
     check_errors(HEAD "              - {id: p, type: ping}\n",
-                 "t.yaml:8:31: unknown check type 'ping' (http, tcp, exec or passive)\n");
+                 "t.yaml:8:31: unknown check type 'ping' (http, tcp, exec, passive, keystone, "
+                 "kubernetes, prometheus or juju)\n");
 }
 
 static void test_err_secrets(void **state)
