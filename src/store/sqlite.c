@@ -1195,6 +1195,78 @@ static int sq_maint_remove(void *ctx, int64_t id)
     return direct_end(q, r);
 }
 
+static int sq_derived_put(void *ctx, const struct sw_derived_row *v, size_t n, int64_t t)
+{
+    struct sq *q = ctx;
+    sqlite3_stmt *st;
+    sqlite3 *db;
+    int r = direct_begin(q, &db);
+
+    if (r < 0) {
+        return r;
+    }
+    r = write_stmt(db,
+                   "INSERT INTO derived_checks (path, parent, freshness_ms, created_s) "
+                   "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (path) DO UPDATE SET parent = ?2, "
+                   "freshness_ms = ?3, retired_s = NULL",
+                   &st);
+    for (size_t i = 0; r == 0 && i < n; i++) {
+        sqlite3_bind_text(st, 1, v[i].path, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, v[i].parent, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, v[i].freshness_ms);
+        sqlite3_bind_int64(st, 4, t);
+        r = write_step(db, st);
+    }
+    return direct_end(q, r);
+}
+
+static int sq_derived_retire(void *ctx, const char *const *paths, size_t n, int64_t t)
+{
+    struct sq *q = ctx;
+    sqlite3_stmt *st;
+    sqlite3 *db;
+    int r = direct_begin(q, &db);
+
+    if (r < 0) {
+        return r;
+    }
+    r = write_stmt(
+        db, "UPDATE derived_checks SET retired_s = ?2 WHERE path = ?1 AND retired_s IS NULL", &st);
+    for (size_t i = 0; r == 0 && i < n; i++) {
+        sqlite3_bind_text(st, 1, paths[i], -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, t);
+        r = write_step(db, st);
+    }
+    return direct_end(q, r);
+}
+
+static void derived_row(sqlite3_stmt *st, void *e)
+{
+    struct sw_derived_row *d = e;
+
+    d->path = col_text(st, 0);
+    d->parent = col_text(st, 1);
+    d->freshness_ms = sqlite3_column_int64(st, 2);
+    d->created_s = sqlite3_column_int64(st, 3);
+    d->retired_s = sqlite3_column_int64(st, 4);
+}
+
+static void derived_rows_free(void *v, size_t n)
+{
+    sw_derived_rows_free(v, n);
+}
+
+static int sq_derived_list(void *ctx, bool with_retired, struct sw_derived_row **ret, size_t *ret_n)
+{
+    return read_rows(ctx,
+                     with_retired ? "SELECT path, parent, freshness_ms, created_s, retired_s "
+                                    "FROM derived_checks ORDER BY path"
+                                  : "SELECT path, parent, freshness_ms, created_s, retired_s "
+                                    "FROM derived_checks WHERE retired_s IS NULL ORDER BY path",
+                     NULL, NULL, sizeof(**ret), derived_row, derived_rows_free, (void **)ret,
+                     ret_n);
+}
+
 static int sq_alerts_replace(void *ctx, const struct sw_alert_row *v, size_t n)
 {
     struct sq *q = ctx;
@@ -2070,6 +2142,9 @@ const struct sw_store_backend sw_store_sqlite_backend = {
     .maint_add = sq_maint_add,
     .maint_list = sq_maint_list,
     .maint_remove = sq_maint_remove,
+    .derived_put = sq_derived_put,
+    .derived_retire = sq_derived_retire,
+    .derived_list = sq_derived_list,
     .alerts_replace = sq_alerts_replace,
     .alerts_list = sq_alerts_list,
     .incident_write = sq_incident_write,

@@ -689,6 +689,31 @@ void sw_maint_rows_free(struct sw_maint_row *v, size_t n)
     free(v);
 }
 
+int sw_store_derived_put(struct sw_store *s, const struct sw_derived_row *v, size_t n, int64_t t)
+{
+    return s->be->derived_put(s->ctx, v, n, t);
+}
+
+int sw_store_derived_retire(struct sw_store *s, const char *const *paths, size_t n, int64_t t)
+{
+    return s->be->derived_retire(s->ctx, paths, n, t);
+}
+
+int sw_store_derived_list(struct sw_store *s, bool with_retired, struct sw_derived_row **ret,
+                          size_t *ret_n)
+{
+    return s->be->derived_list(s->ctx, with_retired, ret, ret_n);
+}
+
+void sw_derived_rows_free(struct sw_derived_row *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) {
+        free(v[i].path);
+        free(v[i].parent);
+    }
+    free(v);
+}
+
 int sw_store_alerts_replace(struct sw_store *s, const struct sw_alert_row *v, size_t n)
 {
     return s->be->alerts_replace(s->ctx, v, n);

@@ -172,6 +172,25 @@ int sw_store_maint_list(struct sw_store *s, struct sw_maint_row **ret, size_t *r
 int sw_store_maint_remove(struct sw_store *s, int64_t id);
 void sw_maint_rows_free(struct sw_maint_row *v, size_t n);
 
+/* ---- derived checks: made at run time by discovery and alerts ---- */
+
+struct sw_derived_row {
+    char *path;   /* "acme/fra1/compute/public-RegionOne" */
+    char *parent; /* the check that reports it, or "alertmanager" */
+    int64_t freshness_ms;
+    int64_t created_s;
+    int64_t retired_s; /* 0: in use */
+};
+/* Records v[0..n) as in use at t (s): new rows are created at t, retired ones come back
+ * (created_s kept), parent and freshness are updated. Synchronous, one transaction. */
+int sw_store_derived_put(struct sw_store *s, const struct sw_derived_row *v, size_t n, int64_t t);
+/* Marks paths[0..n) retired at t (s); their history stays. Synchronous. 0 or -EIO. */
+int sw_store_derived_retire(struct sw_store *s, const char *const *paths, size_t n, int64_t t);
+/* The rows, in use only unless with_retired, by path. Free with sw_derived_rows_free(). */
+int sw_store_derived_list(struct sw_store *s, bool with_retired, struct sw_derived_row **ret,
+                          size_t *ret_n);
+void sw_derived_rows_free(struct sw_derived_row *v, size_t n);
+
 /* ---- SLO burn-rate alerts: the evaluator's current view, replaced as a whole ---- */
 
 struct sw_alert_row {

@@ -66,6 +66,9 @@ struct sw_store_backend {
     int (*maint_add)(void *ctx, const struct sw_maint_row *m, int64_t *ret_id);
     int (*maint_list)(void *ctx, struct sw_maint_row **ret, size_t *ret_n);
     int (*maint_remove)(void *ctx, int64_t id);
+    int (*derived_put)(void *ctx, const struct sw_derived_row *v, size_t n, int64_t t);
+    int (*derived_retire)(void *ctx, const char *const *paths, size_t n, int64_t t);
+    int (*derived_list)(void *ctx, bool with_retired, struct sw_derived_row **ret, size_t *ret_n);
     int (*alerts_replace)(void *ctx, const struct sw_alert_row *v, size_t n);
     int (*alerts_list)(void *ctx, struct sw_alert_row **ret, size_t *ret_n);
     /* Incidents: store.c validates the arguments (fields in range, back-references to earlier

@@ -247,6 +247,19 @@ static const struct sw_store_migration migrations[] = {
         "CREATE INDEX incidents_opened ON incidents (opened_s);"
         "CREATE UNIQUE INDEX incidents_one_open ON incidents (service) WHERE status <> 3;",
     },
+    {
+        6,
+        "derived checks",
+        /* checks made at run time (catalog discovery, alerts); a retired one keeps its row and
+         * its history */
+        "CREATE TABLE derived_checks ("
+        "  path TEXT PRIMARY KEY,"
+        "  parent TEXT NOT NULL,"
+        "  freshness_ms INTEGER NOT NULL CHECK (freshness_ms >= 0),"
+        "  created_s INTEGER NOT NULL,"
+        "  retired_s INTEGER"
+        ");",
+    },
 };
 
 const struct sw_store_migration *sw_store_sqlite_migrations(size_t *ret_n)

@@ -122,8 +122,8 @@ static void test_open_migrates(void **state)
     struct fx *f = *state;
 
     f->s = open_ok(f);
-    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM schema_migrations"), 5);
-    assert_int_equal(sql_int(f->path, "SELECT max(version) FROM schema_migrations"), 5);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM schema_migrations"), 6);
+    assert_int_equal(sql_int(f->path, "SELECT max(version) FROM schema_migrations"), 6);
     assert_true(sql_int(f->path, "SELECT min(applied_at) FROM schema_migrations") > 1700000000);
     assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
                                       "('objects', 'results', 'intervals', 'check_state', "
@@ -140,7 +140,7 @@ static void test_open_migrates(void **state)
         assert_int_equal(sw_store_open(uri, NULL, &s), 0);
         f->s = s;
     }
-    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM schema_migrations"), 5);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM schema_migrations"), 6);
     {
         sqlite3 *db = NULL;
         sqlite3_stmt *st = NULL;
@@ -724,9 +724,53 @@ static void test_newer_schema(void **state)
     sql_exec(f->path, "INSERT INTO schema_migrations (version, applied_at) VALUES (999, 1)");
     expect_refused(f->path, -EIO,
                    "database schema version 999 is newer than this stackward "
-                   "supports (5)");
+                   "supports (6)");
     /* refusing changed nothing */
-    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM schema_migrations"), 6);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM schema_migrations"), 7);
+}
+
+/* Derived checks: put creates, retire keeps the row, put again brings it back with its
+ * first creation time. */
+static void test_derived_rows(void **state)
+{
+    struct fx *f = *state;
+    struct sw_derived_row in[2] = {
+        {.path = "acme/fra1/compute/public-RegionOne",
+         .parent = "acme/fra1/identity/ks",
+         .freshness_ms = 130000},
+        {.path = "acme/fra1/image/public-RegionOne",
+         .parent = "acme/fra1/identity/ks",
+         .freshness_ms = 130000},
+    };
+    const char *gone[] = {"acme/fra1/image/public-RegionOne"};
+    struct sw_derived_row *v = NULL;
+    size_t n = 0;
+
+    f->s = open_ok(f);
+    assert_int_equal(sw_store_derived_put(f->s, in, 2, 1000), 0);
+    assert_int_equal(sw_store_derived_retire(f->s, gone, 1, 2000), 0);
+    assert_int_equal(sw_store_derived_list(f->s, false, &v, &n), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0].path, "acme/fra1/compute/public-RegionOne");
+    assert_string_equal(v[0].parent, "acme/fra1/identity/ks");
+    assert_int_equal(v[0].freshness_ms, 130000);
+    assert_int_equal(v[0].created_s, 1000);
+    assert_int_equal(v[0].retired_s, 0);
+    sw_derived_rows_free(v, n);
+    assert_int_equal(sw_store_derived_list(f->s, true, &v, &n), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[1].path, "acme/fra1/image/public-RegionOne");
+    assert_int_equal(v[1].retired_s, 2000);
+    sw_derived_rows_free(v, n);
+    /* back again, with another freshness: created_s stays, retired_s clears */
+    in[1].freshness_ms = 5000;
+    assert_int_equal(sw_store_derived_put(f->s, &in[1], 1, 3000), 0);
+    assert_int_equal(sw_store_derived_list(f->s, false, &v, &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(v[1].created_s, 1000);
+    assert_int_equal(v[1].retired_s, 0);
+    assert_int_equal(v[1].freshness_ms, 5000);
+    sw_derived_rows_free(v, n);
 }
 
 static void test_durable_across_reopen(void **state)
@@ -997,6 +1041,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_newer_schema, setup, teardown),
         cmocka_unit_test_setup_teardown(test_durable_across_reopen, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_derived_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_maintenance_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_alert_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_first_seen, setup, teardown),
