@@ -28,6 +28,8 @@ struct exec_run {
     int open; /* handles initialised and not yet closed */
     char *obuf;
     size_t olen;
+    size_t oalloc; /* bytes of obuf */
+    size_t ocap;   /* most stdout bytes kept: max_output, or max_body for a juju run */
     char *ebuf;
     size_t elen;
     bool exited;
@@ -117,6 +119,20 @@ static void report(struct exec_run *e)
     char dur[32];
 
     r.latency_us = sw_run_elapsed_us(&e->run);
+    if (e->c->type == SW_CHECK_JUJU) {
+        struct sw_exec_outcome o = {
+            .out = e->obuf,
+            .out_len = e->olen,
+            .out_truncated = e->olen >= e->ocap,
+            .err = e->ebuf,
+            .err_len = e->elen,
+            .exit_status = e->exit_status,
+            .term_signal = e->term_signal,
+            .timed_out = e->timed_out,
+        };
+        sw_juju_report(e->c, &o, &r);
+        goto out;
+    }
     if (e->timed_out) {
         r.state = SW_UNKNOWN;
         r.output = sw_xasprintf("plugin timed out after %s and was killed",
@@ -193,11 +209,17 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 {
     struct exec_run *e = h->data;
     bool is_out = h == (uv_handle_t *)&e->out;
-    char *b = is_out ? e->obuf : e->ebuf;
     size_t len = is_out ? e->olen : e->elen;
-    size_t cap = e->run.p->limits.max_output;
+    size_t cap = is_out ? e->oalloc : e->run.p->limits.max_output;
+    char *b;
 
     (void)suggested;
+    if (is_out && len == e->oalloc && e->oalloc < e->ocap) {
+        e->oalloc = e->oalloc * 2 < e->ocap ? e->oalloc * 2 : e->ocap;
+        e->obuf = sw_xrealloc(e->obuf, e->oalloc);
+        cap = e->oalloc;
+    }
+    b = is_out ? e->obuf : e->ebuf;
     if (len < cap) {
         *buf = uv_buf_init(b + len, (unsigned)(cap - len));
     } else {
@@ -275,7 +297,10 @@ static void spawn(struct sw_probes *p, struct exec_run *e)
 
     sw_run_begin(p, &e->run, c, e->cb, e->arg);
     e->run.cancel = cancel;
-    e->obuf = sw_xmalloc(p->limits.max_output);
+    /* a juju run reads a whole status document; a plugin, max_output */
+    e->ocap = c->type == SW_CHECK_JUJU ? c->max_body : p->limits.max_output;
+    e->oalloc = e->ocap < 65536 ? e->ocap : 65536;
+    e->obuf = sw_xmalloc(e->oalloc);
     e->ebuf = sw_xmalloc(p->limits.max_output);
 
     uv_timer_init(p->loop, &e->timer);
@@ -326,7 +351,8 @@ static void start_next(struct sw_probes *p)
 {
     struct sw_exec *x = p->exec;
 
-    while (!p->freeing && x->qhead && p->running[SW_CHECK_EXEC] < p->limits.max_exec) {
+    while (!p->freeing && x->qhead &&
+           p->running[SW_CHECK_EXEC] + p->running[SW_CHECK_JUJU] < p->limits.max_exec) {
         struct exec_run *e = x->qhead;
         x->qhead = e->qnext;
         if (!x->qhead) {

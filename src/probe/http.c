@@ -47,6 +47,12 @@ struct http_run {
     bool in_multi;
     size_t bytes; /* body bytes received */
     char errbuf[CURL_ERROR_SIZE];
+    /* a single request (sw_http_request()) instead of a check's run */
+    sw_http_reply_cb req_cb;
+    void *req_arg;
+    const char *capture; /* header name to keep the value of */
+    struct sw_buf captured;
+    int64_t req_start_ns;
 };
 
 struct sw_http {
@@ -591,6 +597,27 @@ static void complete(struct sw_probes *p, struct http_run *h, CURLcode code)
     run_release(p, h);
 }
 
+static void complete_request(struct sw_probes *p, struct http_run *h, CURLcode code)
+{
+    struct sw_http_reply rep = {0};
+    sw_http_reply_cb cb = h->req_cb;
+
+    rep.latency_us = (sw_mono_ns() - h->req_start_ns) / 1000;
+    rep.ok = code == CURLE_OK;
+    rep.error = h->errbuf[0] ? h->errbuf : curl_easy_strerror(code);
+    if (rep.ok) {
+        curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &rep.status);
+    }
+    rep.body = h->body.data ? h->body.data : "";
+    rep.len = h->body.len;
+    rep.truncated = h->bytes > h->body.len;
+    rep.captured = h->captured.data;
+    h->req_cb = NULL;
+    cb(h->req_arg, &rep);
+    sw_buf_release(&h->captured);
+    run_release(p, h);
+}
+
 static void check_done(struct sw_probes *p)
 {
     CURLMsg *m;
@@ -605,7 +632,11 @@ static void check_done(struct sw_probes *p)
         curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&h);
         curl_multi_remove_handle(p->http->multi, m->easy_handle);
         h->in_multi = false;
-        complete(p, h, code);
+        if (h->req_cb) {
+            complete_request(p, h, code);
+        } else {
+            complete(p, h, code);
+        }
     }
 }
 
@@ -758,6 +789,145 @@ int sw_http_start(struct sw_probes *p, const struct sw_check_conf *c, sw_probe_d
     /* see on_timeout: do not rely on curl calling on_timer_set for this handle */
     timer_at(&x->timer, 0);
     return 0;
+}
+
+/* A response header line: keeps the value of the one asked for (names match in any case,
+ * as HTTP says; Keystone writes X-Subject-Token, proxies may lower it). */
+static size_t on_header(char *line, size_t size, size_t nmemb, void *userdata)
+{
+    struct http_run *h = userdata;
+    size_t n = size * nmemb, k = strlen(h->capture);
+
+    if (n > k + 1 && line[k] == ':' && strncasecmp(line, h->capture, k) == 0) {
+        const char *v = line + k + 1, *end = line + n;
+        while (v < end && (*v == ' ' || *v == '\t')) {
+            v++;
+        }
+        while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' ')) {
+            end--;
+        }
+        sw_buf_reset(&h->captured);
+        sw_buf_append(&h->captured, v, (size_t)(end - v));
+    }
+    return n;
+}
+
+int sw_http_request(struct sw_probes *p, const struct sw_http_req *q, sw_http_reply_cb cb,
+                    void *arg, struct sw_http_call **ret_call)
+{
+    struct sw_http *x = p->http;
+    struct http_run *h;
+    const struct sw_check_conf *c = q->c;
+    bool connection = false;
+    CURL *e;
+
+    if (!x || !q->url || !cb) {
+        return -EINVAL;
+    }
+    if (x->pool) {
+        h = x->pool;
+        x->pool = h->next_free;
+        x->pool_n--;
+        curl_easy_reset(h->easy);
+    } else {
+        h = sw_xcalloc(1, sizeof(*h));
+        sw_buf_init(&h->body);
+        h->easy = curl_easy_init();
+        if (!h->easy) {
+            free(h);
+            return -ENOMEM;
+        }
+    }
+    h->next_free = NULL;
+    h->bytes = 0;
+    h->errbuf[0] = '\0';
+    h->keep = true;
+    h->max_body = q->max_body ? q->max_body : DEFAULT_MAX_BODY;
+    h->req_cb = cb;
+    h->req_arg = arg;
+    h->capture = q->capture;
+    sw_buf_init(&h->captured);
+    h->req_start_ns = sw_mono_ns();
+    h->run.p = p;
+    p->pending++; /* released by run_release() */
+    e = h->easy;
+    curl_easy_setopt(e, CURLOPT_URL, q->url);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, h);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h->errbuf);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_USERAGENT, "stackward/" SW_VERSION);
+    curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+    curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_sock);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, p);
+    curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, close_sock);
+    curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, p);
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(c && c->timeout_ms > 0 ? c->timeout_ms : 10000));
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, h);
+    if (q->capture) {
+        curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+        curl_easy_setopt(e, CURLOPT_HEADERDATA, h);
+    }
+    if (c && !c->tls_verify) {
+        curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    if (c && c->ca_file) {
+        curl_easy_setopt(e, CURLOPT_CAINFO, c->ca_file);
+    }
+    if (c && c->client_cert) {
+        curl_easy_setopt(e, CURLOPT_SSLCERT, c->client_cert);
+    }
+    if (c && c->client_key) {
+        curl_easy_setopt(e, CURLOPT_SSLKEY, c->client_key);
+    }
+    if (q->auth && c && c->username) {
+        curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+        curl_easy_setopt(e, CURLOPT_USERNAME, c->username);
+        curl_easy_setopt(e, CURLOPT_PASSWORD, c->password ? c->password : "");
+    } else if (q->auth && c && c->bearer_token) {
+        curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BEARER);
+        curl_easy_setopt(e, CURLOPT_XOAUTH2_BEARER, c->bearer_token);
+    }
+    for (size_t i = 0; i < q->n_headers; i++) {
+        add_header(h, q->headers[i]);
+        connection |= strncasecmp(q->headers[i], "Connection:", 11) == 0;
+    }
+    if (!connection) {
+        add_header(h, "Connection: close");
+    }
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, h->headers);
+    if (q->body) {
+        /* copied: the caller may wipe its body (a password) as soon as this returns */
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(q->body));
+        curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, q->body);
+    }
+    if (q->method && strcmp(q->method, q->body ? "POST" : "GET") != 0) {
+        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, q->method);
+    }
+    if (curl_multi_add_handle(x->multi, e) != CURLM_OK) {
+        h->req_cb = NULL;
+        sw_buf_release(&h->captured);
+        run_release(p, h);
+        return -ENOMEM;
+    }
+    h->in_multi = true;
+    timer_at(&x->timer, 0);
+    if (ret_call) {
+        *ret_call = (struct sw_http_call *)h;
+    }
+    return 0;
+}
+
+void sw_http_cancel(struct sw_http_call *call)
+{
+    struct http_run *h = (struct http_run *)call;
+
+    h->req_cb = NULL;
+    sw_buf_release(&h->captured);
+    run_release(h->run.p, h);
 }
 
 static void on_handle_close(uv_handle_t *hd)

@@ -6,6 +6,7 @@
  * functions over the bytes given; shared by exec plugins and passive results. */
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,37 @@ void sw_probe_result_release(struct sw_probe_result *r)
     r->output = NULL;
     r->long_output = NULL;
     r->perfdata = NULL;
+    for (size_t i = 0; i < r->n_children; i++) {
+        free(r->children[i].service);
+        free(r->children[i].check);
+        free(r->children[i].output);
+        free(r->children[i].perfdata);
+    }
+    free(r->children);
+    r->children = NULL;
+    r->n_children = 0;
+}
+
+void sw_probe_result_child(struct sw_probe_result *r, const char *service, const char *check,
+                           enum sw_state state, int64_t latency_us, const char *perfdata,
+                           const char *fmt, ...)
+{
+    struct sw_probe_child *ch;
+    struct sw_buf b;
+    va_list ap;
+
+    r->children = sw_xrealloc(r->children, (r->n_children + 1) * sizeof(*r->children));
+    ch = &r->children[r->n_children++];
+    sw_buf_init(&b);
+    va_start(ap, fmt);
+    sw_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    ch->service = sw_xstrdup(service);
+    ch->check = sw_xstrdup(check);
+    ch->state = state;
+    ch->output = b.data ? sw_buf_steal(&b) : sw_xstrdup("");
+    ch->perfdata = sw_xstrdup(perfdata);
+    ch->latency_us = latency_us;
 }
 
 /* Items kept from one plugin output; more is an error, not a silent cut. */

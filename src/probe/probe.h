@@ -13,6 +13,18 @@
 #include "config/config.h"
 #include "core/core.h"
 
+/* One result of a part that a run watched besides itself: a catalog endpoint, a readyz item,
+ * a node, a Juju unit. It goes to the derived check CUSTOMER/DEPLOYMENT/SERVICE/CHECK of the
+ * run's deployment, which the engine creates when it is new. */
+struct sw_probe_child {
+    char *service; /* a service id of the run's deployment; NULL: the run's own service */
+    char *check;   /* a check id */
+    enum sw_state state;
+    char *output; /* one line; never NULL */
+    char *perfdata;
+    int64_t latency_us;
+};
+
 /* One observation. Strings are owned by the result. */
 struct sw_probe_result {
     enum sw_state state;
@@ -21,9 +33,18 @@ struct sw_probe_result {
     char *output;       /* one line, what a person reads ("HTTP 200 in 12 ms"); never NULL */
     char *long_output;  /* further lines of plugin output, or NULL */
     char *perfdata;     /* validated perfdata, space separated, or NULL */
+    struct sw_probe_child *children; /* keystone, kubernetes, juju: the parts watched */
+    size_t n_children;
+    /* children is the whole set: derived checks of this check that are not among them are
+     * retired (a discovery ran, the unit list was read) */
+    bool children_complete;
 };
 
 void sw_probe_result_release(struct sw_probe_result *r); /* frees the strings, NULL-safe */
+/* Appends a child (strings copied; output formatted) to r. */
+void sw_probe_result_child(struct sw_probe_result *r, const char *service, const char *check,
+                           enum sw_state state, int64_t latency_us, const char *perfdata,
+                           const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
 /* Called once per started probe, on the loop thread. The result is only lent: copy or
  * steal its strings (set them to NULL) before returning. */
@@ -52,6 +73,16 @@ int sw_probe_start(struct sw_probes *p, const struct sw_check_conf *c, sw_probe_
 /* Number of probes in flight, by type, and exec plugins waiting for a slot. */
 int sw_probes_running(const struct sw_probes *p, enum sw_check_type t);
 int sw_probes_queued(const struct sw_probes *p);
+
+/* ---- Juju ---- */
+
+/* `stackward import juju`: the configuration fragment (a YAML list of services, one per
+ * application, each with a passive check per unit, named as the juju probe names its
+ * results) made from len bytes of `juju status --format=json`. freshness (a duration, or
+ * NULL for none) goes on every check; source names the file in the fragment's header.
+ * 0, or -EINVAL with the reason in err (a truncated document, no applications...). */
+int sw_juju_import(const char *json, size_t len, const char *source, const char *freshness,
+                   struct sw_buf *out, struct sw_buf *err);
 
 /* ---- plugin output (Nagios plugin guidelines) ---- */
 

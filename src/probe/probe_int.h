@@ -44,6 +44,7 @@ struct sw_probes {
     struct sw_http *http;
     struct sw_plain *plain; /* the lean path for plain http:// (http_plain.c), NULL once shut */
     struct sw_exec *exec;
+    struct sw_map ks_cache; /* keystone check path -> its token and catalog (keystone.c) */
 };
 
 /* Links run into p and starts its clock. */
@@ -66,6 +67,66 @@ void sw_perf_time(struct sw_buf *b, int64_t us, const struct sw_check_conf *c);
 enum sw_state sw_latency_state(int64_t us, const struct sw_check_conf *c, struct sw_buf *out);
 /* The worse of two states (OK < WARNING < UNKNOWN < CRITICAL). */
 enum sw_state sw_state_worst(enum sw_state a, enum sw_state b);
+
+/* ---- single HTTP requests, for probes that make several (keystone, kubernetes, prometheus) ----
+ */
+
+struct sw_http_req {
+    const char *url;
+    const char *method;         /* NULL: GET (POST when body is set) */
+    const char *body;           /* or NULL */
+    const char *const *headers; /* "Name: value" lines */
+    size_t n_headers;
+    const struct sw_check_conf *c; /* timeout, TLS settings (tls_verify, ca_file, client_cert) */
+    bool auth;                     /* send c's basic auth or bearer token */
+    size_t max_body;               /* body bytes kept (0: 64 KiB); more are counted, not kept */
+    const char *capture;           /* a response header whose value to keep, any case */
+};
+
+struct sw_http_reply {
+    bool ok;           /* a response came (any status); false: error says why */
+    const char *error; /* curl's reason when !ok */
+    long status;       /* HTTP status */
+    const char *body;  /* NUL-terminated, at most max_body bytes of it */
+    size_t len;
+    bool truncated;       /* the body was longer than max_body */
+    const char *captured; /* the value of the header asked for, or NULL */
+    int64_t latency_us;
+};
+
+struct sw_http_call;
+/* Called once on the loop thread unless the call was cancelled. The reply is lent. */
+typedef void (*sw_http_reply_cb)(void *arg, const struct sw_http_reply *rep);
+/* Starts a request; *ret_call (may be NULL) can cancel it until the callback. 0 or -errno. */
+int sw_http_request(struct sw_probes *p, const struct sw_http_req *q, sw_http_reply_cb cb,
+                    void *arg, struct sw_http_call **ret_call);
+/* Stops a request whose callback has not fired; the callback will not fire. */
+void sw_http_cancel(struct sw_http_call *call);
+
+/* What a command run left: for kinds that read a command's output themselves (juju). */
+struct sw_exec_outcome {
+    const char *out; /* stdout, not NUL-terminated */
+    size_t out_len;
+    bool out_truncated; /* stdout was longer than the check's max_body */
+    const char *err;    /* stderr (up to max_output) */
+    size_t err_len;
+    int64_t exit_status;
+    int term_signal;
+    bool timed_out;
+};
+/* juju.c: turns a `juju status --format=json` run into the check's result and one child a
+ * unit. r->latency_us is set; fills the rest. */
+void sw_juju_report(const struct sw_check_conf *c, const struct sw_exec_outcome *o,
+                    struct sw_probe_result *r);
+/* keystone.c, k8s.c, prometheus.c: start one run of c. 0 or -errno. */
+int sw_keystone_start(struct sw_probes *p, const struct sw_check_conf *c, sw_probe_done_cb cb,
+                      void *arg);
+int sw_k8s_start(struct sw_probes *p, const struct sw_check_conf *c, sw_probe_done_cb cb,
+                 void *arg);
+int sw_prometheus_start(struct sw_probes *p, const struct sw_check_conf *c, sw_probe_done_cb cb,
+                        void *arg);
+/* keystone.c: forgets the cached tokens and catalogs (at sw_probes_free()). */
+void sw_keystone_shutdown(struct sw_probes *p);
 
 /* Per kind: set up and tear down (http and exec hold state in p), start one run. */
 int sw_http_init(struct sw_probes *p);

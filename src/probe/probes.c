@@ -23,6 +23,7 @@ int sw_probes_new(uv_loop_t *loop, const struct sw_probe_limits *limits,
     p->limits = *limits;
     p->runs.next = &p->runs;
     p->runs.prev = &p->runs;
+    sw_map_init(&p->ks_cache);
     r = sw_http_init(p);
     if (r < 0) {
         free(p);
@@ -57,6 +58,7 @@ void sw_probes_free(struct sw_probes *p)
             abort();
         }
     }
+    sw_keystone_shutdown(p);
     sw_plain_shutdown(p);
     sw_http_shutdown(p);
     sw_probes_unpend(p);
@@ -85,7 +87,14 @@ int sw_probe_start(struct sw_probes *p, const struct sw_check_conf *c, sw_probe_
     case SW_CHECK_TCP:
         return sw_tcp_start(p, c, cb, arg);
     case SW_CHECK_EXEC:
+    case SW_CHECK_JUJU:
         return sw_exec_start(p, c, cb, arg);
+    case SW_CHECK_KEYSTONE:
+        return sw_keystone_start(p, c, cb, arg);
+    case SW_CHECK_KUBERNETES:
+        return sw_k8s_start(p, c, cb, arg);
+    case SW_CHECK_PROMETHEUS:
+        return sw_prometheus_start(p, c, cb, arg);
     case SW_CHECK_PASSIVE:
     default:
         return -EINVAL;
