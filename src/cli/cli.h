@@ -47,5 +47,6 @@ int sw_cmd_incident(int argc, char **argv);
 int sw_cmd_case(int argc, char **argv);
 int sw_cmd_change(int argc, char **argv);
 int sw_cmd_health(int argc, char **argv);
+int sw_cmd_import(int argc, char **argv);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "engine/engine.h"
 
 static const char usage[] =
     "Usage: stackward COMMAND [OPTIONS]\n"
@@ -29,6 +30,7 @@ static const char usage[] =
     "  case       open and work support cases; their contractual timers\n"
     "  change     record changes (planned operations) on deployments\n"
     "  health     the team's health over a period: on-call load, MTTA/MTTR, cases, changes\n"
+    "  import     `import juju`: services and checks from `juju status --format=json`\n"
     "\n"
     "Every command takes -c FILE (default " SW_DEFAULT_CONFIG ") and --help.\n"
     "Options: -h, --help  this text;  -V, --version  the version.\n"
@@ -95,11 +97,26 @@ int sw_cli_open_store(const struct sw_config *cfg, struct sw_store **ret)
 
 int sw_cli_open_both(const char *file, struct sw_config **cfg, struct sw_store **store)
 {
+    struct sw_config *derived = NULL;
     int r = sw_cli_load_config(file, cfg);
 
     if (r == 0 && (r = sw_cli_open_store(*cfg, store)) != 0) {
         sw_config_unref(*cfg);
         *cfg = NULL;
+        return r;
+    }
+    /* the checks made at run time (discovery, alerts) are part of what the store tells */
+    if (r == 0 && sw_config_with_derived(*cfg, *store, &derived) < 0) {
+        fprintf(stderr, "stackward: cannot read the derived checks of the store\n");
+        sw_store_free(*store);
+        sw_config_unref(*cfg);
+        *store = NULL;
+        *cfg = NULL;
+        return SW_EXIT_FAIL;
+    }
+    if (r == 0) {
+        sw_config_unref(*cfg);
+        *cfg = derived;
     }
     return r;
 }
@@ -115,6 +132,7 @@ int main(int argc, char **argv)
         {"sla", sw_cmd_sla},         {"report", sw_cmd_report},     {"maint", sw_cmd_maint},
         {"slo", sw_cmd_slo},         {"oncall", sw_cmd_oncall},     {"incident", sw_cmd_incident},
         {"case", sw_cmd_case},       {"change", sw_cmd_change},     {"health", sw_cmd_health},
+        {"import", sw_cmd_import},
     };
 
     if (argc < 2) {

@@ -134,19 +134,15 @@ int sw_cmd_status(int argc, char **argv)
     if (optind < argc) {
         return sw_cli_usage_error("status", "unexpected argument '%s'", argv[optind]);
     }
-    r = sw_cli_load_config(file, &cfg);
+    r = sw_cli_open_both(file, &cfg, &store);
     if (r) {
         return r;
     }
     if (customer && !sw_config_find_customer(cfg, customer)) {
         fprintf(stderr, "stackward status: no customer '%s' in %s\n", customer, file);
+        sw_store_free(store);
         sw_config_unref(cfg);
         return SW_EXIT_USAGE;
-    }
-    r = sw_cli_open_store(cfg, &store);
-    if (r) {
-        sw_config_unref(cfg);
-        return r;
     }
     if (sw_status_from_store(cfg, store, &st) < 0) {
         fprintf(stderr, "stackward status: cannot read the store\n");
@@ -224,7 +220,7 @@ int sw_cmd_history(int argc, char **argv)
     if (from >= to) {
         return sw_cli_usage_error("history", "--from must be before --to");
     }
-    r = sw_cli_load_config(file, &cfg);
+    r = sw_cli_open_both(file, &cfg, &store);
     if (r) {
         return r;
     }
@@ -234,13 +230,9 @@ int sw_cmd_history(int argc, char **argv)
         kind = SW_OBJ_SERVICE;
     } else {
         fprintf(stderr, "stackward history: no service or check '%s' in %s\n", path, file);
+        sw_store_free(store);
         sw_config_unref(cfg);
         return SW_EXIT_USAGE;
-    }
-    r = sw_cli_open_store(cfg, &store);
-    if (r) {
-        sw_config_unref(cfg);
-        return r;
     }
     if (sw_store_history(store, kind, path, from, to, &v, &n) < 0) {
         fprintf(stderr, "stackward history: cannot read the store\n");

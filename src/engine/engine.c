@@ -6,6 +6,7 @@
  * results in through an async queue. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,7 +64,8 @@ struct job {
     size_t n;
     sw_engine_done_cb cb;
     void *arg;
-    bool reload; /* a reload request instead of results */
+    bool reload;  /* a reload request instead of results */
+    char *create; /* results for missing checks create them, derived from this ("alertmanager") */
 };
 
 struct sw_engine {
@@ -96,6 +98,9 @@ struct sw_engine {
 
     sw_engine_listener listener;
     void *listener_arg;
+
+    struct sw_derived *derived; /* the derived checks in use, by path (as the store has them) */
+    size_t n_derived;
 
     pthread_mutex_t inbox_mu;
     struct job *inbox_head;
@@ -395,7 +400,7 @@ static void on_stale(uv_timer_t *h)
     struct sw_probe_result r = {0};
     char d[32];
 
-    r.state = SW_UNKNOWN;
+    r.state = rt->conf->stale_state;
     r.t_ms = sw_now_ms();
     r.output = sw_xasprintf("no result within freshness %s",
                             sw_duration_format(rt->conf->freshness_ms, d));
@@ -434,6 +439,9 @@ static bool can_run(struct sw_engine *e, struct check_rt *rt)
     return !dep || !dep->limit || dep->running < dep->limit;
 }
 
+static void process_children(struct sw_engine *e, struct check_rt *rt, struct sw_probe_result *r,
+                             bool complete);
+
 static void on_probe_done(void *arg, struct sw_probe_result *r)
 {
     struct check_rt *rt = arg;
@@ -445,6 +453,8 @@ static void on_probe_done(void *arg, struct sw_probe_result *r)
     r->output = NULL;
     r->long_output = NULL;
     r->perfdata = NULL;
+    r->children = NULL;
+    r->n_children = 0;
     rt->running = false;
     e->running--;
     if (dep) {
@@ -458,8 +468,19 @@ static void on_probe_done(void *arg, struct sw_probe_result *r)
             rt_release(rt);
         }
     } else {
+        struct sw_probe_child *kids = own.children;
+        size_t n_kids = own.n_children;
+        bool complete = own.children_complete;
+        own.children = NULL;
+        own.n_children = 0;
         process(rt, &own, false);
         schedule_next(rt, sw_now_ms());
+        if (n_kids || complete) {
+            own.children = kids;
+            own.n_children = n_kids;
+            process_children(e, rt, &own, complete);
+        }
+        sw_probe_result_release(&own);
     }
     drain_waiting(e);
 }
@@ -598,6 +619,292 @@ static void on_prune(uv_timer_t *h)
     sw_store_prune_results(e->store, sw_now_ms() - e->cfg->retention_results_s * 1000);
 }
 
+/* ---- derived checks: made at run time by discovery and alerts ---- */
+
+static int derived_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct sw_derived *)a)->path, ((const struct sw_derived *)b)->path);
+}
+
+/* Reads the derived checks in use from the store into e->derived. */
+static int derived_load(struct sw_engine *e)
+{
+    struct sw_derived_row *rows = NULL;
+    size_t n = 0;
+    int r = sw_store_derived_list(e->store, false, &rows, &n);
+
+    if (r < 0) {
+        return r;
+    }
+    e->derived = sw_xcalloc(n ? n : 1, sizeof(*e->derived));
+    for (size_t i = 0; i < n; i++) {
+        e->derived[i].path = rows[i].path;
+        e->derived[i].parent = rows[i].parent;
+        e->derived[i].freshness_ms = rows[i].freshness_ms;
+        rows[i].path = rows[i].parent = NULL;
+    }
+    e->n_derived = n;
+    sw_derived_rows_free(rows, n);
+    return 0;
+}
+
+/* Adds add[0..n_add) (taken over) and retires retire[0..n_retire) (borrowed): the store
+ * first, then a configuration with them, swapped in like a reload. On failure nothing
+ * changes and the reason is logged. */
+static void derived_change(struct sw_engine *e, struct sw_derived *add, size_t n_add,
+                           const char *const *retire, size_t n_retire)
+{
+    struct sw_derived_row *rows = sw_xcalloc(n_add ? n_add : 1, sizeof(*rows));
+    struct sw_derived *next = sw_xcalloc(e->n_derived + n_add + 1, sizeof(*next));
+    struct sw_config *cfg = NULL;
+    int64_t now = sw_now();
+    size_t n = 0;
+    struct sw_buf err;
+    int r = 0;
+
+    for (size_t i = 0; i < n_add; i++) {
+        rows[i].path = add[i].path;
+        rows[i].parent = add[i].parent;
+        rows[i].freshness_ms = add[i].freshness_ms;
+    }
+    /* the set that results: the old minus the retired, plus the new */
+    for (size_t i = 0; i < e->n_derived; i++) {
+        bool gone = false;
+        for (size_t k = 0; k < n_retire && !gone; k++) {
+            gone = strcmp(e->derived[i].path, retire[k]) == 0;
+        }
+        if (!gone) {
+            next[n++] = e->derived[i];
+        }
+    }
+    for (size_t i = 0; i < n_add; i++) {
+        next[n++] = add[i];
+    }
+    qsort(next, n, sizeof(*next), derived_cmp);
+    sw_buf_init(&err);
+    r = sw_config_derive(e->cfg, next, n, &err, &cfg);
+    if (r < 0) {
+        sw_error("derived checks not changed: the configuration does not load again:\n%s",
+                 err.data ? err.data : "");
+    }
+    if (r == 0 && n_add) {
+        r = sw_store_derived_put(e->store, rows, n_add, now);
+    }
+    if (r == 0 && n_retire) {
+        r = sw_store_derived_retire(e->store, retire, n_retire, now);
+    }
+    if (r == 0) {
+        /* the retired entries are freed; the kept and new ones now live in next */
+        for (size_t i = 0; i < e->n_derived; i++) {
+            if (!bsearch(&e->derived[i], next, n, sizeof(*next), derived_cmp)) {
+                free(e->derived[i].path);
+                free(e->derived[i].parent);
+            }
+        }
+        free(e->derived);
+        e->derived = next;
+        e->n_derived = n;
+        for (size_t i = 0; i < n_add; i++) {
+            sw_info("derived check %s added (from %s)", add[i].path, add[i].parent);
+        }
+        for (size_t i = 0; i < n_retire; i++) {
+            sw_info("derived check %s retired, its history kept", retire[i]);
+        }
+        sw_engine_reload(e, cfg);
+    } else {
+        if (cfg) {
+            sw_error("derived checks not changed: the store refused them (%s)", strerror(-r));
+        }
+        for (size_t i = 0; i < n_add; i++) {
+            free(add[i].path);
+            free(add[i].parent);
+        }
+        free(next);
+    }
+    sw_config_unref(cfg);
+    sw_buf_release(&err);
+    free(rows);
+}
+
+/* The path of a child result of parent's run into buf. */
+static void child_path(const struct sw_check_conf *parent, const struct sw_probe_child *ch,
+                       char *buf, size_t size)
+{
+    snprintf(buf, size, "%s/%s/%s", parent->deployment->path,
+             ch->service ? ch->service : parent->service->id, ch->check);
+}
+
+/* The results of the parts a run of rt watched: new parts get a derived check first, parts
+ * no longer there (a complete set) are retired, then each result is applied to its check. */
+static void process_children(struct sw_engine *e, struct check_rt *rt, struct sw_probe_result *r,
+                             bool complete)
+{
+    const struct sw_check_conf *c = rt->conf;
+    char *parent = sw_xstrdup(c->path);
+    int64_t fresh = 2 * c->interval_ms + c->timeout_ms;
+    struct sw_derived *add = sw_xcalloc(r->n_children + 1, sizeof(*add));
+    const char **retire = sw_xcalloc(e->n_derived + 1, sizeof(*retire));
+    char **paths = sw_xcalloc(r->n_children + 1, sizeof(*paths));
+    size_t n_add = 0, n_retire = 0;
+    int64_t now = sw_now_ms();
+
+    for (size_t i = 0; i < r->n_children; i++) {
+        char path[1024];
+        child_path(c, &r->children[i], path, sizeof(path));
+        paths[i] = sw_xstrdup(path);
+        if (!sw_map_get(&e->by_path, path)) {
+            bool dup = false;
+            for (size_t k = 0; k < n_add && !dup; k++) {
+                dup = strcmp(add[k].path, path) == 0;
+            }
+            if (!dup) {
+                add[n_add].path = sw_xstrdup(path);
+                add[n_add].parent = sw_xstrdup(parent);
+                add[n_add++].freshness_ms = fresh;
+            }
+        }
+    }
+    for (size_t i = 0; complete && i < e->n_derived; i++) {
+        bool seen = false;
+        if (strcmp(e->derived[i].parent, parent) != 0) {
+            continue;
+        }
+        for (size_t k = 0; k < r->n_children && !seen; k++) {
+            seen = strcmp(paths[k], e->derived[i].path) == 0;
+        }
+        if (!seen) {
+            retire[n_retire++] = e->derived[i].path;
+        }
+    }
+    if (n_add || n_retire) {
+        /* retire borrows e->derived's strings: copy them, derived_change() frees those */
+        for (size_t i = 0; i < n_retire; i++) {
+            retire[i] = sw_xstrdup(retire[i]);
+        }
+        derived_change(e, add, n_add, retire, n_retire);
+        for (size_t i = 0; i < n_retire; i++) {
+            free((char *)retire[i]);
+        }
+    }
+    for (size_t i = 0; i < r->n_children; i++) {
+        struct check_rt *crt = sw_map_get(&e->by_path, paths[i]);
+        struct sw_probe_child *ch = &r->children[i];
+        struct sw_probe_result cr = {0};
+
+        if (!crt || crt->conf->type != SW_CHECK_PASSIVE) {
+            continue; /* not made (logged), or an active check of the file of that name */
+        }
+        cr.state = ch->state;
+        cr.t_ms = r->t_ms;
+        cr.latency_us = ch->latency_us;
+        cr.output = ch->output;
+        cr.perfdata = ch->perfdata;
+        ch->output = ch->perfdata = NULL;
+        process(crt, &cr, false);
+        uv_timer_stop(&crt->timer);
+        start_freshness(crt, now);
+    }
+    for (size_t i = 0; i < r->n_children; i++) {
+        free(paths[i]);
+    }
+    free(paths);
+    free(add);
+    free(retire);
+    free(parent);
+}
+
+/* For a job that may create its checks: every path that names no check but a deployment of
+ * the configuration gets a derived check first. -ENOENT naming the first path that cannot. */
+static int create_missing(struct sw_engine *e, struct job *j, struct sw_buf *msg)
+{
+    struct sw_derived *add = sw_xcalloc(j->n + 1, sizeof(*add));
+    size_t n_add = 0;
+    int status = 0;
+
+    for (size_t i = 0; i < j->n && !status; i++) {
+        const char *p = j->v[i].path, *s1, *s2, *s3;
+        char dep[512];
+        bool dup = false;
+
+        if (sw_map_get(&e->by_path, p)) {
+            continue;
+        }
+        s1 = strchr(p, '/');
+        s2 = s1 ? strchr(s1 + 1, '/') : NULL;
+        s3 = s2 ? strchr(s2 + 1, '/') : NULL;
+        if (!s3 || strchr(s3 + 1, '/') || (size_t)(s2 - p) >= sizeof(dep)) {
+            status = -ENOENT;
+            sw_buf_printf(msg, "result %zu: '%s' is not CUSTOMER/DEPLOYMENT/SERVICE/CHECK", i, p);
+            break;
+        }
+        memcpy(dep, p, (size_t)(s2 - p));
+        dep[s2 - p] = '\0';
+        if (!sw_config_find_deployment(e->cfg, dep)) {
+            status = -ENOENT;
+            sw_buf_printf(msg, "result %zu: no deployment '%s' for '%s'", i, dep, p);
+            break;
+        }
+        for (size_t k = 0; k < n_add && !dup; k++) {
+            dup = strcmp(add[k].path, p) == 0;
+        }
+        if (!dup) {
+            add[n_add].path = sw_xstrdup(p);
+            add[n_add++].parent = sw_xstrdup(j->create);
+        }
+    }
+    if (status) {
+        for (size_t i = 0; i < n_add; i++) {
+            free(add[i].path);
+            free(add[i].parent);
+        }
+    } else if (n_add) {
+        derived_change(e, add, n_add, NULL, 0);
+        /* a check whose id the loader refused (derived_change() logged why) stays missing */
+        for (size_t i = 0; i < j->n && !status; i++) {
+            if (!sw_map_get(&e->by_path, j->v[i].path)) {
+                status = -ENOENT;
+                sw_buf_printf(msg, "result %zu: check '%s' could not be created", i, j->v[i].path);
+            }
+        }
+    }
+    free(add);
+    return status;
+}
+
+int sw_config_with_derived(struct sw_config *cfg, struct sw_store *store,
+                           struct sw_config **ret_config)
+{
+    struct sw_derived_row *rows = NULL;
+    struct sw_derived *v;
+    size_t n = 0;
+    struct sw_buf err;
+    int r = sw_store_derived_list(store, false, &rows, &n);
+
+    if (r < 0) {
+        return r;
+    }
+    if (n == 0) {
+        *ret_config = sw_config_ref(cfg);
+        sw_derived_rows_free(rows, n);
+        return 0;
+    }
+    v = sw_xcalloc(n, sizeof(*v));
+    for (size_t i = 0; i < n; i++) {
+        v[i].path = rows[i].path;
+        v[i].parent = rows[i].parent;
+        v[i].freshness_ms = rows[i].freshness_ms;
+    }
+    sw_buf_init(&err);
+    r = sw_config_derive(cfg, v, n, &err, ret_config);
+    if (r < 0) {
+        sw_error("the derived checks could not be added:\n%s", err.data ? err.data : "");
+    }
+    sw_buf_release(&err);
+    free(v);
+    sw_derived_rows_free(rows, n);
+    return r;
+}
+
 /* ---- the inbox: results and reloads from other threads ---- */
 
 static void job_free(struct job *j)
@@ -607,6 +914,7 @@ static void job_free(struct job *j)
         free(j->v[i].output);
     }
     free(j->v);
+    free(j->create);
     free(j);
 }
 
@@ -625,6 +933,9 @@ static void run_results(struct sw_engine *e, struct job *j)
     int status = 0;
 
     sw_buf_init(&msg);
+    if (j->create) {
+        status = create_missing(e, j, &msg);
+    }
     for (size_t i = 0; i < j->n && !status; i++) {
         struct check_rt *rt = sw_map_get(&e->by_path, j->v[i].path);
         char a[SW_TIME_LEN], b[SW_TIME_LEN];
@@ -635,6 +946,10 @@ static void run_results(struct sw_engine *e, struct job *j)
         if (!rt) {
             status = -ENOENT;
             sw_buf_printf(&msg, "result %zu: no check '%s'", i, j->v[i].path);
+        } else if (j->create && rt->conf->type != SW_CHECK_PASSIVE) {
+            status = -EINVAL;
+            sw_buf_printf(&msg, "result %zu: '%s' is an active check, not a passive one", i,
+                          j->v[i].path);
         } else if (j->v[i].t_ms > now + FUTURE_SLACK_MS) {
             status = -ERANGE;
             sw_buf_printf(&msg, "result %zu: time %s is more than 5 minutes in the future", i,
@@ -672,7 +987,7 @@ static void run_results(struct sw_engine *e, struct job *j)
              * freshness timer would have said live */
             struct sw_probe_result u = {0};
             char d[32];
-            u.state = SW_UNKNOWN;
+            u.state = rt->conf->stale_state;
             u.t_ms = rt->st.last_check_ms + rt->conf->freshness_ms;
             u.output = sw_xasprintf("no result within freshness %s",
                                     sw_duration_format(rt->conf->freshness_ms, d));
@@ -694,7 +1009,7 @@ static void run_reload(struct sw_engine *e, struct job *j)
     int r;
 
     sw_buf_init(&err);
-    r = sw_config_load(e->cfg->file, &err, &cfg);
+    r = sw_config_load_derived(e->cfg->file, e->derived, e->n_derived, &err, &cfg);
     if (r < 0) {
         pthread_mutex_lock(&e->mu);
         e->stats.reload_failures++;
@@ -759,9 +1074,16 @@ static int post(struct sw_engine *e, struct job *j)
 int sw_engine_submit(struct sw_engine *e, const struct sw_passive *v, size_t n,
                      sw_engine_done_cb cb, void *arg)
 {
+    return sw_engine_submit_create(e, v, n, NULL, cb, arg);
+}
+
+int sw_engine_submit_create(struct sw_engine *e, const struct sw_passive *v, size_t n,
+                            const char *create, sw_engine_done_cb cb, void *arg)
+{
     struct job *j = sw_xcalloc(1, sizeof(*j));
     int r;
 
+    j->create = sw_xstrdup(create);
     j->v = sw_xcalloc(n ? n : 1, sizeof(*j->v));
     j->n = n;
     j->cb = cb;
@@ -821,7 +1143,29 @@ int sw_engine_new(uv_loop_t *loop, struct sw_config *cfg, struct sw_store *store
         free(e);
         return r;
     }
-    e->cfg = sw_config_ref(cfg);
+    r = derived_load(e);
+    if (r == 0 && e->n_derived) {
+        struct sw_buf err;
+        struct sw_config *dc = NULL;
+        sw_buf_init(&err);
+        r = sw_config_derive(cfg, e->derived, e->n_derived, &err, &dc);
+        if (r < 0) {
+            sw_error("the derived checks could not be added:\n%s", err.data ? err.data : "");
+        }
+        sw_buf_release(&err);
+        cfg = dc;
+    } else if (r == 0) {
+        cfg = sw_config_ref(cfg);
+    }
+    if (r < 0) {
+        sw_derived_release(e->derived, e->n_derived);
+        sw_probes_free(e->probes);
+        pthread_mutex_destroy(&e->mu);
+        pthread_mutex_destroy(&e->inbox_mu);
+        free(e);
+        return r;
+    }
+    e->cfg = cfg;
     build_runtime(e, cfg, NULL);
     for (size_t i = 0; i < e->n_checks; i++) {
         e->checks[i]->taken = false;
@@ -1054,6 +1398,7 @@ void sw_engine_free(struct sw_engine *e)
     }
     sw_map_release(&e->deps);
     sw_config_unref(e->cfg);
+    sw_derived_release(e->derived, e->n_derived);
     pthread_mutex_destroy(&e->mu);
     pthread_mutex_destroy(&e->inbox_mu);
     free(e);

@@ -62,7 +62,10 @@ int64_t sw_schedule_next(int64_t now_ms, int64_t interval_ms, int64_t phase_ms);
 struct sw_engine;
 
 /* Creates an engine on loop for cfg (a reference is taken) writing to store (borrowed; must
- * outlive the engine). Nothing runs until sw_engine_start(). */
+ * outlive the engine), with the derived checks the store keeps added to cfg (see
+ * sw_config_derive()). Nothing runs until sw_engine_start(). A run's child results
+ * (sw_probe_result.children) create derived checks as parts appear and retire them when a
+ * complete set lacks them; retiring closes their intervals and keeps their history. */
 int sw_engine_new(uv_loop_t *loop, struct sw_config *cfg, struct sw_store *store,
                   struct sw_engine **ret_engine);
 /* Resumes saved states, closes intervals left open by an unclean stop at the last sign of
@@ -120,9 +123,20 @@ typedef void (*sw_engine_done_cb)(void *arg, int status, const char *message);
 int sw_engine_submit(struct sw_engine *e, const struct sw_passive *v, size_t n,
                      sw_engine_done_cb cb, void *arg);
 
+/* The same, where a result for a check that does not exist creates it first: a passive check
+ * derived from create (e.g. "alertmanager"), kept in the store across restarts, in a service
+ * made when the deployment has none of that id. The deployment must exist (-ENOENT). */
+int sw_engine_submit_create(struct sw_engine *e, const struct sw_passive *v, size_t n,
+                            const char *create, sw_engine_done_cb cb, void *arg);
+
 /* Thread-safe. Asks the loop thread to reload the configuration from its file; cb reports
  * 0, or -EINVAL with the validation errors as message (the old config keeps running). */
 int sw_engine_request_reload(struct sw_engine *e, sw_engine_done_cb cb, void *arg);
+
+/* cfg with the derived checks in use in store added (a new reference to cfg when there are
+ * none), for readers of the store without an engine (the CLI). */
+int sw_config_with_derived(struct sw_config *cfg, struct sw_store *store,
+                           struct sw_config **ret_config);
 
 /* A copy of the live state of everything. */
 struct sw_check_status {
