@@ -30,6 +30,17 @@ enum MHD_Result sw_api_respond_error(struct MHD_Connection *conn, unsigned statu
                                      const char *allow, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
+/* Submits results to the engine (creating missing checks derived from create, when set) and
+ * waits for them to be durable: 0, or the engine's error with its message (owned). */
+int sw_api_submit_wait(struct sw_api *api, const struct sw_passive *v, size_t n, const char *create,
+                       char **ret_message);
+/* The answer to a submission of n results that ended with r (0, -ENOENT...). */
+enum MHD_Result sw_api_respond_submit(struct MHD_Connection *conn, int r, const char *message,
+                                      size_t n);
+/* POST /api/v1/integrations/alertmanager (alertmanager.c). */
+enum MHD_Result sw_api_post_alertmanager(struct sw_api *api, struct MHD_Connection *conn,
+                                         const char *body, size_t len);
+
 /* The incident manager's counters in Prometheus text. */
 void sw_api_metrics_incidents(struct sw_inc_manager *m, struct sw_buf *out);
 

@@ -48,6 +48,7 @@ enum route {
     R_SERVICE,
     R_CHECK,
     R_RESULTS,
+    R_ALERTMANAGER,
     R_RELOAD,
     R_CUSTOMER_SUB, /* /api/v1/customers/{id}/sla and /report */
     R_MAINT,        /* /api/v1/maintenance */
@@ -154,6 +155,57 @@ static int waiter_wait(struct waiter *w, char **ret_message)
     return r;
 }
 
+int sw_api_submit_wait(struct sw_api *api, const struct sw_passive *v, size_t n, const char *create,
+                       char **ret_message)
+{
+    struct waiter *w = waiter_new();
+    int r = sw_engine_submit_create(api->engine, v, n, create, waiter_done, w);
+
+    if (r < 0) {
+        waiter_unref(w); /* the callback's reference: it will not run */
+        waiter_unref(w);
+        *ret_message = NULL;
+        return r;
+    }
+    return waiter_wait(w, ret_message);
+}
+
+enum MHD_Result sw_api_respond_submit(struct MHD_Connection *conn, int r, const char *message,
+                                      size_t n)
+{
+    struct sw_buf out;
+    enum MHD_Result ret;
+
+    switch (r) {
+    case 0:
+        sw_buf_init(&out);
+        sw_buf_printf(&out, "{\"accepted\":%zu}", n);
+        ret = sw_api_respond_json(conn, MHD_HTTP_OK, &out);
+        sw_buf_release(&out);
+        return ret;
+    case -ENOENT:
+        return sw_api_respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "%s",
+                                    message ? message : "unknown check");
+    case -EINVAL:
+    case -ERANGE:
+        return sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL, "%s",
+                                    message ? message : "invalid result");
+    case -EIO:
+        return sw_api_respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "store_failed", NULL,
+                                    "the results could not be stored%s%s", message ? ": " : "",
+                                    message ? message : "");
+    case -ESHUTDOWN:
+        return sw_api_respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "shutting_down", NULL,
+                                    "the daemon is shutting down");
+    case -ETIMEDOUT:
+        return sw_api_respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable", NULL,
+                                    "the engine did not answer within %d s", ENGINE_WAIT_S);
+    default:
+        return sw_api_respond_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", NULL,
+                                    "submitting failed: %s", strerror(-r));
+    }
+}
+
 /* ---- responses ---- */
 
 static enum MHD_Result respond(struct MHD_Connection *conn, unsigned status, const char *type,
@@ -241,6 +293,7 @@ static enum route route_of(const char *url, const char **ret_rest)
         {"/api/v1/cases", R_CASES},
         {"/api/v1/changes", R_CHANGES},
         {"/api/v1/health", R_HEALTH},
+        {"/api/v1/integrations/alertmanager", R_ALERTMANAGER},
     };
 
     *ret_rest = NULL;
@@ -286,6 +339,7 @@ static const char *route_methods(enum route r)
     switch (r) {
     case R_RESULTS:
     case R_RELOAD:
+    case R_ALERTMANAGER:
         return "POST";
     case R_MAINT:
         return "GET, HEAD, POST";
@@ -535,7 +589,6 @@ static enum MHD_Result post_results(struct sw_api *api, struct MHD_Connection *c
 {
     struct sw_config *cfg = NULL;
     struct sw_passive *v = NULL;
-    struct waiter *w;
     struct sw_buf err;
     struct sw_buf out;
     enum MHD_Result ret;
@@ -565,46 +618,8 @@ static enum MHD_Result post_results(struct sw_api *api, struct MHD_Connection *c
         }
     }
 
-    w = waiter_new();
-    r = sw_engine_submit(api->engine, v, n, waiter_done, w);
-    if (r < 0) {
-        waiter_unref(w); /* the callback's reference: it will not run */
-        waiter_unref(w);
-    } else {
-        r = waiter_wait(w, &message);
-    }
-    switch (r) {
-    case 0:
-        sw_buf_printf(&out, "{\"accepted\":%zu}", n);
-        ret = sw_api_respond_json(conn, MHD_HTTP_OK, &out);
-        break;
-    case -ENOENT:
-        ret = sw_api_respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "%s",
-                                   message ? message : "unknown check");
-        break;
-    case -EINVAL:
-    case -ERANGE:
-        ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL, "%s",
-                                   message ? message : "invalid result");
-        break;
-    case -EIO:
-        ret = sw_api_respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "store_failed", NULL,
-                                   "the results could not be stored%s%s", message ? ": " : "",
-                                   message ? message : "");
-        break;
-    case -ESHUTDOWN:
-        ret = sw_api_respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "shutting_down", NULL,
-                                   "the daemon is shutting down");
-        break;
-    case -ETIMEDOUT:
-        ret = sw_api_respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable", NULL,
-                                   "the engine did not answer within %d s", ENGINE_WAIT_S);
-        break;
-    default:
-        ret = sw_api_respond_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", NULL,
-                                   "submitting failed: %s", strerror(-r));
-        break;
-    }
+    r = sw_api_submit_wait(api, v, n, NULL, &message);
+    ret = sw_api_respond_submit(conn, r, message, n);
 out:
     free(message);
     sw_config_unref(cfg);
@@ -1124,6 +1139,9 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
     }
     if (q->route == R_RESULTS) {
         return post_results(api, conn, q);
+    }
+    if (q->route == R_ALERTMANAGER) {
+        return sw_api_post_alertmanager(api, conn, q->body.data ? q->body.data : "", q->body.len);
     }
     if (q->route == R_MAINT) {
         return post_maintenance(api, conn, q);
