@@ -561,7 +561,10 @@ static enum MHD_Result handle_get(struct sw_api *api, struct MHD_Connection *con
         if (len > 8 && strcmp(q->rest + len - 8, "/history") == 0) {
             char *path = sw_xstrndup(q->rest, len - 8);
 
-            ok = visible(st->cfg, kind, path, customer);
+            ok = visible(st->cfg, kind, path, customer) ||
+                 (kind == SW_OBJ_CHECK && sw_store_is_derived(api->store, path) &&
+                  (!customer ||
+                   (sw_str_has_prefix(path, customer) && path[strlen(customer)] == '/')));
             if (ok) {
                 ret = get_history(api, conn, kind, path);
             }

@@ -224,8 +224,8 @@ int sw_cmd_history(int argc, char **argv)
     if (r) {
         return r;
     }
-    if (sw_config_find_check(cfg, path)) {
-        kind = SW_OBJ_CHECK;
+    if (sw_config_find_check(cfg, path) || sw_store_is_derived(store, path)) {
+        kind = SW_OBJ_CHECK; /* a derived check keeps its history once retired */
     } else if (sw_config_find_service(cfg, path)) {
         kind = SW_OBJ_SERVICE;
     } else {

@@ -705,6 +705,22 @@ int sw_store_derived_list(struct sw_store *s, bool with_retired, struct sw_deriv
     return s->be->derived_list(s->ctx, with_retired, ret, ret_n);
 }
 
+bool sw_store_is_derived(struct sw_store *s, const char *path)
+{
+    struct sw_derived_row *v = NULL;
+    size_t n = 0;
+    bool found = false;
+
+    if (sw_store_derived_list(s, true, &v, &n) < 0) {
+        return false;
+    }
+    for (size_t i = 0; i < n && !found; i++) {
+        found = strcmp(v[i].path, path) == 0;
+    }
+    sw_derived_rows_free(v, n);
+    return found;
+}
+
 void sw_derived_rows_free(struct sw_derived_row *v, size_t n)
 {
     for (size_t i = 0; v && i < n; i++) {

@@ -190,6 +190,8 @@ int sw_store_derived_retire(struct sw_store *s, const char *const *paths, size_t
 int sw_store_derived_list(struct sw_store *s, bool with_retired, struct sw_derived_row **ret,
                           size_t *ret_n);
 void sw_derived_rows_free(struct sw_derived_row *v, size_t n);
+/* True when path is a derived check, in use or retired (its history is still asked for). */
+bool sw_store_is_derived(struct sw_store *s, const char *path);
 
 /* ---- SLO burn-rate alerts: the evaluator's current view, replaced as a whole ---- */
 
