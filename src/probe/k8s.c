@@ -4,13 +4,16 @@
  * check's bearer token and CA, and reports:
  *  - the check's own result: OK when both reports passed (and every node is Ready), else
  *    CRITICAL naming what failed ("readyz failed: etcd; node worker-2 NotReady");
- *  - one child per report item, readyz-NAME and livez-NAME, and per node, node-NAME, in the
- *    check's own service, so an outage says which component failed.
+ *  - one child per report item, CHECK-readyz-NAME and CHECK-livez-NAME, and per node,
+ *    CHECK-node-NAME, in the check's own service, so an outage says which component failed
+ *    (the check's id leads, so two API servers of one service keep their parts apart).
  * When every answer was read the children are the whole set: items and nodes that went away
  * are retired. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "probe/k8s.h"
 #include "probe/probe_int.h"
@@ -42,6 +45,51 @@ struct k8s_run {
     int pending;
 };
 
+/* The child id CHECK-KIND-ID ("api-readyz-etcd"; CHECK-ID when kind is ""), cut to 64 bytes; a
+ * clash with an id given earlier in this run (two long names cut alike) gets "-2", "-3"... */
+static void child_id(const struct sw_check_conf *c, const char *kind, const char *id,
+                     const struct sw_probe_result *r, char out[65])
+{
+    char joined[256];
+    size_t n;
+
+    if (*kind) {
+        snprintf(joined, sizeof(joined), "%s-%s-%s", c->id, kind, id);
+    } else {
+        snprintf(joined, sizeof(joined), "%s-%s", c->id, id);
+    }
+    n = sw_id_from(joined, out, 65);
+    for (int k = 2;; k++) {
+        bool clash = false;
+        for (size_t i = 0; i < r->n_children && !clash; i++) {
+            clash = strcmp(r->children[i].check, out) == 0;
+        }
+        if (!clash) {
+            return;
+        }
+        char suffix[16];
+        int sl = snprintf(suffix, sizeof(suffix), "-%d", k);
+        size_t keep = n + (size_t)sl > 64 ? 64 - (size_t)sl : n;
+        while (keep > 1 && strchr("-._", out[keep - 1])) {
+            keep--;
+        }
+        memcpy(out + keep, suffix, (size_t)sl + 1);
+        n = keep + (size_t)sl;
+    }
+}
+
+/* Keystone-like Status objects carry the API server's reason: {"message": ...}. */
+static void status_message(const char *body, size_t len, struct sw_buf *out)
+{
+    json_t *root = json_loadb(body, len, 0, NULL);
+    const char *m = json_string_value(json_object_get(root, "message"));
+
+    if (m && sw_str_is_text(m, strlen(m))) {
+        sw_buf_printf(out, ": %.200s", m);
+    }
+    json_decref(root);
+}
+
 static void run_free(struct k8s_run *k)
 {
     for (int i = 0; i < Q_N; i++) {
@@ -52,8 +100,8 @@ static void run_free(struct k8s_run *k)
 }
 
 /* One verbose report: its items become children; failures are named in out. */
-static bool report_items(struct k8s_call *kc, struct sw_probe_result *r, struct sw_buf *out,
-                         enum sw_state *st)
+static bool report_items(const struct sw_check_conf *c, struct k8s_call *kc,
+                         struct sw_probe_result *r, struct sw_buf *out, enum sw_state *st)
 {
     const char *name = q_names[kc->q];
     struct sw_k8s_item *items = NULL;
@@ -64,6 +112,13 @@ static bool report_items(struct k8s_call *kc, struct sw_probe_result *r, struct 
     if (kc->error) {
         *st = SW_CRITICAL;
         sw_buf_printf(out, "%s%s: %s", out->len ? "; " : "", name, kc->error);
+        return false;
+    }
+    if (kc->status == 401 || kc->status == 403) {
+        *st = SW_CRITICAL;
+        sw_buf_printf(out, "%s%s: the token was refused (HTTP %ld)", out->len ? "; " : "", name,
+                      kc->status);
+        status_message(kc->body, kc->len, out);
         return false;
     }
     sw_buf_init(&err);
@@ -77,8 +132,8 @@ static bool report_items(struct k8s_call *kc, struct sw_probe_result *r, struct 
     sw_buf_release(&err);
     sw_buf_init(&failed);
     for (size_t i = 0; i < n; i++) {
-        char id[80];
-        snprintf(id, sizeof(id), "%s-%s", name, items[i].check_id);
+        char id[65];
+        child_id(c, name, items[i].check_id, r, id);
         if (items[i].ok) {
             sw_probe_result_child(r, NULL, id, SW_OK, kc->latency_us, NULL, "%s ok%s",
                                   items[i].name, items[i].excluded ? " (excluded)" : "");
@@ -101,8 +156,9 @@ static bool report_items(struct k8s_call *kc, struct sw_probe_result *r, struct 
     return true;
 }
 
-static bool report_nodes(struct k8s_call *kc, struct sw_probe_result *r, struct sw_buf *out,
-                         enum sw_state *st, size_t *ret_n)
+static bool report_nodes(const struct sw_check_conf *c, struct k8s_call *kc,
+                         struct sw_probe_result *r, struct sw_buf *out, enum sw_state *st,
+                         size_t *ret_n)
 {
     struct sw_k8s_node *nodes = NULL;
     size_t n = 0;
@@ -116,6 +172,7 @@ static bool report_nodes(struct k8s_call *kc, struct sw_probe_result *r, struct 
             sw_buf_printf(out, "%snodes: HTTP %ld%s", out->len ? "; " : "", kc->status,
                           kc->status == 401 || kc->status == 403 ? " (the token may not list nodes)"
                                                                  : "");
+            status_message(kc->body ? kc->body : "", kc->len, out);
         }
         return false;
     }
@@ -129,18 +186,21 @@ static bool report_nodes(struct k8s_call *kc, struct sw_probe_result *r, struct 
     sw_buf_release(&err);
     for (size_t i = 0; i < n; i++) {
         const struct sw_k8s_node *nd = &nodes[i];
+        char id[65];
+        /* the node check id is "node-NAME" already */
+        child_id(c, "", nd->check_id, r, id);
         if (nd->ready == 1) {
-            sw_probe_result_child(r, NULL, nd->check_id, SW_OK, 0, NULL, "node %s Ready", nd->name);
+            sw_probe_result_child(r, NULL, id, SW_OK, 0, NULL, "node %s Ready", nd->name);
             continue;
         }
-        enum sw_state s = nd->ready == 0 ? SW_CRITICAL : SW_UNKNOWN;
-        sw_probe_result_child(r, NULL, nd->check_id, s, 0, NULL, "node %s %s%s%s%s", nd->name,
-                              nd->ready == 0 ? "NotReady" : "readiness Unknown",
-                              nd->reason ? " (" : "", nd->reason ? nd->reason : "",
-                              nd->reason ? ")" : "");
-        *st = sw_state_worst(*st, s);
-        sw_buf_printf(out, "%snode %s %s", out->len ? "; " : "", nd->name,
-                      nd->ready == 0 ? "NotReady" : "Unknown");
+        /* Unknown: the node stopped reporting (the kubelet is gone): an outage as well */
+        const char *what = nd->ready == 0 ? "NotReady" : "readiness Unknown";
+        sw_probe_result_child(r, NULL, id, SW_CRITICAL, 0, NULL, "node %s %s%s%s%s%s%s", nd->name,
+                              what, nd->reason ? " (" : "", nd->reason ? nd->reason : "",
+                              nd->reason ? ")" : "", nd->message ? ": " : "",
+                              nd->message ? nd->message : "");
+        *st = SW_CRITICAL;
+        sw_buf_printf(out, "%snode %s %s", out->len ? "; " : "", nd->name, what);
     }
     *ret_n = n;
     sw_k8s_nodes_free(nodes, n);
@@ -159,10 +219,10 @@ static void finish(struct k8s_run *k)
     sw_buf_init(&perf);
     r.state = SW_OK;
     r.latency_us = sw_run_elapsed_us(&k->run);
-    complete &= report_items(&k->calls[Q_READYZ], &r, &out, &r.state);
-    complete &= report_items(&k->calls[Q_LIVEZ], &r, &out, &r.state);
+    complete &= report_items(c, &k->calls[Q_READYZ], &r, &out, &r.state);
+    complete &= report_items(c, &k->calls[Q_LIVEZ], &r, &out, &r.state);
     if (c->k8s_nodes) {
-        complete &= report_nodes(&k->calls[Q_NODES], &r, &out, &r.state, &nodes);
+        complete &= report_nodes(c, &k->calls[Q_NODES], &r, &out, &r.state, &nodes);
     }
     if (r.state == SW_OK) {
         size_t items = r.n_children - nodes;
