@@ -172,8 +172,7 @@ int sw_cmd_import(int argc, char **argv)
     }
     sw_buf_init(&out);
     sw_buf_init(&err);
-    sw_buf_printf(&out, "# stackward services of %s/%s, from `stackward import juju`.\n", customer,
-                  deployment);
+    sw_buf_printf(&out, "# For the deployment %s of customer %s.\n", deployment, customer);
     r = sw_juju_import(text, len, strcmp(input, "-") == 0 ? "standard input" : input, freshness,
                        &out, &err);
     free(text);
