@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -4628,14 +4629,21 @@ static bool valid_condition(const char *s)
             while (*num == ' ') {
                 num++;
             }
-            if (!*num) {
+            /* a finite decimal, as the probe reads it: no hex, inf or nan */
+            const char *p = num + (*num == '-' || *num == '+');
+            bool digits = false;
+            while (isdigit((unsigned char)*p) || *p == '.') {
+                digits |= *p != '.';
+                p++;
+            }
+            if (!digits || (*p && *p != ' ' && *p != 'e' && *p != 'E')) {
                 return false;
             }
-            strtod(num, &end);
+            double x = strtod(num, &end);
             while (*end == ' ') {
                 end++;
             }
-            return end != num && !*end;
+            return end != num && !*end && isfinite(x);
         }
     }
     return false;

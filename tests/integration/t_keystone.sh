@@ -25,6 +25,8 @@ ks_add_endpoint "$T/ks" "$KS" compute public RegionOne "http://127.0.0.1:$DEAD/v
 IMAGE=$(ks_add_endpoint "$T/ks" "$KS" image public RegionOne "http://127.0.0.1:$TPORT/healthy")
 ks_add_endpoint "$T/ks" "$KS" network internal RegionOne "http://127.0.0.1:$TPORT/failing" >/dev/null
 ks_add_endpoint "$T/ks" "$KS" placement public RegionTwo "http://127.0.0.1:$TPORT/healthy" >/dev/null
+# Keystone takes any SCHEME:REST as a URL; the probe watches http(s) only
+ks_add_endpoint "$T/ks" "$KS" volumev3 public RegionOne "ftp://127.0.0.1/volume" >/dev/null
 APPCRED=$(ks_app_cred "$T/ks" "$KS" sw-monitor)
 printf 'not-the-password\n' >"$T/wrong.pass"
 
@@ -81,11 +83,14 @@ start_daemon "$T/sw.yaml"
 # the login and the catalog
 wait_for "login OK" 60 check_is acme/fra1/keystone/login state OK
 assert_match "login output" \
-    '^token issued in [0-9]+ ms for monitor on admin, 5 endpoints watched \(7 in the catalog\)$' \
+    '^token issued in [0-9]+ ms for monitor on admin, 6 endpoints watched \(8 in the catalog\)$' \
     "$(check_field acme/fra1/keystone/login output)"
 wait_for "compute endpoint derived" 20 check_is acme/fra1/compute/public-RegionOne state CRITICAL
 paths=$(curl -fs "$API/api/v1/checks" | jq -r '.[] | select(.path | startswith("acme/fra1/")) | .path' | sort | tr '\n' ' ')
-assert_eq "derived checks" "acme/fra1/compute/public-RegionOne acme/fra1/identity/internal-RegionOne acme/fra1/identity/public-RegionOne acme/fra1/image/public-RegionOne acme/fra1/keystone/login acme/fra1/network/internal-RegionOne " "$paths"
+assert_eq "derived checks" "acme/fra1/compute/public-RegionOne acme/fra1/identity/internal-RegionOne acme/fra1/identity/public-RegionOne acme/fra1/image/public-RegionOne acme/fra1/keystone/login acme/fra1/network/internal-RegionOne acme/fra1/volumev3/public-RegionOne " "$paths"
+wait_for "bad URL CRITICAL" 20 check_is acme/fra1/volumev3/public-RegionOne state CRITICAL
+assert_eq "bad URL named" "endpoint URL 'ftp://127.0.0.1/volume' is not an http(s) URL" \
+    "$(check_field acme/fra1/volumev3/public-RegionOne output)"
 assert_match "dead endpoint says why" '^no HTTP answer: ' \
     "$(check_field acme/fra1/compute/public-RegionOne output)"
 wait_for "identity public OK" 20 check_is acme/fra1/identity/public-RegionOne state OK
@@ -96,7 +101,7 @@ wait_for "network CRITICAL (503)" 20 check_is acme/fra1/network/internal-RegionO
 assert_match "503 named" 'HTTP 503' "$(check_field acme/fra1/network/internal-RegionOne output)"
 assert_eq "the compute service is down" CRITICAL \
     "$(curl -fs "$API/api/v1/services/acme/fra1/compute" | jq -r .state)"
-assert_eq "derived from the keystone check" 5 \
+assert_eq "derived from the keystone check" 6 \
     "$(sqlite3 "$T/sw.db" "SELECT count(*) FROM derived_checks WHERE parent = 'acme/fra1/keystone/login' AND retired_s IS NULL")"
 
 # application credential, filtered to identity; a wrong password

@@ -492,6 +492,20 @@ static void test_err_prometheus_passive(void **state)
                  "t.yaml:8:17: missing required key 'query'\n"
                  "t.yaml:8:70: bad condition '> ' for 'warning' (nonempty, empty, or one of > >= "
                  "< <= == != and a number)\n");
+    /* the number is a finite decimal: what the probe can read */
+    static const char *const bad_numbers[] = {"> inf", "> nan", "> 0x10", "> 1e999", "> 1.2.3x"};
+    for (size_t i = 0; i < sizeof(bad_numbers) / sizeof(bad_numbers[0]); i++) {
+        char yaml[512], want[512];
+        snprintf(yaml, sizeof(yaml),
+                 HEAD "              - {id: a, type: prometheus, url: 'http://p/', query: up, "
+                      "critical: '%s'}\n",
+                 bad_numbers[i]);
+        snprintf(want, sizeof(want),
+                 "t.yaml:8:82: bad condition '%s' for 'critical' (nonempty, empty, or one of > >= "
+                 "< <= == != and a number)\n",
+                 bad_numbers[i]);
+        check_errors(yaml, want);
+    }
     check_errors(HEAD "              - {id: a, type: passive, stale: critical}\n",
                  "t.yaml:8:40: 'stale' needs 'freshness'\n");
     check_errors(HEAD "              - {id: a, type: passive, freshness: 5m, stale: bogus}\n",
