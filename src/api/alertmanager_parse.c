@@ -268,13 +268,7 @@ int sw_am_parse(const char *body, size_t len, struct sw_am_payload *ret, struct 
     memset(ret, 0, sizeof(*ret));
     root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
-        char text[JSON_ERROR_TEXT_LENGTH];
-
-        memcpy(text, jerr.text, sizeof(text));
-        text[sizeof(text) - 1] = '\0';
-        sw_str_sanitize(text);
-        sw_buf_printf(err, "malformed JSON at line %d, column %d: %s", jerr.line, jerr.column,
-                      text);
+        sw_buf_json_error(err, jerr.line, jerr.column, jerr.text);
         return -EINVAL;
     }
     if (!json_is_object(root)) {

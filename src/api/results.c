@@ -167,15 +167,7 @@ int sw_api_parse_results(const char *body, size_t len, struct sw_passive **ret_v
 
     root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
-        char text[JSON_ERROR_TEXT_LENGTH];
-
-        /* jansson names the offending token; keep the message valid text whatever it
-         * quotes. */
-        memcpy(text, jerr.text, sizeof(text));
-        text[sizeof(text) - 1] = '\0';
-        sw_str_sanitize(text);
-        sw_buf_printf(err, "malformed JSON at line %d, column %d: %s", jerr.line, jerr.column,
-                      text);
+        sw_buf_json_error(err, jerr.line, jerr.column, jerr.text);
         return -EINVAL;
     }
     array = json_is_array(root);

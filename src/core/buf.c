@@ -152,3 +152,43 @@ void sw_buf_json_kv_time(struct sw_buf *b, const char *key, int64_t t)
         sw_buf_printf(b, ", \"%s\": null", key);
     }
 }
+
+void sw_buf_quoted(struct sw_buf *b, const char *s, size_t n, size_t max)
+{
+    size_t i = 0, end = n < max ? n : max;
+
+    sw_buf_puts(b, "\"");
+    while (i < end) {
+        unsigned char ch = (unsigned char)s[i];
+        size_t l = sw_utf8_len(s + i, end - i);
+
+        if (ch == '"' || ch == '\\') {
+            sw_buf_printf(b, "\\%c", ch);
+        } else if (ch == '\n') {
+            sw_buf_puts(b, "\\n");
+        } else if (ch == '\r') {
+            sw_buf_puts(b, "\\r");
+        } else if (ch == '\t') {
+            sw_buf_puts(b, "\\t");
+        } else if (ch >= 0x20 && ch < 0x7f) {
+            sw_buf_append(b, s + i, 1);
+        } else if (ch >= 0x80 && l > 1) {
+            sw_buf_append(b, s + i, l);
+            i += l;
+            continue;
+        } else {
+            sw_buf_printf(b, "\\x%02x", ch);
+        }
+        i++;
+    }
+    sw_buf_puts(b, n > end ? "\"..." : "\"");
+}
+
+void sw_buf_json_error(struct sw_buf *b, int line, int column, const char *text)
+{
+    char t[200];
+
+    snprintf(t, sizeof(t), "%s", text ? text : "");
+    sw_str_sanitize(t);
+    sw_buf_printf(b, "malformed JSON at line %d, column %d: %s", line, column, t);
+}

@@ -680,34 +680,31 @@ static struct curl_slist *request_headers(struct http_run *h, const struct sw_ch
     return h->headers;
 }
 
-static void set_options(struct http_run *h, const struct sw_check_conf *c)
+/* What every easy handle of ours gets: fresh connection, our sockets, the body kept. */
+static void set_common(struct http_run *h, const char *url, int64_t timeout_ms)
 {
     CURL *e = h->easy;
-    const char *method = c->method && c->method[0] ? c->method : "GET";
 
-    curl_easy_setopt(e, CURLOPT_URL, c->url);
+    curl_easy_setopt(e, CURLOPT_URL, url);
     curl_easy_setopt(e, CURLOPT_PRIVATE, h);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h->errbuf);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_USERAGENT, "stackward/" SW_VERSION);
     curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
     curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
-    curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 0L); /* one write per request: saves a call */
-    /* a health check reads a small answer: a 4 KiB receive buffer instead of 16 KiB per run */
-    curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 4096L);
     curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_sock);
     curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, h->run.p);
     curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, close_sock);
     curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, h->run.p);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(c->timeout_ms > 0 ? c->timeout_ms : 10000));
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(timeout_ms > 0 ? timeout_ms : 10000));
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, h);
-    if (c->follow_redirects) {
-        curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-        curl_easy_setopt(e, CURLOPT_MAXREDIRS, 10L);
-        curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    }
+}
+
+/* The check's TLS settings, and its basic auth or bearer token when auth is set. */
+static void set_tls_auth(CURL *e, const struct sw_check_conf *c, bool auth)
+{
     if (!c->tls_verify) {
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -721,14 +718,31 @@ static void set_options(struct http_run *h, const struct sw_check_conf *c)
     if (c->client_key) {
         curl_easy_setopt(e, CURLOPT_SSLKEY, c->client_key);
     }
-    if (c->username) {
+    if (auth && c->username) {
         curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
         curl_easy_setopt(e, CURLOPT_USERNAME, c->username);
         curl_easy_setopt(e, CURLOPT_PASSWORD, c->password ? c->password : "");
-    } else if (c->bearer_token) {
+    } else if (auth && c->bearer_token) {
         curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BEARER);
         curl_easy_setopt(e, CURLOPT_XOAUTH2_BEARER, c->bearer_token);
     }
+}
+
+static void set_options(struct http_run *h, const struct sw_check_conf *c)
+{
+    CURL *e = h->easy;
+    const char *method = c->method && c->method[0] ? c->method : "GET";
+
+    set_common(h, c->url, c->timeout_ms);
+    curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 0L); /* one write per request: saves a call */
+    /* a health check reads a small answer: a 4 KiB receive buffer instead of 16 KiB per run */
+    curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 4096L);
+    if (c->follow_redirects) {
+        curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+        curl_easy_setopt(e, CURLOPT_MAXREDIRS, 10L);
+        curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    }
+    set_tls_auth(e, c, true);
     if (c->cert_warn_days >= 0 || c->cert_crit_days >= 0) {
         curl_easy_setopt(e, CURLOPT_CERTINFO, 1L);
     }
@@ -851,45 +865,13 @@ int sw_http_request(struct sw_probes *p, const struct sw_http_req *q, sw_http_re
     h->run.p = p;
     p->pending++; /* released by run_release() */
     e = h->easy;
-    curl_easy_setopt(e, CURLOPT_URL, q->url);
-    curl_easy_setopt(e, CURLOPT_PRIVATE, h);
-    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h->errbuf);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_USERAGENT, "stackward/" SW_VERSION);
-    curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
-    curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
-    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_sock);
-    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, p);
-    curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, close_sock);
-    curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, p);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(c && c->timeout_ms > 0 ? c->timeout_ms : 10000));
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, h);
+    set_common(h, q->url, c ? c->timeout_ms : 0);
     if (q->capture) {
         curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
         curl_easy_setopt(e, CURLOPT_HEADERDATA, h);
     }
-    if (c && !c->tls_verify) {
-        curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-        curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
-    }
-    if (c && c->ca_file) {
-        curl_easy_setopt(e, CURLOPT_CAINFO, c->ca_file);
-    }
-    if (c && c->client_cert) {
-        curl_easy_setopt(e, CURLOPT_SSLCERT, c->client_cert);
-    }
-    if (c && c->client_key) {
-        curl_easy_setopt(e, CURLOPT_SSLKEY, c->client_key);
-    }
-    if (q->auth && c && c->username) {
-        curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
-        curl_easy_setopt(e, CURLOPT_USERNAME, c->username);
-        curl_easy_setopt(e, CURLOPT_PASSWORD, c->password ? c->password : "");
-    } else if (q->auth && c && c->bearer_token) {
-        curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BEARER);
-        curl_easy_setopt(e, CURLOPT_XOAUTH2_BEARER, c->bearer_token);
+    if (c) {
+        set_tls_auth(e, c, q->auth);
     }
     for (size_t i = 0; i < q->n_headers; i++) {
         add_header(h, q->headers[i]);

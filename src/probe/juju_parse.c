@@ -20,27 +20,7 @@
  * line of valid text whatever s holds. */
 static void shown(struct sw_buf *b, const char *s, size_t n)
 {
-    size_t i = 0, max = n < SHOWN_MAX ? n : SHOWN_MAX;
-
-    sw_buf_puts(b, "\"");
-    while (i < max) {
-        unsigned char ch = (unsigned char)s[i];
-        size_t l = sw_utf8_len(s + i, max - i);
-
-        if (ch == '"' || ch == '\\') {
-            sw_buf_printf(b, "\\%c", ch);
-        } else if (ch >= 0x20 && ch < 0x7f) {
-            sw_buf_append(b, s + i, 1);
-        } else if (ch >= 0x80 && l > 1) {
-            sw_buf_append(b, s + i, l);
-            i += l;
-            continue;
-        } else {
-            sw_buf_printf(b, "\\x%02x", ch);
-        }
-        i++;
-    }
-    sw_buf_puts(b, n > max ? "\"..." : "\"");
+    sw_buf_quoted(b, s, n, SHOWN_MAX);
 }
 
 /* A copy of s as one line: each run of whitespace one space, none at the ends, control
@@ -630,13 +610,7 @@ int sw_juju_parse(const char *body, size_t len, struct sw_juju_status *ret, stru
     sw_map_init(&p.check_ids);
     root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
-        char text[JSON_ERROR_TEXT_LENGTH];
-
-        memcpy(text, jerr.text, sizeof(text));
-        text[sizeof(text) - 1] = '\0';
-        sw_str_sanitize(text);
-        sw_buf_printf(err, "malformed JSON at line %d, column %d: %s", jerr.line, jerr.column,
-                      text);
+        sw_buf_json_error(err, jerr.line, jerr.column, jerr.text);
         goto out;
     }
     r = parse_root(&p, root);

@@ -18,33 +18,7 @@
  * one line of valid text whatever s holds, with "..." when s is longer. */
 static void shown(struct sw_buf *b, const char *s, size_t n)
 {
-    size_t i = 0, max = n < SHOWN_MAX ? n : SHOWN_MAX;
-
-    sw_buf_puts(b, "\"");
-    while (i < max) {
-        unsigned char ch = (unsigned char)s[i];
-        size_t l = sw_utf8_len(s + i, max - i);
-
-        if (ch == '"' || ch == '\\') {
-            sw_buf_printf(b, "\\%c", ch);
-        } else if (ch == '\n') {
-            sw_buf_puts(b, "\\n");
-        } else if (ch == '\r') {
-            sw_buf_puts(b, "\\r");
-        } else if (ch == '\t') {
-            sw_buf_puts(b, "\\t");
-        } else if (ch >= 0x20 && ch < 0x7f) {
-            sw_buf_append(b, s + i, 1);
-        } else if (ch >= 0x80 && l > 1) {
-            sw_buf_append(b, s + i, l);
-            i += l;
-            continue;
-        } else {
-            sw_buf_printf(b, "\\x%02x", ch);
-        }
-        i++;
-    }
-    sw_buf_puts(b, n > max ? "\"..." : "\"");
+    sw_buf_quoted(b, s, n, SHOWN_MAX);
 }
 
 /* Makes id (holding a base id of at most max bytes, buffer of max + 1) unique among used by
@@ -389,13 +363,7 @@ int sw_k8s_nodes_parse(const char *body, size_t len, struct sw_k8s_node **ret_no
     sw_map_init(&used);
     root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
-        char text[JSON_ERROR_TEXT_LENGTH];
-
-        memcpy(text, jerr.text, sizeof(text));
-        text[sizeof(text) - 1] = '\0';
-        sw_str_sanitize(text);
-        sw_buf_printf(err, "malformed JSON at line %d, column %d: %s", jerr.line, jerr.column,
-                      text);
+        sw_buf_json_error(err, jerr.line, jerr.column, jerr.text);
         goto out;
     }
     if (!json_is_object(root)) {

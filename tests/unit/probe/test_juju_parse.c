@@ -374,7 +374,7 @@ static void test_parse_errors(void **state)
     check_error_str(APPS("\"mysql\":1"), "applications.mysql: not an object");
     check_error_str(APPS("\"\":{}"),
                     "applications: bad application name \"\" (1 to 256 bytes of one-line text)");
-    check_error_str(APPS("\"a\\tb\":{}"), "applications: bad application name \"a\\x09b\" (1 to "
+    check_error_str(APPS("\"a\\tb\":{}"), "applications: bad application name \"a\\tb\" (1 to "
                                           "256 bytes of one-line text)");
     memset(name, 'n', 257);
     name[257] = '\0';
@@ -583,7 +583,7 @@ static void test_fragment_errors(void **state)
     check_fragment_error(&st, "3651d",
                          "bad freshness \"3651d\" (a duration such as 15m, at most 3650d)");
     check_fragment_error(&st, "1m\n- x",
-                         "bad freshness \"1m\\x0a- x\" (a duration such as 15m, at most 3650d)");
+                         "bad freshness \"1m\\n- x\" (a duration such as 15m, at most 3650d)");
     sw_juju_status_release(&st);
 
     doc = "{\"applications\":{\"ntp\":{\"subordinate-to\":[\"x\"]},\"gone\":{\"status-error\":"
