@@ -760,16 +760,11 @@ static void set_options(struct http_run *h, const struct sw_check_conf *c)
     }
 }
 
-int sw_http_start(struct sw_probes *p, const struct sw_check_conf *c, sw_probe_done_cb cb,
-                  void *arg)
+/* An easy handle from the pool, reset, or a new one; NULL when curl cannot make one. */
+static struct http_run *run_take(struct sw_http *x)
 {
-    struct sw_http *x = p->http;
     struct http_run *h;
-    CURLMcode mc;
 
-    if (!c->url || !c->url[0]) {
-        return -EINVAL;
-    }
     if (x->pool) {
         h = x->pool;
         x->pool = h->next_free;
@@ -781,12 +776,29 @@ int sw_http_start(struct sw_probes *p, const struct sw_check_conf *c, sw_probe_d
         h->easy = curl_easy_init();
         if (!h->easy) {
             free(h);
-            return -ENOMEM;
+            return NULL;
         }
     }
     h->next_free = NULL;
     h->bytes = 0;
     h->errbuf[0] = '\0';
+    return h;
+}
+
+int sw_http_start(struct sw_probes *p, const struct sw_check_conf *c, sw_probe_done_cb cb,
+                  void *arg)
+{
+    struct sw_http *x = p->http;
+    struct http_run *h;
+    CURLMcode mc;
+
+    if (!c->url || !c->url[0]) {
+        return -EINVAL;
+    }
+    h = run_take(x);
+    if (!h) {
+        return -ENOMEM;
+    }
     h->keep = c->expect_body != NULL;
     h->max_body = c->max_body > 0 ? c->max_body : DEFAULT_MAX_BODY;
     sw_run_begin(p, &h->run, c, cb, arg);
@@ -838,23 +850,10 @@ int sw_http_request(struct sw_probes *p, const struct sw_http_req *q, sw_http_re
     if (!x || !q->url || !cb) {
         return -EINVAL;
     }
-    if (x->pool) {
-        h = x->pool;
-        x->pool = h->next_free;
-        x->pool_n--;
-        curl_easy_reset(h->easy);
-    } else {
-        h = sw_xcalloc(1, sizeof(*h));
-        sw_buf_init(&h->body);
-        h->easy = curl_easy_init();
-        if (!h->easy) {
-            free(h);
-            return -ENOMEM;
-        }
+    h = run_take(x);
+    if (!h) {
+        return -ENOMEM;
     }
-    h->next_free = NULL;
-    h->bytes = 0;
-    h->errbuf[0] = '\0';
     h->keep = true;
     h->max_body = q->max_body ? q->max_body : DEFAULT_MAX_BODY;
     h->req_cb = cb;
