@@ -48,5 +48,6 @@ int sw_cmd_case(int argc, char **argv);
 int sw_cmd_change(int argc, char **argv);
 int sw_cmd_health(int argc, char **argv);
 int sw_cmd_import(int argc, char **argv);
+int sw_cmd_token(int argc, char **argv);
 
 #endif

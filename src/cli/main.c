@@ -31,6 +31,7 @@ static const char usage[] =
     "  change     record changes (planned operations) on deployments\n"
     "  health     the team's health over a period: on-call load, MTTA/MTTR, cases, changes\n"
     "  import     `import juju`: services and checks from `juju status --format=json`\n"
+    "  token      create, list and revoke API and web tokens with their roles\n"
     "\n"
     "Every command takes -c FILE (default " SW_DEFAULT_CONFIG ") and --help.\n"
     "Options: -h, --help  this text;  -V, --version  the version.\n"
@@ -132,7 +133,7 @@ int main(int argc, char **argv)
         {"sla", sw_cmd_sla},         {"report", sw_cmd_report},     {"maint", sw_cmd_maint},
         {"slo", sw_cmd_slo},         {"oncall", sw_cmd_oncall},     {"incident", sw_cmd_incident},
         {"case", sw_cmd_case},       {"change", sw_cmd_change},     {"health", sw_cmd_health},
-        {"import", sw_cmd_import},
+        {"import", sw_cmd_import},   {"token", sw_cmd_token},
     };
 
     if (argc < 2) {

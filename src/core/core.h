@@ -40,8 +40,6 @@ void sw_buf_vprintf(struct sw_buf *b, const char *fmt, va_list ap);
 char *sw_buf_steal(struct sw_buf *b);
 /* Appends s as a JSON string literal, quotes included. */
 void sw_buf_json_str(struct sw_buf *b, const char *s);
-/* Appends `, "key": VALUE` to an object being written: the string v quoted, or null when v is
- * NULL; the time t (Unix s) as ISO 8601 UTC, or null when t is 0. */
 /* Appends s (n bytes, any bytes) to b double-quoted for an error message: at most max bytes
  * of it, then "..." after the quote; '"', '\\', newline, CR and tab escaped as in C, other
  * control bytes and broken UTF-8 as \xNN, valid UTF-8 kept. */
@@ -49,6 +47,8 @@ void sw_buf_quoted(struct sw_buf *b, const char *s, size_t n, size_t max);
 /* "malformed JSON at line L, column C: TEXT", TEXT (a parser's message, which may quote the
  * bad input) made valid one-line text. */
 void sw_buf_json_error(struct sw_buf *b, int line, int column, const char *text);
+/* Appends `, "key": VALUE` to an object being written: the string v quoted, or null when v is
+ * NULL; the time t (Unix s) as ISO 8601 UTC, or null when t is 0. */
 void sw_buf_json_kv_str(struct sw_buf *b, const char *key, const char *v);
 void sw_buf_json_kv_time(struct sw_buf *b, const char *key, int64_t t);
 

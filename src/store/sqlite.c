@@ -1195,6 +1195,114 @@ static int sq_maint_remove(void *ctx, int64_t id)
     return direct_end(q, r);
 }
 
+static int sq_token_add(void *ctx, const struct sw_token_row *t, int64_t t_s)
+{
+    struct sq *q = ctx;
+    sqlite3_stmt *st;
+    sqlite3 *db;
+    int r = direct_begin(q, &db);
+
+    if (r < 0) {
+        return r;
+    }
+    r = write_stmt(db,
+                   "INSERT INTO api_tokens (name, role, customer, sha256, created_s) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5)",
+                   &st);
+    if (r == 0) {
+        sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, (int)t->role);
+        if (t->customer) {
+            sqlite3_bind_text(st, 3, t->customer, -1, SQLITE_STATIC);
+        } else {
+            sqlite3_bind_null(st, 3);
+        }
+        sqlite3_bind_blob(st, 4, t->sha256, 32, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 5, t_s);
+        r = write_step(db, st);
+    }
+    return direct_end(q, r);
+}
+
+#define TOKEN_COLS "id, name, role, customer, sha256, created_s, revoked_s"
+
+static void token_row(sqlite3_stmt *st, void *e)
+{
+    struct sw_token_row *t = e;
+    const void *h = sqlite3_column_blob(st, 4);
+
+    t->id = sqlite3_column_int64(st, 0);
+    t->name = col_text(st, 1);
+    t->role = (enum sw_role)sqlite3_column_int(st, 2);
+    t->customer = col_text(st, 3);
+    if (h && sqlite3_column_bytes(st, 4) == 32) {
+        memcpy(t->sha256, h, 32);
+    }
+    t->created_s = sqlite3_column_int64(st, 5);
+    t->revoked_s = sqlite3_column_int64(st, 6);
+}
+
+static void token_rows_free(void *v, size_t n)
+{
+    sw_token_rows_free(v, n);
+}
+
+static void bind_sha256(sqlite3_stmt *st, const void *arg)
+{
+    sqlite3_bind_blob(st, 1, arg, 32, SQLITE_STATIC);
+}
+
+static int sq_token_find(void *ctx, const unsigned char sha256[32], struct sw_token_row *ret)
+{
+    struct sw_token_row *v = NULL;
+    size_t n = 0;
+    int r = read_rows(ctx,
+                      "SELECT " TOKEN_COLS " FROM api_tokens WHERE sha256 = ?1 AND "
+                      "revoked_s IS NULL",
+                      bind_sha256, sha256, sizeof(*v), token_row, token_rows_free, (void **)&v, &n);
+
+    if (r < 0) {
+        return r;
+    }
+    if (n == 0) {
+        free(v);
+        return -ENOENT;
+    }
+    *ret = v[0];
+    v[0].name = v[0].customer = NULL;
+    sw_token_rows_free(v, n);
+    return 0;
+}
+
+static int sq_token_list(void *ctx, struct sw_token_row **ret, size_t *ret_n)
+{
+    return read_rows(ctx, "SELECT " TOKEN_COLS " FROM api_tokens ORDER BY created_s, id", NULL,
+                     NULL, sizeof(**ret), token_row, token_rows_free, (void **)ret, ret_n);
+}
+
+static int sq_token_revoke(void *ctx, const char *name, int64_t t_s)
+{
+    struct sq *q = ctx;
+    sqlite3_stmt *st;
+    sqlite3 *db;
+    int r = direct_begin(q, &db);
+
+    if (r < 0) {
+        return r;
+    }
+    r = write_stmt(db, "UPDATE api_tokens SET revoked_s = ?2 WHERE name = ?1 AND revoked_s IS NULL",
+                   &st);
+    if (r == 0) {
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, t_s);
+        r = write_step(db, st);
+    }
+    if (r == 0 && sqlite3_changes(db) == 0) {
+        r = -ENOENT;
+    }
+    return direct_end(q, r);
+}
+
 static int sq_derived_put(void *ctx, const struct sw_derived_row *v, size_t n, int64_t t)
 {
     struct sq *q = ctx;
@@ -2142,6 +2250,10 @@ const struct sw_store_backend sw_store_sqlite_backend = {
     .maint_add = sq_maint_add,
     .maint_list = sq_maint_list,
     .maint_remove = sq_maint_remove,
+    .token_add = sq_token_add,
+    .token_find = sq_token_find,
+    .token_list = sq_token_list,
+    .token_revoke = sq_token_revoke,
     .derived_put = sq_derived_put,
     .derived_retire = sq_derived_retire,
     .derived_list = sq_derived_list,

@@ -705,6 +705,66 @@ int sw_store_derived_list(struct sw_store *s, bool with_retired, struct sw_deriv
     return s->be->derived_list(s->ctx, with_retired, ret, ret_n);
 }
 
+int sw_store_token_add(struct sw_store *s, const struct sw_token_row *t, int64_t t_s)
+{
+    if (!t->name || !*t->name || (unsigned)t->role >= SW_ROLE_COUNT ||
+        (t->role == SW_ROLE_CUSTOMER) != (t->customer != NULL)) {
+        return -EINVAL;
+    }
+    return s->be->token_add(s->ctx, t, t_s);
+}
+
+int sw_store_token_find(struct sw_store *s, const unsigned char sha256[32],
+                        struct sw_token_row *ret)
+{
+    return s->be->token_find(s->ctx, sha256, ret);
+}
+
+int sw_store_token_list(struct sw_store *s, struct sw_token_row **ret, size_t *ret_n)
+{
+    return s->be->token_list(s->ctx, ret, ret_n);
+}
+
+int sw_store_token_revoke(struct sw_store *s, const char *name, int64_t t_s)
+{
+    return s->be->token_revoke(s->ctx, name, t_s);
+}
+
+void sw_token_row_release(struct sw_token_row *t)
+{
+    if (t) {
+        free(t->name);
+        free(t->customer);
+        t->name = t->customer = NULL;
+    }
+}
+
+void sw_token_rows_free(struct sw_token_row *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) {
+        sw_token_row_release(&v[i]);
+    }
+    free(v);
+}
+
+static const char *const role_names[SW_ROLE_COUNT] = {"admin", "engineer", "viewer", "customer"};
+
+const char *sw_role_name(enum sw_role r)
+{
+    return (unsigned)r < SW_ROLE_COUNT ? role_names[r] : "unknown";
+}
+
+int sw_role_parse(const char *s, enum sw_role *ret)
+{
+    for (int i = 0; s && i < SW_ROLE_COUNT; i++) {
+        if (strcmp(s, role_names[i]) == 0) {
+            *ret = (enum sw_role)i;
+            return 0;
+        }
+    }
+    return -EINVAL;
+}
+
 bool sw_store_is_derived(struct sw_store *s, const char *path)
 {
     struct sw_derived_row *v = NULL;

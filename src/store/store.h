@@ -172,6 +172,42 @@ int sw_store_maint_list(struct sw_store *s, struct sw_maint_row **ret, size_t *r
 int sw_store_maint_remove(struct sw_store *s, int64_t id);
 void sw_maint_rows_free(struct sw_maint_row *v, size_t n);
 
+/* ---- who may do what: roles of API tokens and web sessions ---- */
+
+enum sw_role {
+    SW_ROLE_ADMIN = 0,    /* everything, tokens and reload included */
+    SW_ROLE_ENGINEER = 1, /* reads everything; acknowledges, resolves, works cases, posts results */
+    SW_ROLE_VIEWER = 2,   /* reads everything, changes nothing */
+    SW_ROLE_CUSTOMER = 3, /* reads its own customer's objects; opens and comments on its cases */
+};
+#define SW_ROLE_COUNT 4
+const char *sw_role_name(enum sw_role r); /* "admin", "engineer", "viewer", "customer" */
+int sw_role_parse(const char *s, enum sw_role *ret);
+
+/* An API token made with `stackward token create`: only its SHA-256 is kept. */
+struct sw_token_row {
+    int64_t id;
+    char *name;
+    enum sw_role role;
+    char *customer; /* SW_ROLE_CUSTOMER: its customer; else NULL */
+    unsigned char sha256[32];
+    int64_t created_s;
+    int64_t revoked_s; /* 0: in force */
+};
+/* Adds a token in force at t: -EEXIST when a token in force has that name or that hash,
+ * -EINVAL for a customer role without customer (or another role with one). Synchronous. */
+int sw_store_token_add(struct sw_store *s, const struct sw_token_row *t, int64_t t_s);
+/* The token in force with that hash: 0 and *ret filled (release with sw_token_row_release),
+ * -ENOENT when none (unknown or revoked). */
+int sw_store_token_find(struct sw_store *s, const unsigned char sha256[32],
+                        struct sw_token_row *ret);
+/* Every token, in force and revoked, by creation. Free with sw_token_rows_free(). */
+int sw_store_token_list(struct sw_store *s, struct sw_token_row **ret, size_t *ret_n);
+/* Revokes the token in force named name at t: 0, or -ENOENT. */
+int sw_store_token_revoke(struct sw_store *s, const char *name, int64_t t_s);
+void sw_token_row_release(struct sw_token_row *t);
+void sw_token_rows_free(struct sw_token_row *v, size_t n);
+
 /* ---- derived checks: made at run time by discovery and alerts ---- */
 
 struct sw_derived_row {

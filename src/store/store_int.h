@@ -66,6 +66,10 @@ struct sw_store_backend {
     int (*maint_add)(void *ctx, const struct sw_maint_row *m, int64_t *ret_id);
     int (*maint_list)(void *ctx, struct sw_maint_row **ret, size_t *ret_n);
     int (*maint_remove)(void *ctx, int64_t id);
+    int (*token_add)(void *ctx, const struct sw_token_row *t, int64_t t_s);
+    int (*token_find)(void *ctx, const unsigned char sha256[32], struct sw_token_row *ret);
+    int (*token_list)(void *ctx, struct sw_token_row **ret, size_t *ret_n);
+    int (*token_revoke)(void *ctx, const char *name, int64_t t_s);
     int (*derived_put)(void *ctx, const struct sw_derived_row *v, size_t n, int64_t t);
     int (*derived_retire)(void *ctx, const char *const *paths, size_t n, int64_t t);
     int (*derived_list)(void *ctx, bool with_retired, struct sw_derived_row **ret, size_t *ret_n);

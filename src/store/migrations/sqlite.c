@@ -260,6 +260,22 @@ static const struct sw_store_migration migrations[] = {
         "  retired_s INTEGER"
         ");",
     },
+    {
+        7,
+        "API tokens",
+        /* accounts: only a token's SHA-256 is kept; a revoked token keeps its row (who had
+         * access when), and its name may be given to a new one */
+        "CREATE TABLE api_tokens ("
+        "  id INTEGER PRIMARY KEY,"
+        "  name TEXT NOT NULL,"
+        "  role INTEGER NOT NULL CHECK (role BETWEEN 0 AND 3),"
+        "  customer TEXT CHECK ((role = 3) = (customer IS NOT NULL)),"
+        "  sha256 BLOB NOT NULL UNIQUE CHECK (length(sha256) = 32),"
+        "  created_s INTEGER NOT NULL,"
+        "  revoked_s INTEGER"
+        ");"
+        "CREATE UNIQUE INDEX api_tokens_active_name ON api_tokens (name) WHERE revoked_s IS NULL;",
+    },
 };
 
 const struct sw_store_migration *sw_store_sqlite_migrations(size_t *ret_n)

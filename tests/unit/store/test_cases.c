@@ -154,7 +154,7 @@ static void test_schema(void **state)
 {
     struct cx *c = *state;
 
-    assert_int_equal(sql1(c, "SELECT max(version) FROM schema_migrations"), 6);
+    assert_int_equal(sql1(c, "SELECT max(version) FROM schema_migrations"), 7);
     assert_int_equal(sql1(c, "SELECT count(*) FROM sqlite_master WHERE name IN ("
                              "'cases', 'case_events', 'changes', 'cases_customer', "
                              "'cases_status', 'cases_created', 'cases_incident', "

@@ -186,7 +186,7 @@ static void test_schema(void **state)
 {
     struct tx *t = *state;
 
-    assert_int_equal(db_int(t, "SELECT max(version) FROM schema_migrations"), 6);
+    assert_int_equal(db_int(t, "SELECT max(version) FROM schema_migrations"), 7);
     assert_int_equal(db_int(t, "SELECT count(*) FROM sqlite_master WHERE name IN ("
                                "'incidents', 'incident_events', 'notifications', "
                                "'incidents_status', 'incidents_service', 'incidents_one_open', "

@@ -122,8 +122,8 @@ static void test_open_migrates(void **state)
     struct fx *f = *state;
 
     f->s = open_ok(f);
-    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM schema_migrations"), 6);
-    assert_int_equal(sql_int(f->path, "SELECT max(version) FROM schema_migrations"), 6);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM schema_migrations"), 7);
+    assert_int_equal(sql_int(f->path, "SELECT max(version) FROM schema_migrations"), 7);
     assert_true(sql_int(f->path, "SELECT min(applied_at) FROM schema_migrations") > 1700000000);
     assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
                                       "('objects', 'results', 'intervals', 'check_state', "
@@ -140,7 +140,7 @@ static void test_open_migrates(void **state)
         assert_int_equal(sw_store_open(uri, NULL, &s), 0);
         f->s = s;
     }
-    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM schema_migrations"), 6);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM schema_migrations"), 7);
     {
         sqlite3 *db = NULL;
         sqlite3_stmt *st = NULL;
@@ -724,9 +724,9 @@ static void test_newer_schema(void **state)
     sql_exec(f->path, "INSERT INTO schema_migrations (version, applied_at) VALUES (999, 1)");
     expect_refused(f->path, -EIO,
                    "database schema version 999 is newer than this stackward "
-                   "supports (6)");
+                   "supports (7)");
     /* refusing changed nothing */
-    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM schema_migrations"), 7);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM schema_migrations"), 8);
 }
 
 /* Derived checks: put creates, retire keeps the row, put again brings it back with its
@@ -771,6 +771,63 @@ static void test_derived_rows(void **state)
     assert_int_equal(v[1].retired_s, 0);
     assert_int_equal(v[1].freshness_ms, 5000);
     sw_derived_rows_free(v, n);
+}
+
+/* API tokens: found by hash while in force, names unique among those in force, revoking
+ * takes effect at once and keeps the row, a name may then be given again. */
+static void test_tokens(void **state)
+{
+    struct fx *f = *state;
+    struct sw_token_row a = {.name = "alice-cli", .role = SW_ROLE_ENGINEER};
+    struct sw_token_row c = {.name = "acme-portal", .role = SW_ROLE_CUSTOMER, .customer = "acme"};
+    struct sw_token_row got = {0}, *v = NULL;
+    enum sw_role role;
+    size_t n = 0;
+
+    memset(a.sha256, 0xa1, 32);
+    memset(c.sha256, 0xc3, 32);
+    f->s = open_ok(f);
+    assert_int_equal(sw_store_token_add(f->s, &a, 100), 0);
+    assert_int_equal(sw_store_token_add(f->s, &c, 200), 0);
+    /* same name in force; same hash */
+    assert_int_equal(sw_store_token_add(f->s, &a, 300), -EEXIST);
+    c.name = "other";
+    assert_int_equal(sw_store_token_add(f->s, &c, 300), -EEXIST);
+    c.name = "acme-portal";
+    /* a customer role needs its customer, other roles must not have one */
+    c.customer = NULL;
+    assert_int_equal(sw_store_token_add(f->s, &c, 300), -EINVAL);
+    c.customer = "acme";
+    a.customer = "acme";
+    assert_int_equal(sw_store_token_add(f->s, &a, 300), -EINVAL);
+    a.customer = NULL;
+
+    assert_int_equal(sw_store_token_find(f->s, c.sha256, &got), 0);
+    assert_string_equal(got.name, "acme-portal");
+    assert_int_equal(got.role, SW_ROLE_CUSTOMER);
+    assert_string_equal(got.customer, "acme");
+    assert_int_equal(got.created_s, 200);
+    assert_int_equal(got.revoked_s, 0);
+    sw_token_row_release(&got);
+
+    assert_int_equal(sw_store_token_revoke(f->s, "alice-cli", 400), 0);
+    assert_int_equal(sw_store_token_revoke(f->s, "alice-cli", 401), -ENOENT);
+    assert_int_equal(sw_store_token_find(f->s, a.sha256, &got), -ENOENT);
+    /* the name again, with a new secret */
+    memset(a.sha256, 0xa2, 32);
+    assert_int_equal(sw_store_token_add(f->s, &a, 500), 0);
+    assert_int_equal(sw_store_token_list(f->s, &v, &n), 0);
+    assert_int_equal(n, 3);
+    assert_string_equal(v[0].name, "alice-cli");
+    assert_int_equal(v[0].revoked_s, 400);
+    assert_string_equal(v[2].name, "alice-cli");
+    assert_int_equal(v[2].revoked_s, 0);
+    sw_token_rows_free(v, n);
+
+    assert_string_equal(sw_role_name(SW_ROLE_VIEWER), "viewer");
+    assert_int_equal(sw_role_parse("admin", &role), 0);
+    assert_int_equal(role, SW_ROLE_ADMIN);
+    assert_int_equal(sw_role_parse("root", &role), -EINVAL);
 }
 
 static void test_durable_across_reopen(void **state)
@@ -1042,6 +1099,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_newer_schema, setup, teardown),
         cmocka_unit_test_setup_teardown(test_durable_across_reopen, setup, teardown),
         cmocka_unit_test_setup_teardown(test_derived_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tokens, setup, teardown),
         cmocka_unit_test_setup_teardown(test_maintenance_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_alert_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_first_seen, setup, teardown),
