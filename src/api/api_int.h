@@ -5,12 +5,15 @@
 #define SW_API_INT_H
 
 #include <microhttpd.h>
+#include <pthread.h>
 
 #include "api/api.h"
 #include "incident/incident.h"
 #include "support/support.h"
 
 #include <jansson.h>
+
+struct sw_api_session;
 
 struct sw_api {
     struct MHD_Daemon *mhd;
@@ -19,7 +22,51 @@ struct sw_api {
     struct sw_inc_manager *incidents; /* or NULL: commands still work, seen at the next pass */
     size_t max_body;
     int port;
+    pthread_mutex_t sess_mu; /* guards the web sessions */
+    struct sw_api_session *sessions;
+    size_t n_sessions;
+    size_t cap_sessions;
 };
+
+/* ---- auth.c: who a request is ---- */
+
+#define SW_SESSION_COOKIE "sw_session"
+
+struct sw_api_ident {
+    enum sw_role role;
+    char *name;     /* the token's name (a configured token's id) */
+    char *engineer; /* who acts: a configured engineer, or a stored token's name; NULL for a
+                       customer */
+    char *customer; /* SW_ROLE_CUSTOMER: its customer */
+    unsigned char sha256[32];
+    bool session; /* came with the session cookie (then csrf is its anti-forgery token) */
+    char csrf[65];
+};
+/* The request's identity from its bearer token or session cookie: 0; -ENOENT when it brings
+ * no credential; -EACCES for a malformed header, an unknown or revoked token, an unknown or
+ * expired session. */
+int sw_api_identify(struct sw_api *api, const struct sw_config *cfg, struct MHD_Connection *conn,
+                    struct sw_api_ident *id);
+/* The identity of a token's secret (for signing in): 0 or -ENOENT. */
+int sw_api_token_ident(struct sw_api *api, const struct sw_config *cfg, const char *token,
+                       struct sw_api_ident *id);
+void sw_api_ident_release(struct sw_api_ident *id);
+/* Whether any token is in force: in the configuration or the store. */
+bool sw_api_tokens_exist(struct sw_api *api, const struct sw_config *cfg);
+/* The client connects from a loopback address (127.0.0.0/8, ::1, ::ffff:127.x). */
+bool sw_api_loopback(struct MHD_Connection *conn);
+/* A new session for id: its cookie value and anti-forgery token. 0 or -EIO. */
+int sw_api_session_new(struct sw_api *api, const struct sw_api_ident *id, char ret_id[65],
+                       char ret_csrf[65]);
+void sw_api_session_end(struct sw_api *api, const char *sid);
+void sw_api_sessions_free(struct sw_api *api);
+/* A state-changing request may go ahead: it came with a bearer token, or its anti-forgery
+ * token (sent) is the session's. */
+bool sw_api_csrf_ok(const struct sw_api_ident *id, const char *sent);
+/* The value of name in an application/x-www-form-urlencoded body, decoded into out; NULL
+ * when absent. */
+const char *sw_api_form_value(const char *body, size_t len, const char *name, char *out,
+                              size_t size);
 
 enum MHD_Result sw_api_respond_text(struct MHD_Connection *conn, unsigned status, const char *type,
                                     struct sw_buf *body);
@@ -78,8 +125,9 @@ enum MHD_Result sw_api_change(struct sw_api *api, struct MHD_Connection *conn,
 /* GET /api/v1/health */
 enum MHD_Result sw_api_get_health(struct sw_api *api, struct MHD_Connection *conn);
 
-/* GET /api/v1/incidents */
-enum MHD_Result sw_api_get_incidents(struct sw_api *api, struct MHD_Connection *conn);
+/* GET /api/v1/incidents; only_customer: a customer's view (other customers unknown). */
+enum MHD_Result sw_api_get_incidents(struct sw_api *api, struct MHD_Connection *conn,
+                                     const char *only_customer);
 /* GET /api/v1/incidents/{id}; POST /api/v1/incidents/{id}/ack|resolve|note (body). */
 enum MHD_Result sw_api_incident(struct sw_api *api, struct MHD_Connection *conn,
                                 const struct sw_api_who *tok, const char *rest, bool post,

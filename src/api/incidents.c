@@ -25,7 +25,8 @@ static bool keep(const struct sw_incident *inc, const char *deployment, bool has
            (!has_status || inc->status == status);
 }
 
-enum MHD_Result sw_api_get_incidents(struct sw_api *api, struct MHD_Connection *conn)
+enum MHD_Result sw_api_get_incidents(struct sw_api *api, struct MHD_Connection *conn,
+                                     const char *only_customer)
 {
     const char *customer = arg(conn, "customer"), *deployment = arg(conn, "deployment");
     const char *status_s = arg(conn, "status"), *open = arg(conn, "open");
@@ -69,6 +70,11 @@ enum MHD_Result sw_api_get_incidents(struct sw_api *api, struct MHD_Connection *
         }
         limit = l;
     }
+    if (only_customer && customer && strcmp(customer, only_customer) != 0) {
+        customer = ""; /* another customer: unknown, as every object of theirs */
+    } else if (only_customer) {
+        customer = f.customer = only_customer;
+    }
     if (customer && !sw_config_find_customer(cfg, customer)) {
         ret = sw_api_respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "no customer '%s'",
                                    customer);
@@ -98,7 +104,7 @@ out:
 }
 
 static enum MHD_Result show(struct sw_api *api, struct MHD_Connection *conn, int64_t id,
-                            unsigned status)
+                            unsigned status, const char *only_customer)
 {
     struct sw_config *cfg = sw_engine_config(api->engine);
     struct sw_incident inc;
@@ -112,6 +118,10 @@ static enum MHD_Result show(struct sw_api *api, struct MHD_Connection *conn, int
 
     sw_buf_init(&out);
     r = sw_store_incident_get(api->store, id, &inc);
+    if (r == 0 && only_customer && strcmp(inc.customer, only_customer) != 0) {
+        sw_incident_release(&inc); /* another customer's: as if it did not exist */
+        r = -ENOENT;
+    }
     if (r == -ENOENT) {
         ret = sw_api_respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "no incident %s",
                                    sw_inc_name(id, name));
@@ -183,7 +193,7 @@ static enum MHD_Result command(struct sw_api *api, struct MHD_Connection *conn,
         if (api->incidents) {
             sw_inc_manager_poke(api->incidents);
         }
-        ret = show(api, conn, id, MHD_HTTP_OK);
+        ret = show(api, conn, id, MHD_HTTP_OK, NULL);
     } else if (r == -ENOENT) {
         ret = sw_api_respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "%s", err.data);
     } else if (r == -EALREADY || (r == -EINVAL && !note)) {
@@ -218,7 +228,7 @@ enum MHD_Result sw_api_incident(struct sw_api *api, struct MHD_Connection *conn,
         ret = post ? sw_api_respond_error(
                          conn, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", "GET, HEAD",
                          "POST to /api/v1/incidents/%s/ack, /resolve or /note", idpart)
-                   : show(api, conn, id, MHD_HTTP_OK);
+                   : show(api, conn, id, MHD_HTTP_OK, tok ? tok->customer : NULL);
     } else if (strcmp(verb, "ack") && strcmp(verb, "resolve") && strcmp(verb, "note")) {
         ret = sw_api_respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL,
                                    "no such route: /api/v1/incidents/%s", rest);

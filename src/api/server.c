@@ -19,12 +19,14 @@
 
 #include <jansson.h>
 #include <microhttpd.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "account/account.h"
 #include "api/api.h"
 #include "api/api_int.h"
 #include "report/report.h"
+#include "web/web.h"
 
 #define POOL_THREADS 4
 #define CONN_TIMEOUT_S 30
@@ -61,6 +63,11 @@ enum route {
     R_CHANGES,      /* /api/v1/changes */
     R_CHANGE,       /* /api/v1/changes/{id}[/finish] */
     R_HEALTH,       /* /api/v1/health */
+    R_DASHBOARD,    /* /api/v1/dashboard: what the dashboard page polls */
+    R_PAGE,         /* a web page (src/web) */
+    R_STATIC,       /* /static/...: the pages' stylesheet and script */
+    R_LOGIN,        /* /login: the sign-in form and its POST */
+    R_LOGOUT,       /* /logout */
 };
 
 /* One request in progress. */
@@ -70,9 +77,13 @@ struct req {
     struct sw_buf body;
     size_t received;
     bool too_big;
-    bool responded;        /* answered before the body: drop what still comes */
-    bool post;             /* a POST: a body follows */
-    struct sw_api_who who; /* from the request's token (strings owned) */
+    bool responded;         /* answered before the body: drop what still comes */
+    bool post;              /* a POST: a body follows */
+    struct sw_api_who who;  /* who acts, from the request's identity (borrowed from id) */
+    struct sw_api_ident id; /* the request's identity (SW_ROLE_ADMIN for a loopback client
+                               while no token exists) */
+    bool public_view;       /* a public status page seen without credentials */
+    const char *url;        /* the path asked for (owned by libmicrohttpd) */
 };
 
 /* ---- waiting for the engine ---- */
@@ -294,6 +305,9 @@ static enum route route_of(const char *url, const char **ret_rest)
         {"/api/v1/changes", R_CHANGES},
         {"/api/v1/health", R_HEALTH},
         {"/api/v1/integrations/alertmanager", R_ALERTMANAGER},
+        {"/api/v1/dashboard", R_DASHBOARD},
+        {"/login", R_LOGIN},
+        {"/logout", R_LOGOUT},
     };
 
     *ret_rest = NULL;
@@ -330,6 +344,12 @@ static enum route route_of(const char *url, const char **ret_rest)
         *ret_rest = url + 20;
         return R_MAINT_ID;
     }
+    if (sw_str_has_prefix(url, "/static/")) {
+        return R_STATIC;
+    }
+    if (sw_web_is_page(url)) {
+        return R_PAGE;
+    }
     return R_NONE;
 }
 
@@ -340,7 +360,10 @@ static const char *route_methods(enum route r)
     case R_RESULTS:
     case R_RELOAD:
     case R_ALERTMANAGER:
+    case R_LOGOUT:
         return "POST";
+    case R_LOGIN:
+        return "GET, HEAD, POST";
     case R_MAINT:
         return "GET, HEAD, POST";
     case R_MAINT_ID:
@@ -369,39 +392,167 @@ static bool method_allowed(enum route r, const char *method)
     return false;
 }
 
-/* With tokens in the configuration, every /api/v1 route wants one (`Authorization: Bearer
- * TOKEN`); /healthz and /metrics stay open. An engineer's token acts as that engineer; a
- * customer's token reaches that customer's cases only. Sets q->who; false after answering. */
-static bool authenticate(struct sw_api *api, struct MHD_Connection *conn, struct req *q,
+/* What a request needs of its identity. */
+enum need {
+    N_OPEN,      /* anyone */
+    N_READ,      /* any role; a customer sees its own objects only */
+    N_TEAM_READ, /* admin, engineer, viewer: team-wide data a customer has no business with */
+    N_CASE,      /* admin, engineer; a customer for its own cases */
+    N_ACT,       /* admin, engineer: changes state */
+    N_ADMIN,     /* admin */
+};
+
+static enum need route_need(enum route r, bool get)
+{
+    switch (r) {
+    case R_HEALTHZ:
+    case R_STATIC:
+    case R_LOGIN:
+    case R_LOGOUT:
+        return N_OPEN;
+    case R_CUSTOMERS:
+    case R_SERVICES:
+    case R_CHECKS:
+    case R_SERVICE:
+    case R_CHECK:
+    case R_CUSTOMER_SUB:
+    case R_INCIDENTS:
+    case R_DASHBOARD:
+    case R_PAGE:
+        return N_READ;
+    case R_INCIDENT:
+        return get ? N_READ : N_ACT;
+    case R_CASES:
+    case R_CASE:
+        return get ? N_READ : N_CASE;
+    case R_METRICS:
+    case R_SLO_ALERTS:
+    case R_HEALTH:
+        return N_TEAM_READ;
+    case R_MAINT:
+    case R_CHANGES:
+    case R_CHANGE:
+        return get ? N_TEAM_READ : N_ACT;
+    case R_RESULTS:
+    case R_ALERTMANAGER:
+    case R_MAINT_ID:
+        return N_ACT;
+    case R_RELOAD:
+        return N_ADMIN;
+    default:
+        return N_ADMIN;
+    }
+}
+
+static bool role_may(enum sw_role role, enum need need)
+{
+    switch (need) {
+    case N_OPEN:
+    case N_READ:
+        return true;
+    case N_TEAM_READ:
+        return role != SW_ROLE_CUSTOMER;
+    case N_CASE:
+        return role != SW_ROLE_VIEWER;
+    case N_ACT:
+        return role == SW_ROLE_ADMIN || role == SW_ROLE_ENGINEER;
+    case N_ADMIN:
+        return role == SW_ROLE_ADMIN;
+    }
+    return false;
+}
+
+/* A public status page: /status/CUSTOMER of a customer whose status_page is public. */
+static bool public_status(const struct sw_config *cfg, const char *url)
+{
+    const struct sw_customer_conf *cu;
+
+    if (!sw_str_has_prefix(url, "/status/")) {
+        return false;
+    }
+    cu = sw_config_find_customer(cfg, url + 8);
+    return cu && cu->status_public;
+}
+
+/* Answers a request that may not go on: JSON for the API, the sign-in page (or a redirect to
+ * it) for the pages. */
+static enum MHD_Result refuse(struct MHD_Connection *conn, const struct req *q, unsigned status,
+                              const char *code, const char *message)
+{
+    if (q->route == R_PAGE && status == MHD_HTTP_UNAUTHORIZED) {
+        struct MHD_Response *resp =
+            MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        enum MHD_Result ret;
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, "/login");
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+        ret = MHD_queue_response(conn, MHD_HTTP_SEE_OTHER, resp);
+        MHD_destroy_response(resp);
+        return ret;
+    }
+    if (q->route == R_PAGE) {
+        struct sw_buf out;
+        enum MHD_Result ret;
+        sw_buf_init(&out);
+        sw_web_login_page(message, &out);
+        ret = sw_api_respond_text(conn, status, "text/html; charset=utf-8", &out);
+        sw_buf_release(&out);
+        return ret;
+    }
+    return sw_api_respond_error(conn, status, code, NULL, "%s", message);
+}
+
+/* Who the request is and whether that may do what it asks. Sets q->id and q->who; false after
+ * answering (401 no or bad credential, 403 a role that may not, or a client that is not on
+ * loopback while no token exists). */
+static bool authenticate(struct sw_api *api, struct MHD_Connection *conn, struct req *q, bool get,
                          enum MHD_Result *ret)
 {
     struct sw_config *cfg = sw_engine_config(api->engine);
-    const struct sw_token_conf *t = NULL;
-    unsigned char d[32];
-    const char *h;
+    enum need need = route_need(q->route, get);
     bool ok = false;
+    int r;
 
-    if (cfg->n_tokens == 0 || q->route == R_HEALTHZ || q->route == R_METRICS) {
-        sw_config_unref(cfg);
-        return true;
-    }
-    h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-    if (!h || strncasecmp(h, "Bearer ", 7) != 0) {
-        *ret = sw_api_respond_error(conn, MHD_HTTP_UNAUTHORIZED, "unauthorized", NULL,
-                                    "this API wants a bearer token (Authorization: Bearer TOKEN)");
-    } else if (EVP_Digest(h + 7, strlen(h + 7), d, NULL, EVP_sha256(), NULL) != 1 ||
-               !(t = sw_config_find_token(cfg, d))) {
-        *ret = sw_api_respond_error(conn, MHD_HTTP_UNAUTHORIZED, "unauthorized", NULL,
-                                    "unknown token");
-    } else if (t->customer && q->route != R_CASES && q->route != R_CASE) {
-        *ret = sw_api_respond_error(conn, MHD_HTTP_FORBIDDEN, "forbidden", NULL,
-                                    "a customer's token reaches its own cases only "
-                                    "(/api/v1/cases)");
-    } else {
-        q->who.customer = t->customer ? sw_xstrdup(t->customer->id) : NULL;
-        q->who.engineer = t->engineer ? sw_xstrdup(t->engineer->id) : NULL;
+    r = sw_api_identify(api, cfg, conn, &q->id);
+    if (r == -ENOENT && !sw_api_tokens_exist(api, cfg)) {
+        /* no account yet: the machine's own users only, with every right, as before tokens */
+        if (!sw_api_loopback(conn) && q->route != R_HEALTHZ) {
+            *ret = refuse(conn, q, MHD_HTTP_FORBIDDEN, "forbidden",
+                          "no token exists yet, so only loopback clients are answered: create "
+                          "one with `stackward token create`");
+            goto out;
+        }
+        memset(&q->id, 0, sizeof(q->id));
+        q->id.role = SW_ROLE_ADMIN;
         ok = true;
+        goto out;
     }
+    if (r < 0) {
+        if (need == N_OPEN) {
+            ok = true;
+        } else if (q->route == R_PAGE && public_status(cfg, q->url)) {
+            q->public_view = true;
+            ok = true;
+        } else {
+            *ret = refuse(conn, q, MHD_HTTP_UNAUTHORIZED, "unauthorized",
+                          r == -ENOENT ? "this needs a token (Authorization: Bearer TOKEN, or "
+                                         "sign in at /login)"
+                                       : "unknown, revoked or expired credential");
+        }
+        memset(&q->id, 0, sizeof(q->id));
+        q->id.role = SW_ROLE_VIEWER;
+        goto out;
+    }
+    if (!role_may(q->id.role, need)) {
+        char m[160];
+        snprintf(m, sizeof(m), "the %s role may not %s this", sw_role_name(q->id.role),
+                 get ? "see" : "do");
+        *ret = refuse(conn, q, MHD_HTTP_FORBIDDEN, "forbidden", m);
+        goto out;
+    }
+    ok = true;
+out:
+    q->who.engineer = q->id.engineer;
+    q->who.customer = q->id.customer;
     sw_config_unref(cfg);
     return ok;
 }
@@ -989,6 +1140,171 @@ static enum MHD_Result get_slo_alerts(struct sw_api *api, struct MHD_Connection 
     return ret;
 }
 
+/* ---- the web UI: pages, assets, the dashboard's data, signing in and out ---- */
+
+static const char *query_arg(void *ctx, const char *name)
+{
+    return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* Sets the headers every page and asset answer carries: no framing by other sites, no
+ * sniffing, and a policy that lets a page load nothing from outside the daemon. */
+static void page_headers(struct MHD_Response *resp)
+{
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                            "script-src 'self'; frame-ancestors 'none'; form-action 'self'");
+}
+
+static enum MHD_Result send_page(struct MHD_Connection *conn, unsigned status, const char *type,
+                                 struct sw_buf *body, const char *cookie, const char *location,
+                                 bool cache)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(
+        body->len, body->data ? body->data : (void *)"", MHD_RESPMEM_MUST_COPY);
+    enum MHD_Result ret;
+
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+                            cache ? "public, max-age=3600" : "no-store");
+    page_headers(resp);
+    if (cookie) {
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, cookie);
+    }
+    if (location) {
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, location);
+    }
+    ret = MHD_queue_response(conn, status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static enum MHD_Result web_get(struct sw_api *api, struct MHD_Connection *conn, struct req *q)
+{
+    struct sw_web_req wr = {0};
+    struct sw_status *st = NULL;
+    struct sw_buf out;
+    enum MHD_Result ret;
+    const char *type = "text/html; charset=utf-8";
+    int status, r;
+
+    sw_buf_init(&out);
+    if (q->route == R_STATIC) {
+        const char *data;
+        size_t len;
+        if (sw_web_asset(q->url, &data, &len, &type) < 0) {
+            return sw_api_respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL,
+                                        "no such file");
+        }
+        sw_buf_append(&out, data, len);
+        ret = send_page(conn, MHD_HTTP_OK, type, &out, NULL, NULL, true);
+        sw_buf_release(&out);
+        return ret;
+    }
+    if (q->route == R_LOGIN) {
+        sw_web_login_page(NULL, &out);
+        ret = send_page(conn, MHD_HTTP_OK, type, &out, NULL, NULL, false);
+        sw_buf_release(&out);
+        return ret;
+    }
+    r = sw_engine_status(api->engine, &st);
+    if (r < 0) {
+        return sw_api_respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable", NULL,
+                                    "cannot read the state (%s)", strerror(-r));
+    }
+    wr.path = q->url;
+    wr.arg = query_arg;
+    wr.arg_ctx = conn;
+    wr.role = q->public_view ? SW_ROLE_CUSTOMER : q->id.role;
+    wr.customer = q->public_view ? q->url + 8 : q->id.customer;
+    wr.who = q->id.name;
+    wr.csrf = q->id.session ? q->id.csrf : NULL;
+    wr.public_view = q->public_view;
+    wr.cfg = st->cfg;
+    wr.st = st;
+    wr.store = api->store;
+    wr.now = sw_now();
+    if (q->route == R_DASHBOARD) {
+        sw_web_dashboard_json(&wr, &out);
+        ret = sw_api_respond_json(conn, MHD_HTTP_OK, &out);
+    } else {
+        status = sw_web_render(&wr, &out, &type);
+        ret = send_page(conn, (unsigned)status, type, &out, NULL, NULL, false);
+    }
+    sw_status_free(st);
+    sw_buf_release(&out);
+    return ret;
+}
+
+/* POST /login: token=SECRET (a form). A session and its cookie, then to the dashboard (a
+ * customer to its status page). */
+static enum MHD_Result post_login(struct sw_api *api, struct MHD_Connection *conn, struct req *q)
+{
+    struct sw_config *cfg = sw_engine_config(api->engine);
+    struct sw_api_ident id = {0};
+    char token[4200], sid[65], csrf[65], *cookie = NULL, *where = NULL;
+    struct sw_buf out;
+    enum MHD_Result ret;
+
+    sw_buf_init(&out);
+    if (!sw_api_form_value(q->body.data ? q->body.data : "", q->body.len, "token", token,
+                           sizeof(token)) ||
+        sw_api_token_ident(api, cfg, token, &id) < 0) {
+        sw_web_login_page("That token is unknown or revoked.", &out);
+        ret = send_page(conn, MHD_HTTP_UNAUTHORIZED, "text/html; charset=utf-8", &out, NULL, NULL,
+                        false);
+        goto out;
+    }
+    if (sw_api_session_new(api, &id, sid, csrf) < 0) {
+        ret = sw_api_respond_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", NULL,
+                                   "no session could be made");
+        goto out;
+    }
+    cookie = sw_xasprintf("%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200",
+                          SW_SESSION_COOKIE, sid);
+    where = id.customer ? sw_xasprintf("/customers/%s", id.customer) : sw_xstrdup("/");
+    ret =
+        send_page(conn, MHD_HTTP_SEE_OTHER, "text/html; charset=utf-8", &out, cookie, where, false);
+out:
+    OPENSSL_cleanse(token, sizeof(token));
+    OPENSSL_cleanse(sid, sizeof(sid));
+    OPENSSL_cleanse(csrf, sizeof(csrf));
+    free(cookie);
+    free(where);
+    sw_api_ident_release(&id);
+    sw_buf_release(&out);
+    sw_config_unref(cfg);
+    return ret;
+}
+
+/* POST /logout: csrf=TOKEN (the form of every page). Ends the session. */
+static enum MHD_Result post_logout(struct sw_api *api, struct MHD_Connection *conn, struct req *q)
+{
+    const char *sid = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, SW_SESSION_COOKIE);
+    char csrf[80];
+    struct sw_buf out;
+    enum MHD_Result ret;
+
+    sw_buf_init(&out);
+    if (q->id.session &&
+        !sw_api_csrf_ok(&q->id, sw_api_form_value(q->body.data ? q->body.data : "", q->body.len,
+                                                  "csrf", csrf, sizeof(csrf)))) {
+        return sw_api_respond_error(conn, MHD_HTTP_FORBIDDEN, "csrf", NULL,
+                                    "signing out needs the page's anti-forgery token");
+    }
+    if (sid) {
+        sw_api_session_end(api, sid);
+    }
+    ret = send_page(conn, MHD_HTTP_SEE_OTHER, "text/html; charset=utf-8", &out,
+                    SW_SESSION_COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0", "/login",
+                    false);
+    sw_buf_release(&out);
+    return ret;
+}
+
 static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const char *url,
                                const char *method, const char *version, const char *upload_data,
                                size_t *upload_data_size, void **con_cls)
@@ -1016,6 +1332,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
         *con_cls = q;
         q->responded = true; /* unless the body is awaited below */
         q->route = route_of(url, &q->rest);
+        q->url = url;
         if (q->route == R_NONE) {
             return sw_api_respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL,
                                         "no such route: %s %s", method, url);
@@ -1024,7 +1341,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
             strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
         {
             enum MHD_Result ar;
-            if (!authenticate(api, conn, q, &ar)) {
+            if (!authenticate(api, conn, q, is_get, &ar)) {
                 return ar;
             }
         }
@@ -1076,10 +1393,26 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
             q->responded = false;
             return MHD_YES;
         }
+        if (q->route == R_STATIC || q->route == R_PAGE || q->route == R_DASHBOARD ||
+            (q->route == R_LOGIN && is_get)) {
+            return web_get(api, conn, q);
+        }
+        if (!is_get && q->route != R_LOGIN && q->route != R_LOGOUT &&
+            !sw_api_csrf_ok(&q->id,
+                            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token"))) {
+            return sw_api_respond_error(conn, MHD_HTTP_FORBIDDEN, "csrf", NULL,
+                                        "a request made with the session cookie must send its "
+                                        "X-CSRF-Token");
+        }
         if (q->route == R_MAINT_ID) {
             return delete_maintenance(api, conn, q->rest);
         }
         if (q->route == R_CUSTOMER_SUB) {
+            if (q->id.customer && (!sw_str_has_prefix(q->rest, q->id.customer) ||
+                                   q->rest[strlen(q->id.customer)] != '/')) {
+                return sw_api_respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL,
+                                            "no such customer");
+            }
             return get_customer_sub(api, conn, q->rest);
         }
         if (q->route == R_MAINT && !q->post) {
@@ -1089,7 +1422,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
             return get_slo_alerts(api, conn);
         }
         if (q->route == R_INCIDENTS) {
-            return sw_api_get_incidents(api, conn);
+            return sw_api_get_incidents(api, conn, q->id.customer);
         }
         if (q->route == R_INCIDENT && !q->post) {
             return sw_api_incident(api, conn, &q->who, q->rest, false, NULL, 0);
@@ -1110,8 +1443,12 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
             return sw_api_change(api, conn, &q->who, q->rest, false, NULL, 0);
         }
         if (!q->post) {
-            return handle_get(api, conn, q,
-                              MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "customer"));
+            const char *cu = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "customer");
+            if (q->id.customer && cu && strcmp(cu, q->id.customer) != 0) {
+                return sw_api_respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL,
+                                            "no customer '%s'", cu);
+            }
+            return handle_get(api, conn, q, q->id.customer ? q->id.customer : cu);
         }
         q->responded = false;
         return MHD_YES;
@@ -1139,6 +1476,12 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
     if (q->too_big) {
         return sw_api_respond_error(conn, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large", NULL,
                                     "the body is larger than %zu bytes", api->max_body);
+    }
+    if (q->route == R_LOGIN) {
+        return post_login(api, conn, q);
+    }
+    if (q->route == R_LOGOUT) {
+        return post_logout(api, conn, q);
     }
     if (q->route == R_RESULTS) {
         return post_results(api, conn, q);
@@ -1179,8 +1522,7 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     (void)toe;
     if (q) {
         sw_buf_release(&q->body);
-        free((char *)q->who.engineer);
-        free((char *)q->who.customer);
+        sw_api_ident_release(&q->id);
         free(q);
         *con_cls = NULL;
     }
@@ -1293,6 +1635,7 @@ int sw_api_new(struct sw_engine *engine, struct sw_store *store, const char *lis
     api->engine = engine;
     api->store = store;
     api->max_body = max_body;
+    pthread_mutex_init(&api->sess_mu, NULL);
     r = listen_on(listen, err, &fd, &api->port);
     if (r < 0) {
         goto out;
@@ -1327,6 +1670,8 @@ void sw_api_free(struct sw_api *api)
     if (api->mhd) {
         MHD_stop_daemon(api->mhd); /* closes the listening socket too */
     }
+    sw_api_sessions_free(api);
+    pthread_mutex_destroy(&api->sess_mu);
     free(api);
 }
 

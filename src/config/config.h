@@ -308,6 +308,7 @@ struct sw_customer_conf {
     int64_t fee_minor;                           /* monthly fee in minor units (cents); -1: none */
     char currency[4];                            /* ISO 4217 code ("EUR"), "" when no fee */
     const struct sw_escalation_conf *escalation; /* its policy, or NULL */
+    bool status_public; /* `status_page: {public: true}`: /status/ID needs no sign-in */
 };
 
 /* A maintenance window from the configuration: one-off (start, end) or weekly. */

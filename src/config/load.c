@@ -3919,9 +3919,19 @@ static void load_deployment(struct ctx *c, cnode *n, struct sw_deployment_conf *
 
 static void load_customer(struct ctx *c, cnode *n, struct sw_customer_conf *cu, struct idpos *ip)
 {
-    enum { CK_ID, CK_NAME, CK_DEPLOYMENTS, CK_CONTRACT, CK_TZ, CK_FEE, CK_ESCALATION, CK_N };
+    enum {
+        CK_ID,
+        CK_NAME,
+        CK_DEPLOYMENTS,
+        CK_CONTRACT,
+        CK_TZ,
+        CK_FEE,
+        CK_ESCALATION,
+        CK_STATUS,
+        CK_N
+    };
     static const char *const names[] = {"id",       "name",        "deployments", "contract",
-                                        "timezone", "monthly_fee", "escalation"};
+                                        "timezone", "monthly_fee", "escalation",  "status_page"};
     cnode *k[CK_N], *v[CK_N];
     const char *s;
 
@@ -3958,6 +3968,14 @@ static void load_customer(struct ctx *c, cnode *n, struct sw_customer_conf *cu, 
     }
     if (v[CK_ESCALATION]) {
         get_escalation(c, v[CK_ESCALATION], &cu->escalation);
+    }
+    if (v[CK_STATUS]) {
+        static const char *const snames[] = {"public"};
+        cnode *sk[1], *sv[1];
+        if (take_keys(c, v[CK_STATUS], "'status_page'", "in 'status_page'", snames, 1, sk, sv) &&
+            sv[0]) {
+            get_bool(c, "public", sv[0], &cu->status_public);
+        }
     }
     if (v[CK_DEPLOYMENTS] && want_seq(c, v[CK_DEPLOYMENTS], "deployments")) {
         cnode *seq = v[CK_DEPLOYMENTS];

@@ -123,7 +123,10 @@ assert_eq "internal comments hidden" 0 "$(jq '[.events[] | select(.kind == "inte
 assert_eq "globex cannot see acme's case" 404 "$(curl -s -o "$T/body" -w '%{http_code}' -H "$GLOBEX" "$API/api/v1/cases/CASE-1")"
 assert_eq "404 says no case" "no case CASE-1" "$(jq -r .error.message "$T/body")"
 assert_eq "globex lists none of acme's" 0 "$(curl -fs -H "$GLOBEX" "$API/api/v1/cases" | jq length)"
-assert_eq "a customer token on incidents" 403 "$(curl -s -o /dev/null -w '%{http_code}' -H "$ACME" "$API/api/v1/incidents")"
+assert_eq "a customer token lists its own incidents only" "200 acme" \
+    "$(curl -s -o "$T/body" -w '%{http_code}' -H "$ACME" "$API/api/v1/incidents") $(jq -r '[.[].customer] | unique | join(",")' "$T/body")"
+assert_eq "another customer's incidents are unknown" 404 "$(curl -s -o /dev/null -w '%{http_code}' -H "$ACME" "$API/api/v1/incidents?customer=globex")"
+assert_eq "a customer token may not see team data" 403 "$(curl -s -o /dev/null -w '%{http_code}' -H "$ACME" "$API/api/v1/health")"
 c=$(curl -s -w '\n%{http_code}' -H "$ACME" -X POST "$API/api/v1/cases" -d '{"severity": 2, "title": "Backups failing"}')
 assert_eq "customer opens a case" 201 "$(tail -1 <<<"$c")"
 assert_eq "opened by the customer" "customer acme" "$(head -1 <<<"$c" | jq -r '"\(.opened_by) \(.customer)"')"
