@@ -22,9 +22,12 @@ struct sw_api;
  * in brackets "[::1]:8080"; PORT 0 picks a free port, see sw_api_port()) until freed.
  * engine and store are borrowed and must outlive the api. Request bodies above max_body
  * bytes are refused with 413. On failure a message is put in err (when not NULL) and
- * -EINVAL (bad listen string) or -EADDRINUSE, -EACCES, -EIO (cannot serve) is returned. */
+ * -EINVAL (bad listen string) or -EADDRINUSE, -EACCES, -EIO (cannot serve) is returned.
+ * With tls_cert and tls_key (PEM text, both or neither) it serves HTTPS only, and session
+ * cookies are marked Secure. */
 int sw_api_new(struct sw_engine *engine, struct sw_store *store, const char *listen,
-               size_t max_body, struct sw_buf *err, struct sw_api **ret_api);
+               size_t max_body, const char *tls_cert, const char *tls_key, struct sw_buf *err,
+               struct sw_api **ret_api);
 /* Stops serving (waits for requests in progress) and frees. NULL-safe. */
 void sw_api_free(struct sw_api *api);
 /* Commands on incidents through the API wake this manager (borrowed; NULL-safe). */

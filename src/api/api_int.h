@@ -22,6 +22,7 @@ struct sw_api {
     struct sw_inc_manager *incidents; /* or NULL: commands still work, seen at the next pass */
     size_t max_body;
     int port;
+    bool tls;                /* HTTPS only; session cookies are Secure */
     pthread_mutex_t sess_mu; /* guards the web sessions */
     struct sw_api_session *sessions;
     size_t n_sessions;

@@ -1263,8 +1263,8 @@ static enum MHD_Result post_login(struct sw_api *api, struct MHD_Connection *con
                                    "no session could be made");
         goto out;
     }
-    cookie = sw_xasprintf("%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200",
-                          SW_SESSION_COOKIE, sid);
+    cookie = sw_xasprintf("%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200%s",
+                          SW_SESSION_COOKIE, sid, api->tls ? "; Secure" : "");
     where = id.customer ? sw_xasprintf("/customers/%s", id.customer) : sw_xstrdup("/");
     ret =
         send_page(conn, MHD_HTTP_SEE_OTHER, "text/html; charset=utf-8", &out, cookie, where, false);
@@ -1626,7 +1626,8 @@ out:
 }
 
 int sw_api_new(struct sw_engine *engine, struct sw_store *store, const char *listen,
-               size_t max_body, struct sw_buf *err, struct sw_api **ret_api)
+               size_t max_body, const char *tls_cert, const char *tls_key, struct sw_buf *err,
+               struct sw_api **ret_api)
 {
     struct sw_api *api = sw_xcalloc(1, sizeof(*api));
     int fd = -1;
@@ -1640,12 +1641,25 @@ int sw_api_new(struct sw_engine *engine, struct sw_store *store, const char *lis
     if (r < 0) {
         goto out;
     }
+    api->tls = tls_cert && tls_key;
+    if ((tls_cert != NULL) != (tls_key != NULL) ||
+        (api->tls && !MHD_is_feature_supported(MHD_FEATURE_TLS))) {
+        close(fd);
+        if (err) {
+            sw_buf_puts(err, "TLS needs a certificate and a key, and libmicrohttpd with TLS");
+        }
+        r = -EINVAL;
+        goto out;
+    }
     api->mhd = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, handler,
-        api, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)POOL_THREADS,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONN_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)CONN_LIMIT, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+            (api->tls ? MHD_USE_TLS : 0),
+        0, NULL, NULL, handler, api, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)POOL_THREADS, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONN_TIMEOUT_S,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONN_LIMIT, MHD_OPTION_NOTIFY_COMPLETED, completed,
+        NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        api->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, tls_cert, MHD_OPTION_HTTPS_MEM_KEY,
+        tls_key, MHD_OPTION_END);
     if (!api->mhd) {
         close(fd);
         if (err) {

@@ -264,8 +264,8 @@ int sw_cmd_serve(int argc, char **argv)
         sw_error("cannot start the engine: %s", strerror(-r));
         goto out;
     }
-    r = sw_api_new(s.engine, store, listen ? listen : cfg->listen, cfg->max_request_body, &err,
-                   &api);
+    r = sw_api_new(s.engine, store, listen ? listen : cfg->listen, cfg->max_request_body,
+                   cfg->tls_cert, cfg->tls_key, &err, &api);
     if (r < 0) {
         sw_error("cannot serve on %s: %s", listen ? listen : cfg->listen,
                  err.len ? err.data : strerror(-r));

@@ -347,6 +347,8 @@ void sw_cfg_free(struct sw_config *c)
     free(c->file);
     free(c->text);
     free(c->listen);
+    free(c->tls_cert);
+    free_secret(c->tls_key);
     free(c->database);
     free(c->incidents.public_url);
     free(c);

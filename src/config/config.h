@@ -474,6 +474,8 @@ struct sw_config {
     char *text; /* the file's text as loaded (for sw_config_derive()) */
     size_t text_len;
     char *listen;                /* "127.0.0.1:8080" (default) */
+    char *tls_cert;              /* `tls.cert_file`: the certificate chain (PEM text), or NULL */
+    char *tls_key;               /* `tls.key_file`: its private key (PEM text; a secret), or NULL */
     char *database;              /* "/var/lib/stackward/stackward.db", or a store URI */
     int64_t retention_results_s; /* raw results kept this long (default 14d) */
     int max_concurrent_checks;   /* global limit on checks in flight (default 10000) */

@@ -3631,6 +3631,54 @@ static void load_alertmanager(struct ctx *c, cnode *n)
     }
 }
 
+/* ---- tls ---- */
+
+/* A PEM file read whole (a certificate chain or a key): NULL after an error naming the file. */
+static char *read_pem(struct ctx *c, const char *key, cnode *v, const char *what)
+{
+    char *path = NULL, *text;
+    size_t len = 0;
+    int err = 0;
+
+    if (!get_file(c, key, v, &path)) {
+        return NULL;
+    }
+    text = sw_cfg_read_file(path, &len, &err);
+    if (text) {
+        text = sw_xrealloc(text, len + 1);
+        text[len] = '\0';
+    }
+    if (!text) {
+        ERR(c, v, "cannot read %s '%s': %s", key, path, strerror(err));
+    } else if (len > 1024 * 1024 || strlen(text) != len || !strstr(text, "-----BEGIN ") ||
+               !strstr(text, what)) {
+        ERR(c, v, "%s '%s' is not a PEM %s", key, path, what);
+        explicit_bzero(text, len);
+        free(text);
+        text = NULL;
+    }
+    free(path);
+    return text;
+}
+
+static void load_tls(struct ctx *c, cnode *n)
+{
+    static const char *const names[] = {"cert_file", "key_file"};
+    cnode *k[2], *v[2];
+
+    if (!take_keys(c, n, "'tls'", "in 'tls'", names, 2, k, v)) {
+        return;
+    }
+    need(c, n, v[0], "cert_file");
+    need(c, n, v[1], "key_file");
+    if (v[0]) {
+        c->cfg->tls_cert = read_pem(c, "cert_file", v[0], "CERTIFICATE");
+    }
+    if (v[1]) {
+        c->cfg->tls_key = read_pem(c, "key_file", v[1], "PRIVATE KEY");
+    }
+}
+
 int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw_cfg_errors *e,
                  struct sw_config *cfg)
 {
@@ -3657,6 +3705,7 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
         T_CHANGES,
         T_HEALTH,
         T_ALERTMANAGER,
+        T_TLS,
         T_N
     };
     static const char *const names[] = {"listen",
@@ -3680,7 +3729,8 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
                                         "tokens",
                                         "changes",
                                         "health",
-                                        "alertmanager"};
+                                        "alertmanager",
+                                        "tls"};
     struct ctx ctx = {
         .e = e,
         .base = base_dir,
@@ -3730,6 +3780,9 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
     }
     if (v[T_DATABASE]) {
         load_database(c, v[T_DATABASE]);
+    }
+    if (v[T_TLS]) {
+        load_tls(c, v[T_TLS]);
     }
     if (v[T_RETENTION]) {
         static const char *const rnames[] = {"results"};

@@ -117,7 +117,7 @@ static int setup(void **state)
     assert_int_equal(sw_engine_start(fx.engine), 0);
     assert_int_equal(uv_async_init(&fx.loop, &fx.stop, on_stop), 0);
     assert_int_equal(pthread_create(&fx.thread, NULL, loop_main, NULL), 0);
-    if (sw_api_new(fx.engine, fx.store, "127.0.0.1:0", MAX_BODY, &err, &fx.api) < 0) {
+    if (sw_api_new(fx.engine, fx.store, "127.0.0.1:0", MAX_BODY, NULL, NULL, &err, &fx.api) < 0) {
         fail_msg("api: %s", err.data);
     }
     assert_true(sw_api_port(fx.api) > 0);
