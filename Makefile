@@ -4,7 +4,7 @@ BUILD ?= build
 ASAN ?= build-asan
 CONFIG ?= examples/demo.yaml
 
-.PHONY: all deps run check format format-check bench bench-sla fuzz valgrind clean
+.PHONY: all deps run check format format-check bench bench-sla bench-web fuzz valgrind clean
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -32,6 +32,9 @@ bench: deps all
 
 bench-sla: deps all
 	sh bench/sla.sh
+
+bench-web: deps all
+	sh bench/web.sh
 
 fuzz: deps
 	sh scripts/fuzz 300
