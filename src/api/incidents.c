@@ -147,12 +147,14 @@ out:
     return ret;
 }
 
-/* The body of a command: {"as": ENGINEER} and, for a note, "text". */
+/* The body of a command: {"as": ENGINEER} and, for a note, "text" and "public" (true: shown on
+ * the customer's status page). */
 static enum MHD_Result command(struct sw_api *api, struct MHD_Connection *conn,
                                const struct sw_api_who *tok, int64_t id, const char *verb,
                                const char *body, size_t len)
 {
-    static const char *const keys[] = {"as", NULL}, *const note_keys[] = {"as", "text", NULL};
+    static const char *const keys[] = {"as", NULL}, *const note_keys[] = {"as", "text", "public",
+                                                                          NULL};
     struct sw_config *cfg = sw_engine_config(api->engine);
     bool note = strcmp(verb, "note") == 0;
     const char *who, *text = NULL;
@@ -187,7 +189,8 @@ static enum MHD_Result command(struct sw_api *api, struct MHD_Connection *conn,
     } else if (strcmp(verb, "resolve") == 0) {
         r = sw_incident_resolve(api->store, cfg, id, who, sw_now(), &err);
     } else {
-        r = sw_incident_note(api->store, id, who, text, sw_now(), &err);
+        r = sw_incident_note(api->store, id, who, text,
+                             json_is_true(json_object_get(root, "public")), sw_now(), &err);
     }
     if (r == 0) {
         if (api->incidents) {

@@ -17,15 +17,15 @@ static const char usage[] =
     "       stackward incident show [-c FILE] ID [--format table|json]\n"
     "       stackward incident ack [-c FILE] ID --as ENGINEER\n"
     "       stackward incident resolve [-c FILE] ID --as ENGINEER\n"
-    "       stackward incident note [-c FILE] ID --as ENGINEER TEXT...\n"
+    "       stackward incident note [-c FILE] ID --as ENGINEER [--public] TEXT...\n"
     "\n"
     "Incidents: a service down (CRITICAL by default) outside maintenance opens one; its\n"
     "escalation policy pages people until someone acknowledges; its recovery resolves it.\n"
     "ID is INC-42 or 42. list shows the newest first (100 unless --limit), --open only those\n"
     "not resolved; S is triggered, acknowledged, recovered or resolved. show prints the\n"
     "incident with its timeline and notifications. ack stops the escalation; resolve ends the\n"
-    "incident (those notified are told); note adds a line to the timeline. ENGINEER is an\n"
-    "engineer id of the configuration.\n"
+    "incident (those notified are told); note adds a line to the timeline (--public: shown\n"
+    "on the customer's status page too). ENGINEER is an engineer id of the configuration.\n"
     "\n"
     "Options:\n"
     "  -c, --config FILE   configuration (default " SW_DEFAULT_CONFIG ")\n"
@@ -44,6 +44,7 @@ struct args {
     const char *status;
     size_t limit;
     bool open;
+    bool public_note; /* --public: the note shows on the customer's status page */
     enum sw_format fmt;
 };
 
@@ -51,11 +52,17 @@ struct args {
 static int parse(int argc, char **argv, const char *cmd, struct args *a, bool reset)
 {
     static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'},   {"as", required_argument, NULL, 'a'},
-        {"customer", required_argument, NULL, 'C'}, {"service", required_argument, NULL, 's'},
-        {"status", required_argument, NULL, 'S'},   {"limit", required_argument, NULL, 'n'},
-        {"open", no_argument, NULL, 'o'},           {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+        {"config", required_argument, NULL, 'c'},
+        {"as", required_argument, NULL, 'a'},
+        {"customer", required_argument, NULL, 'C'},
+        {"service", required_argument, NULL, 's'},
+        {"status", required_argument, NULL, 'S'},
+        {"limit", required_argument, NULL, 'n'},
+        {"open", no_argument, NULL, 'o'},
+        {"format", required_argument, NULL, 'f'},
+        {"public", no_argument, NULL, 'P'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     char *end;
     int c;
@@ -92,6 +99,9 @@ static int parse(int argc, char **argv, const char *cmd, struct args *a, bool re
             break;
         case 'o':
             a->open = true;
+            break;
+        case 'P':
+            a->public_note = true;
             break;
         case 'f':
             if (sw_cli_format(optarg, false, &a->fmt) < 0) {
@@ -345,7 +355,7 @@ static int act(int argc, char **argv, const char *verb)
         for (int i = optind; i < argc; i++) {
             sw_buf_printf(&text, "%s%s", i > optind ? " " : "", argv[i]);
         }
-        r = sw_incident_note(store, id, a.as, text.data, sw_now(), &err);
+        r = sw_incident_note(store, id, a.as, text.data, a.public_note, sw_now(), &err);
     }
     if (r < 0) {
         fprintf(stderr, "stackward %s: %s\n", cmd, err.len ? err.data : strerror(-r));

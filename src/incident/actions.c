@@ -58,6 +58,7 @@ struct action {
     const char *who;
     const char *text;
     int64_t now;
+    bool public_note; /* a note for the customer's status page */
 };
 
 /* Reads incident id, lets change() decide on it and edit it, and writes it with the version
@@ -156,14 +157,15 @@ int sw_incident_resolve(struct sw_store *s, const struct sw_config *cfg, int64_t
 static int note_change(struct incident_edit *x, const struct action *a, struct sw_buf *err)
 {
     (void)err;
-    edit_event(x, "note", a->who, "%s", a->text);
+    edit_event(x, a->public_note ? "public-note" : "note", a->who, "%s", a->text);
     return 0;
 }
 
-int sw_incident_note(struct sw_store *s, int64_t id, const char *who, const char *text, int64_t now,
-                     struct sw_buf *err)
+int sw_incident_note(struct sw_store *s, int64_t id, const char *who, const char *text,
+                     bool public_note, int64_t now, struct sw_buf *err)
 {
-    struct action a = {.store = s, .who = who, .text = text, .now = now};
+    struct action a = {
+        .store = s, .who = who, .text = text, .now = now, .public_note = public_note};
     size_t len = text ? strlen(text) : 0;
 
     if (!valid_actor(who)) {

@@ -181,8 +181,8 @@ int sw_incident_resolve(struct sw_store *s, const struct sw_config *cfg, int64_t
                         const char *who, int64_t now, struct sw_buf *err);
 /* Adds a note (1 .. 4096 bytes of text without control characters other than newline and
  * tab). -ENOENT, -EINVAL (bad text), -EIO. */
-int sw_incident_note(struct sw_store *s, int64_t id, const char *who, const char *text, int64_t now,
-                     struct sw_buf *err);
+int sw_incident_note(struct sw_store *s, int64_t id, const char *who, const char *text,
+                     bool public_note, int64_t now, struct sw_buf *err);
 
 /* ---- JSON (API and CLI) ---- */
 

@@ -161,4 +161,24 @@ int sw_team_health(struct sw_store *s, struct sw_config *cfg, int64_t from, int6
                    const char *engineer, int64_t now, enum sw_format_kind fmt, struct sw_buf *out,
                    struct sw_buf *err);
 
+/* One indicator of the team's health, as data (for the web UI). */
+struct sw_team_row {
+    enum sw_health_indicator ind;
+    const char *unit; /* "s", "ppm", "milli", "count" or "bucket" (static) */
+    bool has;         /* a value for the period (else no data) */
+    int64_t value;    /* in unit */
+    bool has_prev;    /* a value for the previous period */
+    int64_t prev;
+    struct sw_health_verdict verdict; /* status and trend against cfg->thresholds */
+    char value_text[48];              /* for people: "12m", "25.0%", "1.50", "weekly"; "-" */
+    char prev_text[48];
+};
+
+/* What sw_team_health() tells, as data: rows[i] (room for SW_HEALTH_INDICATORS) for indicator
+ * i, and the previous period in *ret_pfrom, *ret_pto (may be NULL). Errors as
+ * sw_team_health(); rows are untouched on error. */
+int sw_team_health_rows(struct sw_store *s, struct sw_config *cfg, int64_t from, int64_t to,
+                        const char *engineer, int64_t now, struct sw_team_row *rows,
+                        int64_t *ret_pfrom, int64_t *ret_pto, struct sw_buf *err);
+
 #endif

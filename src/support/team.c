@@ -531,14 +531,13 @@ static char *value_text(enum sw_health_indicator i, bool has, int64_t v, char *b
     return buf;
 }
 
-int sw_team_health(struct sw_store *s, struct sw_config *cfg, int64_t from, int64_t to,
-                   const char *engineer, int64_t now, enum sw_format_kind fmt, struct sw_buf *out,
-                   struct sw_buf *err)
+/* Both periods, [from, to) into cur and the previous one [*pfrom, *pto) into prev: what
+ * sw_team_health() and sw_team_health_rows() share. d, cur and prev are released by the
+ * caller, also on error. */
+static int measure(struct sw_store *s, struct sw_config *cfg, int64_t from, int64_t to,
+                   const char *engineer, int64_t now, struct data *d, struct period *cur,
+                   struct period *prev, int64_t *pfrom, int64_t *pto, struct sw_buf *err)
 {
-    struct data d = {0};
-    struct period cur = {0}, prev = {0};
-    int64_t pfrom, pto;
-    char t1[SW_TIME_LEN], t2[SW_TIME_LEN], t3[SW_TIME_LEN], t4[SW_TIME_LEN];
     int r;
 
     if (from >= to) {
@@ -549,18 +548,67 @@ int sw_team_health(struct sw_store *s, struct sw_config *cfg, int64_t from, int6
         sw_buf_printf(err, "no engineer '%s'", engineer);
         return -EINVAL;
     }
-    r = sw_health_previous(from, to, &pfrom, &pto);
+    r = sw_health_previous(from, to, pfrom, pto);
     if (r < 0) {
         sw_buf_printf(err, "the period is too long");
         return r;
     }
-    r = read_data(s, cfg, pfrom, to, engineer, &d, err);
+    r = read_data(s, cfg, *pfrom, to, engineer, d, err);
     if (r == 0) {
-        r = compute(s, cfg, &d, from, to, now, engineer, &cur, err);
+        r = compute(s, cfg, d, from, to, now, engineer, cur, err);
     }
     if (r == 0) {
-        r = compute(s, cfg, &d, pfrom, pto, now, engineer, &prev, err);
+        r = compute(s, cfg, d, *pfrom, *pto, now, engineer, prev, err);
     }
+    return r;
+}
+
+int sw_team_health_rows(struct sw_store *s, struct sw_config *cfg, int64_t from, int64_t to,
+                        const char *engineer, int64_t now, struct sw_team_row *rows,
+                        int64_t *ret_pfrom, int64_t *ret_pto, struct sw_buf *err)
+{
+    struct data d = {0};
+    struct period cur = {0}, prev = {0};
+    int64_t pfrom = 0, pto = 0;
+    int r = measure(s, cfg, from, to, engineer, now, &d, &cur, &prev, &pfrom, &pto, err);
+
+    for (int i = 0; r == 0 && i < SW_HEALTH_INDICATORS; i++) {
+        enum sw_health_indicator ind = (enum sw_health_indicator)i;
+        struct sw_team_row *w = &rows[i];
+        memset(w, 0, sizeof(*w));
+        w->ind = ind;
+        w->unit = unit(ind);
+        w->has = cur.has[i];
+        w->value = cur.v[i];
+        w->has_prev = prev.has[i];
+        w->prev = prev.v[i];
+        sw_health_judge(&cfg->thresholds[i], w->has, w->value, w->has_prev, w->prev, &w->verdict);
+        value_text(ind, w->has, w->value, w->value_text, sizeof(w->value_text));
+        value_text(ind, w->has_prev, w->prev, w->prev_text, sizeof(w->prev_text));
+    }
+    if (r == 0 && ret_pfrom) {
+        *ret_pfrom = pfrom;
+    }
+    if (r == 0 && ret_pto) {
+        *ret_pto = pto;
+    }
+    period_release(&cur);
+    period_release(&prev);
+    data_release(&d);
+    return r;
+}
+
+int sw_team_health(struct sw_store *s, struct sw_config *cfg, int64_t from, int64_t to,
+                   const char *engineer, int64_t now, enum sw_format_kind fmt, struct sw_buf *out,
+                   struct sw_buf *err)
+{
+    struct data d = {0};
+    struct period cur = {0}, prev = {0};
+    int64_t pfrom, pto;
+    char t1[SW_TIME_LEN], t2[SW_TIME_LEN], t3[SW_TIME_LEN], t4[SW_TIME_LEN];
+    int r;
+
+    r = measure(s, cfg, from, to, engineer, now, &d, &cur, &prev, &pfrom, &pto, err);
     if (r < 0) {
         goto out;
     }

@@ -80,7 +80,7 @@ static void budget_bar(struct sw_buf *b, const struct sw_sla_result *res, size_t
     char fill[32];
 
     sw_buf_puts(b, "<svg class=\"budget\" viewBox=\"0 0 100 10\" width=\"160\" height=\"16\" "
-                   "aria-hidden=\"true\" focusable=\"false\">");
+                   "aria-hidden=\"true\">");
     if (used > SW_PPM) {
         /* the pattern id is per row: ids are unique in a document */
         sw_buf_printf(b,
@@ -158,6 +158,7 @@ static void sla_section(struct sw_buf *b, const struct sw_web_req *r,
     for (size_t i = 0; i < st->n_lines; i++) {
         const struct sw_account_line *l = &st->lines[i];
         const struct sw_sla_result *res = &l->r;
+        char pct[16];
 
         sw_buf_puts(b, "<tr><td data-label=\"Service\"><a href=\"/services/");
         sw_web_esc(b, l->service->path);
@@ -171,8 +172,7 @@ static void sla_section(struct sw_buf *b, const struct sw_web_req *r,
             sw_buf_puts(b, "n/a");
         }
         sw_buf_puts(b, "</td><td class=\"n\" data-label=\"Target\">");
-        sw_web_pct(b, res->target_ppm, 4);
-        sw_buf_puts(b, " %</td><td data-label=\"Met\">");
+        sw_buf_printf(b, "%s %%</td><td data-label=\"Met\">", sw_ppm_format(res->target_ppm, pct));
         if (!res->defined) {
             sw_buf_puts(b, "<span class=\"muted\">no data</span>");
         } else if (res->met) {

@@ -92,12 +92,20 @@ static void text_or(struct sw_buf *b, const char *s, const char *none)
     }
 }
 
-static void service_link(struct sw_buf *b, const char *path)
+/* The incident's service; a case's timer incident ("acme/cases/CASE-7") links to the case. */
+static void service_link(struct sw_buf *b, const struct sw_incident *x)
 {
-    sw_buf_puts(b, "<a href=\"/services/");
-    sw_web_esc(b, path);
+    const char *c = x->kind == SW_INC_CASE && x->service ? strstr(x->service, "/cases/") : NULL;
+
+    if (c) {
+        sw_buf_puts(b, "<a href=\"/cases/");
+        sw_web_esc(b, c + strlen("/cases/"));
+    } else {
+        sw_buf_puts(b, "<a href=\"/services/");
+        sw_web_esc(b, x->service);
+    }
     sw_buf_puts(b, "\">");
-    sw_web_esc(b, path);
+    sw_web_esc(b, x->service);
     sw_buf_puts(b, "</a>");
 }
 
@@ -150,7 +158,7 @@ static void list_row(struct sw_buf *b, const struct sw_incident *x)
     sw_buf_printf(b, "</td><td>sev%d</td><td>", x->severity);
     status_badge(b, x->status);
     sw_buf_puts(b, "</td><td>");
-    service_link(b, x->service);
+    service_link(b, x);
     sw_buf_puts(b, "</td><td>");
     sw_web_esc(b, x->title);
     sw_buf_puts(b, "</td><td>");
@@ -261,7 +269,7 @@ static void facts(struct sw_buf *b, const struct sw_web_req *r, const struct sw_
     sw_buf_puts(b, "<dl class=\"facts\">\n<dt>Status</dt><dd>");
     status_badge(b, x->status);
     sw_buf_printf(b, "</dd>\n<dt>Severity</dt><dd>sev%d</dd>\n<dt>Service</dt><dd>", x->severity);
-    service_link(b, x->service);
+    service_link(b, x);
     sw_buf_puts(b, "</dd>\n<dt>Service state</dt><dd>");
     sw_web_state(b, x->state);
     sw_buf_puts(b, " since ");

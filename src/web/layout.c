@@ -66,6 +66,8 @@ static void nav(struct sw_buf *b, const struct sw_web_req *r, const char *curren
     if (r->role == SW_ROLE_CUSTOMER) {
         /* a customer's world is its own pages: nothing else is linked */
         nav_link(b, "/customers/", r->customer, "Overview", "customer", current);
+        nav_link(b, "/incidents", NULL, "Incidents", "incidents", current);
+        nav_link(b, "/cases", NULL, "Cases", "cases", current);
         nav_link(b, "/status/", r->customer, "Status page", "status", current);
     } else {
         nav_link(b, "/", NULL, "Dashboard", "dashboard", current);

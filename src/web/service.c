@@ -154,9 +154,8 @@ static void timeline(struct sw_buf *b, const struct sw_web_req *r, const struct 
         }
     }
     sw_buf_printf(b,
-                  "<svg viewBox=\"0 0 %d 58\" role=\"img\" aria-labelledby=\"tl-title\">"
-                  "<title id=\"tl-title\">State over time, worst state per step; the table "
-                  "below lists the changes</title>"
+                  "<svg viewBox=\"0 0 %d 58\" role=\"img\" aria-label=\"State over time, "
+                  "the worst state per step; the table below lists the changes\">"
                   "<defs><pattern id=\"maint\" width=\"6\" height=\"6\" "
                   "patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
                   "<rect width=\"3\" height=\"6\" fill=\"#5e4b8b\" fill-opacity=\"0.35\"/>"
@@ -408,7 +407,7 @@ static void range_form(struct sw_buf *b, const char *path, int64_t from, int64_t
 
     sw_buf_puts(b, "<form method=\"get\" class=\"actions\" aria-label=\"Range\">"
                    "<div><label for=\"from\">From</label><input id=\"from\" name=\"from\" "
-                   "inputmode=\"text\" size=\"21\" value=\"");
+                   "size=\"21\" value=\"");
     sw_buf_puts(b, sw_time_format(from, f));
     sw_buf_puts(b, "\"></div><div><label for=\"to\">To</label><input id=\"to\" name=\"to\" "
                    "size=\"21\" value=\"");
