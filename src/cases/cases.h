@@ -146,7 +146,7 @@ enum sw_case_status {
 
 /* "new", "open", "waiting-on-customer", "resolved", "closed"; NULL when out of range. */
 const char *sw_case_status_name(enum sw_case_status s);
-/* The names above, exactly. 0 or -EINVAL. */
+/* The names above, exactly, and "waiting" for "waiting-on-customer". 0 or -EINVAL. */
 int sw_case_status_parse(const char *s, enum sw_case_status *ret_status);
 /* True for new, open and waiting: the case is not resolved or closed. */
 bool sw_case_status_active(enum sw_case_status s);

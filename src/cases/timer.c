@@ -39,6 +39,10 @@ const char *sw_case_status_name(enum sw_case_status s)
 
 int sw_case_status_parse(const char *s, enum sw_case_status *ret_status)
 {
+    if (s && strcmp(s, "waiting") == 0) {
+        *ret_status = SW_CASE_WAITING; /* what people type, and what the docs and CLI say */
+        return 0;
+    }
     for (int i = 0; s && i < SW_CASE_STATUS_COUNT; i++) {
         if (strcmp(s, status_names[i]) == 0) {
             *ret_status = (enum sw_case_status)i;
