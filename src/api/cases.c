@@ -110,7 +110,10 @@ static enum MHD_Result show_case(struct sw_api *api, struct MHD_Connection *conn
 enum MHD_Result sw_api_get_cases(struct sw_api *api, struct MHD_Connection *conn,
                                  const struct sw_api_who *tok)
 {
-    const char *customer = tok && tok->customer ? tok->customer : arg(conn, "customer");
+    const char *asked = arg(conn, "customer");
+    /* a customer's token lists its own; naming another customer finds nothing to name */
+    const char *customer =
+        tok && tok->customer ? (asked && strcmp(asked, tok->customer) ? "" : tok->customer) : asked;
     const char *open = arg(conn, "open"), *limit_s = arg(conn, "limit");
     struct sw_case_filter f = {.customer = customer, .newest_first = true, .limit = LIST_DEFAULT};
     struct sw_config *cfg = sw_engine_config(api->engine);
@@ -137,7 +140,7 @@ enum MHD_Result sw_api_get_cases(struct sw_api *api, struct MHD_Connection *conn
     }
     if (customer && !sw_config_find_customer(cfg, customer)) {
         ret = sw_api_respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "no customer '%s'",
-                                   customer);
+                                   asked ? asked : customer);
         goto out;
     }
     if (sw_store_case_list(api->store, &f, &v, &n) < 0) {
@@ -214,7 +217,8 @@ static enum MHD_Result case_action(struct sw_api *api, struct MHD_Connection *co
                                    const struct sw_config *cfg, const struct sw_api_who *tok,
                                    int64_t id, const char *verb, const char *body, size_t len)
 {
-    static const char *const keys[] = {"as", "text", "internal", "status", "engineer", "at", NULL};
+    static const char *const keys[] = {"as",       "text", "internal", "status",
+                                       "engineer", "at",   "incident", NULL};
     struct sw_case_action a = {0};
     struct sw_actor who;
     struct sw_buf err;
@@ -267,6 +271,26 @@ static enum MHD_Result case_action(struct sw_api *api, struct MHD_Connection *co
     }
     if (a.verb <= SW_CASE_INTERNAL && !a.text) {
         ret = bad(conn, "'text' is a required string");
+        goto out;
+    }
+    if (tok && tok->customer && a.verb != SW_CASE_COMMENT) {
+        /* a customer comments on its own cases; the rest is the team's (another customer's
+         * case stays a 404, as if it did not exist) */
+        struct sw_case_row c;
+        bool own = sw_store_case_get(api->store, id, &c) == 0;
+        if (own) {
+            own = strcmp(c.customer, tok->customer) == 0;
+            sw_case_row_release(&c);
+        }
+        if (own) {
+            ret = sw_api_respond_error(conn, MHD_HTTP_FORBIDDEN, "forbidden", NULL,
+                                       "a customer may comment on its cases; the rest is the "
+                                       "team's");
+        } else {
+            char name[24];
+            ret = sw_api_respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL, "no case %s",
+                                       sw_case_name(id, name));
+        }
         goto out;
     }
     r = sw_case_act(api->store, cfg, &who, id, &a, sw_now(), &err);

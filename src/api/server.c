@@ -1369,7 +1369,10 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
             qc.allowed = health_args;
         }
         qc.bad = NULL;
-        MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, check_arg, &qc);
+        if (q->route != R_PAGE && q->route != R_STATIC && q->route != R_LOGIN) {
+            /* the pages read their own arguments and answer a bad one with a 400 page */
+            MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, check_arg, &qc);
+        }
         if (qc.bad) {
             return sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
                                         "unknown parameter '%s'", qc.bad);
