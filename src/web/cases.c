@@ -103,37 +103,16 @@ static int case_timers(const struct sw_web_req *r, const struct sw_case_row *c,
     return sw_case_timers(r->cfg, c, *ret_ev, *ret_n, r->now, tm, NULL) == 0;
 }
 
+/* The filter form of the list (plain GET, so a filtered list is a link to share). */
 static void filter_form(struct sw_buf *b, const struct sw_web_req *r, const char *status,
                         const char *customer, bool open)
 {
-    sw_buf_puts(b, "<form class=\"filters\" method=\"get\" action=\"/cases\">\n"
-                   "<label for=\"f-status\">Status</label>\n"
-                   "<select id=\"f-status\" name=\"status\"><option value=\"\">any</option>");
+    const char *names[SW_CASE_STATUS_COUNT];
+
     for (int i = 0; i < SW_CASE_STATUS_COUNT; i++) {
-        const char *n = sw_case_status_name((enum sw_case_status)i);
-        sw_buf_printf(b, "<option value=\"%s\"%s>%s</option>", n,
-                      status && strcmp(status, n) == 0 ? " selected" : "", n);
+        names[i] = sw_case_status_name((enum sw_case_status)i);
     }
-    sw_buf_puts(b, "</select>\n");
-    if (r->role != SW_ROLE_CUSTOMER) {
-        sw_buf_puts(b, "<label for=\"f-customer\">Customer</label>\n"
-                       "<select id=\"f-customer\" name=\"customer\">"
-                       "<option value=\"\">any</option>");
-        for (size_t i = 0; i < r->cfg->n_customers; i++) {
-            const char *id = r->cfg->customers[i].id;
-            sw_buf_puts(b, "<option value=\"");
-            sw_web_esc(b, id);
-            sw_buf_puts(b, customer && strcmp(customer, id) == 0 ? "\" selected>" : "\">");
-            sw_web_esc(b, id);
-            sw_buf_puts(b, "</option>");
-        }
-        sw_buf_puts(b, "</select>\n");
-    }
-    sw_buf_printf(b,
-                  "<input type=\"checkbox\" id=\"f-open\" name=\"open\" value=\"true\"%s>"
-                  "<label for=\"f-open\">Open only</label>\n"
-                  "<button type=\"submit\">Filter</button>\n</form>\n",
-                  open ? " checked" : "");
+    sw_web_filter_form(b, r, "/cases", names, SW_CASE_STATUS_COUNT, status, customer, open);
 }
 
 static void list_row(struct sw_buf *b, const struct sw_web_req *r, const struct sw_case_row *c)
@@ -362,11 +341,12 @@ static void history(struct sw_buf *b, const struct sw_web_req *r,
 }
 
 /* The team's controls; each button posts one action, the page script sends the named
- * field's value under the named key. */
+ * field's value under the named key. Each row of controls is its own flex row, under its
+ * label; the section itself stays a column. */
 static void team_actions(struct sw_buf *b, const struct sw_web_req *r, const struct sw_case_row *c,
                          const char *name)
 {
-    sw_buf_puts(b, "<section class=\"actions\" aria-labelledby=\"act-h\">\n"
+    sw_buf_puts(b, "<section class=\"act\" aria-labelledby=\"act-h\">\n"
                    "<h2 id=\"act-h\">Work this case</h2>\n");
     if (c->status == SW_CASE_CLOSED) {
         sw_buf_puts(b, "<p>The case is closed: change its status to re-open it.</p>\n");
@@ -375,7 +355,7 @@ static void team_actions(struct sw_buf *b, const struct sw_web_req *r, const str
                       "<p>Both are shown to the customer; a response also opens a new case."
                       "</p>\n<label for=\"reply-text\">Reply to the customer</label>\n"
                       "<textarea id=\"reply-text\" rows=\"4\" maxlength=\"%d\"></textarea>\n"
-                      "<div class=\"buttons\">\n"
+                      "<div class=\"actions\">\n"
                       "<button type=\"button\" data-action=\"POST /api/v1/cases/%s/respond\" "
                       "data-body-field=\"reply-text\" data-body-key=\"text\">Respond</button>\n"
                       "<button type=\"button\" data-action=\"POST /api/v1/cases/%s/comment\" "
@@ -383,7 +363,8 @@ static void team_actions(struct sw_buf *b, const struct sw_web_req *r, const str
                       "</div>\n",
                       SW_CASE_TEXT_MAX, name, name);
     }
-    sw_buf_puts(b, "<label for=\"case-status\">Status</label>\n<select id=\"case-status\">");
+    sw_buf_puts(b, "<label for=\"case-status\">Status</label>\n"
+                   "<div class=\"actions\"><select id=\"case-status\">");
     for (int i = 0; i < SW_CASE_STATUS_COUNT; i++) {
         const char *s = sw_case_status_name((enum sw_case_status)i);
         sw_buf_printf(b, "<option value=\"%s\"%s>%s</option>", s, i == c->status ? " selected" : "",
@@ -392,11 +373,12 @@ static void team_actions(struct sw_buf *b, const struct sw_web_req *r, const str
     sw_buf_printf(
         b,
         "</select>\n<button type=\"button\" data-action=\"POST /api/v1/cases/%s/status\" "
-        "data-body-field=\"case-status\" data-body-key=\"status\">Change status</button>\n",
+        "data-body-field=\"case-status\" data-body-key=\"status\">Change status</button>\n"
+        "</div>\n",
         name);
     if (c->status != SW_CASE_CLOSED && r->cfg->n_engineers) {
-        sw_buf_puts(b,
-                    "<label for=\"case-assignee\">Assignee</label>\n<select id=\"case-assignee\">");
+        sw_buf_puts(b, "<label for=\"case-assignee\">Assignee</label>\n"
+                       "<div class=\"actions\"><select id=\"case-assignee\">");
         for (size_t i = 0; i < r->cfg->n_engineers; i++) {
             const struct sw_engineer_conf *e = &r->cfg->engineers[i];
             sw_buf_puts(b, "<option value=\"");
@@ -409,15 +391,15 @@ static void team_actions(struct sw_buf *b, const struct sw_web_req *r, const str
             b,
             "</select>\n<button type=\"button\" "
             "data-action=\"POST /api/v1/cases/%s/assign\" data-body-field=\"case-assignee\" "
-            "data-body-key=\"engineer\">Assign</button>\n",
+            "data-body-key=\"engineer\">Assign</button>\n</div>\n",
             name);
     }
-    sw_buf_puts(b, "<p role=\"alert\" class=\"error\" hidden></p>\n</section>\n");
+    sw_buf_puts(b, "<p role=\"alert\" class=\"error\"></p>\n</section>\n");
 }
 
 static void customer_actions(struct sw_buf *b, const struct sw_case_row *c, const char *name)
 {
-    sw_buf_puts(b, "<section class=\"actions\" aria-labelledby=\"act-h\">\n"
+    sw_buf_puts(b, "<section class=\"act\" aria-labelledby=\"act-h\">\n"
                    "<h2 id=\"act-h\">Add a comment</h2>\n");
     if (c->status == SW_CASE_CLOSED) {
         sw_buf_puts(b, "<p>The case is closed. Open a new case if you need more help.</p>\n"
@@ -429,7 +411,7 @@ static void customer_actions(struct sw_buf *b, const struct sw_case_row *c, cons
                   "<textarea id=\"comment-text\" rows=\"4\" maxlength=\"%d\"></textarea>\n"
                   "<button type=\"button\" data-action=\"POST /api/v1/cases/%s/comment\" "
                   "data-body-field=\"comment-text\" data-body-key=\"text\">Add comment</button>\n"
-                  "<p role=\"alert\" class=\"error\" hidden></p>\n</section>\n",
+                  "<p role=\"alert\" class=\"error\"></p>\n</section>\n",
                   SW_CASE_TEXT_MAX, name);
 }
 

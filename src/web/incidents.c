@@ -117,38 +117,16 @@ static void incident_link(struct sw_buf *b, int64_t id)
     sw_buf_printf(b, "<a href=\"/incidents/%s\">%s</a>", name, name);
 }
 
-/* The filter form: plain GET, so a filtered list is a link that can be shared. */
+/* The filter form of the list (plain GET, so a filtered list is a link to share). */
 static void filter_form(struct sw_buf *b, const struct sw_web_req *r, const char *status,
                         const char *customer, bool open)
 {
-    sw_buf_puts(b, "<form class=\"filters\" method=\"get\" action=\"/incidents\">\n"
-                   "<label for=\"f-status\">Status</label>\n"
-                   "<select id=\"f-status\" name=\"status\"><option value=\"\">any</option>");
+    const char *names[SW_INC_STATUS_COUNT];
+
     for (int i = 0; i < SW_INC_STATUS_COUNT; i++) {
-        const char *n = sw_inc_status_name((enum sw_inc_status)i);
-        sw_buf_printf(b, "<option value=\"%s\"%s>%s</option>", n,
-                      status && strcmp(status, n) == 0 ? " selected" : "", n);
+        names[i] = sw_inc_status_name((enum sw_inc_status)i);
     }
-    sw_buf_puts(b, "</select>\n");
-    if (r->role != SW_ROLE_CUSTOMER) {
-        sw_buf_puts(b, "<label for=\"f-customer\">Customer</label>\n"
-                       "<select id=\"f-customer\" name=\"customer\">"
-                       "<option value=\"\">any</option>");
-        for (size_t i = 0; i < r->cfg->n_customers; i++) {
-            const char *id = r->cfg->customers[i].id;
-            sw_buf_puts(b, "<option value=\"");
-            sw_web_esc(b, id);
-            sw_buf_puts(b, customer && strcmp(customer, id) == 0 ? "\" selected>" : "\">");
-            sw_web_esc(b, id);
-            sw_buf_puts(b, "</option>");
-        }
-        sw_buf_puts(b, "</select>\n");
-    }
-    sw_buf_printf(b,
-                  "<input type=\"checkbox\" id=\"f-open\" name=\"open\" value=\"true\"%s>"
-                  "<label for=\"f-open\">Open only</label>\n"
-                  "<button type=\"submit\">Filter</button>\n</form>\n",
-                  open ? " checked" : "");
+    sw_web_filter_form(b, r, "/incidents", names, SW_INC_STATUS_COUNT, status, customer, open);
 }
 
 static void list_row(struct sw_buf *b, const struct sw_incident *x)
@@ -319,29 +297,31 @@ static void facts(struct sw_buf *b, const struct sw_web_req *r, const struct sw_
 }
 
 /* The buttons; the page script posts them with the session's CSRF token and reloads, or
- * shows the API's message in the alert paragraph. */
+ * shows the API's message in the alert paragraph (hidden by the stylesheet while empty). Only
+ * the row of buttons is laid out as a row: the heading and the note box stay blocks. */
 static void actions(struct sw_buf *b, const struct sw_incident *x, const char *name)
 {
-    sw_buf_puts(b, "<section class=\"actions\" aria-labelledby=\"act-h\">\n"
-                   "<h2 id=\"act-h\">Act</h2>\n<div class=\"buttons\">\n");
-    if (!x->acked && x->status != SW_INC_RESOLVED) {
-        sw_buf_printf(b,
-                      "<button type=\"button\" data-action=\"POST /api/v1/incidents/%s/ack\">"
-                      "Acknowledge</button>\n",
-                      name);
-    }
+    sw_buf_puts(b, "<section class=\"act\" aria-labelledby=\"act-h\">\n"
+                   "<h2 id=\"act-h\">Act</h2>\n");
     if (x->status != SW_INC_RESOLVED) {
+        sw_buf_puts(b, "<div class=\"actions\">\n");
+        if (!x->acked) {
+            sw_buf_printf(b,
+                          "<button type=\"button\" data-action=\"POST /api/v1/incidents/%s/ack\">"
+                          "Acknowledge</button>\n",
+                          name);
+        }
         sw_buf_printf(b,
                       "<button type=\"button\" data-action=\"POST /api/v1/incidents/%s/resolve\">"
-                      "Resolve</button>\n",
+                      "Resolve</button>\n</div>\n",
                       name);
     }
     sw_buf_printf(b,
-                  "</div>\n<label for=\"note-text\">Note</label>\n"
+                  "<label for=\"note-text\">Note</label>\n"
                   "<textarea id=\"note-text\" rows=\"3\" maxlength=\"4096\"></textarea>\n"
                   "<button type=\"button\" data-action=\"POST /api/v1/incidents/%s/note\" "
                   "data-body-field=\"note-text\" data-body-key=\"text\">Add note</button>\n"
-                  "<p role=\"alert\" class=\"error\" hidden></p>\n</section>\n",
+                  "<p role=\"alert\" class=\"error\"></p>\n</section>\n",
                   name);
 }
 

@@ -242,3 +242,38 @@ void sw_web_pct(struct sw_buf *b, int64_t ppm, int decimals)
     sw_buf_printf(b, "%lld.%0*lld", (long long)(q / scale[4 - decimals]), decimals,
                   (long long)(q % scale[4 - decimals]));
 }
+
+void sw_web_filter_form(struct sw_buf *b, const struct sw_web_req *r, const char *action,
+                        const char *const *names, size_t n, const char *status,
+                        const char *customer, bool open)
+{
+    sw_buf_printf(b,
+                  "<form class=\"filters\" method=\"get\" action=\"%s\">\n"
+                  "<div class=\"field\"><label for=\"f-status\">Status</label>\n"
+                  "<select id=\"f-status\" name=\"status\"><option value=\"\">any</option>",
+                  action);
+    for (size_t i = 0; i < n; i++) {
+        sw_buf_printf(b, "<option value=\"%s\"%s>%s</option>", names[i],
+                      status && strcmp(status, names[i]) == 0 ? " selected" : "", names[i]);
+    }
+    sw_buf_puts(b, "</select></div>\n");
+    if (r->role != SW_ROLE_CUSTOMER) {
+        sw_buf_puts(b, "<div class=\"field\"><label for=\"f-customer\">Customer</label>\n"
+                       "<select id=\"f-customer\" name=\"customer\">"
+                       "<option value=\"\">any</option>");
+        for (size_t i = 0; i < r->cfg->n_customers; i++) {
+            const char *id = r->cfg->customers[i].id;
+            sw_buf_puts(b, "<option value=\"");
+            sw_web_esc(b, id);
+            sw_buf_puts(b, customer && strcmp(customer, id) == 0 ? "\" selected>" : "\">");
+            sw_web_esc(b, id);
+            sw_buf_puts(b, "</option>");
+        }
+        sw_buf_puts(b, "</select></div>\n");
+    }
+    sw_buf_printf(b,
+                  "<div class=\"field check\"><input type=\"checkbox\" id=\"f-open\" "
+                  "name=\"open\" value=\"true\"%s><label for=\"f-open\">Open only</label></div>\n"
+                  "<button type=\"submit\">Filter</button>\n</form>\n",
+                  open ? " checked" : "");
+}

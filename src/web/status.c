@@ -425,8 +425,8 @@ int sw_web_page_status(const struct sw_web_req *r, const char *customer, struct 
     }
     sw_buf_puts(out, "</p>\n<h2 id=\"components\">Components</h2>\n"
                      "<p class=\"legend muted\">One bar per day (UTC), oldest first: "
-                     "<span>full: no downtime</span><span>three quarters: some downtime</span>"
-                     "<span>short: over 1 % down</span><span>flat: no data</span>. Planned "
+                     "<span>full: no downtime;</span> <span>three quarters: some downtime;</span> "
+                     "<span>short: over 1 % down;</span> <span>flat: no data.</span> Planned "
                      "maintenance does not count as downtime.</p>\n");
     for (size_t j = 0; j < cu->n_deployments; j++) {
         const struct sw_deployment_conf *dep = &cu->deployments[j];

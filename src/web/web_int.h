@@ -26,6 +26,11 @@ void sw_web_time(struct sw_buf *b, int64_t t);
 int sw_web_not_found(const struct sw_web_req *r, struct sw_buf *out);
 /* A whole 400 page with message (escaped) in a role="alert" paragraph; returns 400. */
 int sw_web_bad_request(const struct sw_web_req *r, const char *message, struct sw_buf *out);
+/* The filter form of a list page (action: its path): a status select of names[0..n), a
+ * customer select (not for a customer viewer), "Open only", each with its label. */
+void sw_web_filter_form(struct sw_buf *b, const struct sw_web_req *r, const char *action,
+                        const char *const *names, size_t n, const char *status,
+                        const char *customer, bool open);
 /* The viewer may see objects of customer (customers see their own only). */
 bool sw_web_may_see(const struct sw_web_req *r, const char *customer);
 

@@ -276,8 +276,16 @@ static void test_incident_list(void **state)
     /* newest first */
     assert_true(strstr(f->out.data, "INC-3</a>") < strstr(f->out.data, "INC-2</a>"));
     assert_true(strstr(f->out.data, "INC-2</a>") < strstr(f->out.data, "INC-1</a>"));
-    assert_has(f, "<label for=\"f-status\">Status</label>");
-    assert_has(f, "<option value=\"globex\">globex</option>");
+    /* each filter in a field with its label; the checkbox beside its own, unticked */
+    assert_has(f, "<form class=\"filters\" method=\"get\" action=\"/incidents\">\n"
+                  "<div class=\"field\"><label for=\"f-status\">Status</label>\n"
+                  "<select id=\"f-status\" name=\"status\"><option value=\"\">any</option>");
+    assert_has(f, "<div class=\"field\"><label for=\"f-customer\">Customer</label>\n"
+                  "<select id=\"f-customer\" name=\"customer\">");
+    assert_has(f, "<option value=\"globex\">globex</option></select></div>\n"
+                  "<div class=\"field check\"><input type=\"checkbox\" id=\"f-open\" "
+                  "name=\"open\" value=\"true\"><label for=\"f-open\">Open only</label></div>\n"
+                  "<button type=\"submit\">Filter</button>\n</form>");
 
     args(f, "status", "resolved", NULL, NULL);
     assert_int_equal(render(f, "/incidents", SW_ROLE_VIEWER, NULL, now), 200);
@@ -292,7 +300,7 @@ static void test_incident_list(void **state)
     assert_has(f, "INC-3</a>");
     assert_lacks(f, "INC-2</a>");
     assert_has(f, "<option value=\"acme\" selected>acme</option>");
-    assert_has(f, "name=\"open\" value=\"true\" checked>");
+    assert_has(f, "name=\"open\" value=\"true\" checked><label for=\"f-open\">");
 
     args(f, "customer", "globex", "open", "true");
     assert_int_equal(render(f, "/incidents", SW_ROLE_ADMIN, NULL, now), 200);
@@ -350,13 +358,19 @@ static void test_incident_detail(void **state)
     assert_has(f, "<dt>Escalation policy</dt><dd>default</dd>");
     /* acknowledged already: resolve and note, no acknowledge */
     assert_lacks(f, "/ack\"");
-    assert_has(f, "<button type=\"button\" data-action=\"POST /api/v1/incidents/INC-1/resolve\">"
-                  "Resolve</button>");
-    assert_has(f, "<label for=\"note-text\">Note</label>\n"
+    /* the heading and the note box are blocks; only the buttons are a row (class actions);
+     * the alert paragraph is not hidden, the stylesheet hides it while it is empty */
+    assert_has(f, "<section class=\"act\" aria-labelledby=\"act-h\">\n<h2 id=\"act-h\">Act</h2>\n"
+                  "<div class=\"actions\">\n"
+                  "<button type=\"button\" data-action=\"POST /api/v1/incidents/INC-1/resolve\">"
+                  "Resolve</button>\n</div>\n"
+                  "<label for=\"note-text\">Note</label>\n"
                   "<textarea id=\"note-text\" rows=\"3\" maxlength=\"4096\"></textarea>\n"
                   "<button type=\"button\" data-action=\"POST /api/v1/incidents/INC-1/note\" "
                   "data-body-field=\"note-text\" data-body-key=\"text\">Add note</button>\n"
-                  "<p role=\"alert\" class=\"error\" hidden></p>");
+                  "<p role=\"alert\" class=\"error\"></p>\n</section>");
+    assert_lacks(f, "<section class=\"actions\"");
+    assert_lacks(f, " hidden>");
     /* the timeline, the hostile note escaped */
     assert_has(f, "<tr><td><time datetime=\"2026-06-01T10:00:00Z\">2026-06-01 10:00 UTC</time>"
                   "</td><td>opened</td><td><span class=\"muted\">stackward</span></td>"
@@ -373,8 +387,11 @@ static void test_incident_detail(void **state)
     assert_has(f, "<h1>INC-3: CRITICAL: &lt;img src=x onerror=alert(1)&gt;</h1>");
     assert_has(f, "<title>INC-3: CRITICAL: &lt;img src=x onerror=alert(1)&gt; \u00b7 stackward"
                   "</title>");
-    assert_has(f, "<button type=\"button\" data-action=\"POST /api/v1/incidents/INC-3/ack\">"
-                  "Acknowledge</button>");
+    assert_has(f, "<div class=\"actions\">\n"
+                  "<button type=\"button\" data-action=\"POST /api/v1/incidents/INC-3/ack\">"
+                  "Acknowledge</button>\n"
+                  "<button type=\"button\" data-action=\"POST /api/v1/incidents/INC-3/resolve\">"
+                  "Resolve</button>\n</div>\n");
     assert_has(f, "<tr><td>trigger</td><td>round 1, step 2</td>"
                   "<td>alice (alice@example.com)</td><td>mail</td>"
                   "<td><span class=\"badge nt-pending\">\u25cb pending</span></td>"
@@ -386,6 +403,8 @@ static void test_incident_detail(void **state)
     assert_int_equal(render(f, "/incidents/INC-2", SW_ROLE_ENGINEER, NULL, now), 200);
     assert_lacks(f, "/ack\"");
     assert_lacks(f, "/resolve\"");
+    assert_lacks(f, "<div class=\"actions\">"); /* no empty row of buttons */
+    assert_has(f, "<h2 id=\"act-h\">Act</h2>\n<label for=\"note-text\">Note</label>");
     assert_has(f, "data-action=\"POST /api/v1/incidents/INC-2/note\"");
     assert_has(f, "<dt>Acknowledged</dt><dd><span class=\"muted\">never</span></dd>");
     assert_has(f, "<dt>Resolved</dt><dd><time datetime=\"2026-06-01T12:30:00Z\">2026-06-01 12:30 "
@@ -516,6 +535,12 @@ static void test_case_list(void **state)
 
     args(f, "open", "true", "customer", "acme");
     assert_int_equal(render(f, "/cases", SW_ROLE_VIEWER, NULL, now), 200);
+    assert_has(f, "<form class=\"filters\" method=\"get\" action=\"/cases\">\n"
+                  "<div class=\"field\"><label for=\"f-status\">Status</label>\n");
+    assert_has(f, "<option value=\"acme\" selected>acme</option>");
+    assert_has(f, "</select></div>\n<div class=\"field check\"><input type=\"checkbox\" "
+                  "id=\"f-open\" name=\"open\" value=\"true\" checked>"
+                  "<label for=\"f-open\">Open only</label></div>\n");
     assert_has(f, "CASE-1</a>");
     assert_has(f, "CASE-3</a>");
     assert_lacks(f, "CASE-2</a>");
@@ -525,7 +550,7 @@ static void test_case_list(void **state)
     assert_has(f, "CASE-4</a>");
     assert_lacks(f, "CASE-1</a>");
     assert_has(f, "<option value=\"closed\" selected>closed</option>");
-    args(f, "status", "waiting", NULL, NULL);
+    args(f, "status", "pending", NULL, NULL);
     assert_int_equal(render(f, "/cases", SW_ROLE_VIEWER, NULL, now), 400);
     assert_has(f, "status must be new, open, waiting-on-customer, resolved or closed");
     args(f, "open", "1", NULL, NULL);
@@ -561,20 +586,31 @@ static void test_case_detail(void **state)
                   "<td class=\"text\">customer " HOSTILE_ESC "</td></tr>");
     assert_has(f, "<td>assigned</td><td>alice</td><td class=\"text\">bob</td>");
     assert_lacks(f, "<script>");
-    assert_has(f, "<button type=\"button\" data-action=\"POST /api/v1/cases/CASE-1/respond\" "
-                  "data-body-field=\"reply-text\" data-body-key=\"text\">Respond</button>");
-    assert_has(f, "<button type=\"button\" data-action=\"POST /api/v1/cases/CASE-1/comment\" "
-                  "data-body-field=\"reply-text\" data-body-key=\"text\">Comment</button>");
-    assert_has(f, "<option value=\"new\" selected>new</option>"
+    /* the section is a column; each row of controls (class actions) sits under its label */
+    assert_has(f, "<section class=\"act\" aria-labelledby=\"act-h\">\n"
+                  "<h2 id=\"act-h\">Work this case</h2>\n<p>Both are shown");
+    assert_lacks(f, "<section class=\"actions\"");
+    assert_has(f, "<textarea id=\"reply-text\" rows=\"4\" maxlength=\"65536\"></textarea>\n"
+                  "<div class=\"actions\">\n"
+                  "<button type=\"button\" data-action=\"POST /api/v1/cases/CASE-1/respond\" "
+                  "data-body-field=\"reply-text\" data-body-key=\"text\">Respond</button>\n"
+                  "<button type=\"button\" data-action=\"POST /api/v1/cases/CASE-1/comment\" "
+                  "data-body-field=\"reply-text\" data-body-key=\"text\">Comment</button>\n"
+                  "</div>\n");
+    assert_has(f, "<label for=\"case-status\">Status</label>\n"
+                  "<div class=\"actions\"><select id=\"case-status\">"
+                  "<option value=\"new\" selected>new</option>"
                   "<option value=\"open\">open</option>"
                   "<option value=\"waiting-on-customer\">waiting-on-customer</option>");
-    assert_has(f, "<button type=\"button\" data-action=\"POST /api/v1/cases/CASE-1/status\" "
+    assert_has(f, "</select>\n"
+                  "<button type=\"button\" data-action=\"POST /api/v1/cases/CASE-1/status\" "
                   "data-body-field=\"case-status\" data-body-key=\"status\">Change status"
-                  "</button>");
+                  "</button>\n</div>\n<label for=\"case-assignee\">Assignee</label>\n"
+                  "<div class=\"actions\"><select id=\"case-assignee\">");
     assert_has(f, "<option value=\"alice\">Alice Smith</option><option value=\"bob\" selected>"
                   "bob</option>");
-    assert_has(f, "data-body-field=\"case-assignee\" data-body-key=\"engineer\">Assign</button>");
-    assert_has(f, "<p role=\"alert\" class=\"error\" hidden></p>");
+    assert_has(f, "data-body-field=\"case-assignee\" data-body-key=\"engineer\">Assign</button>\n"
+                  "</div>\n<p role=\"alert\" class=\"error\"></p>\n</section>");
 
     /* closed: only the status can change */
     assert_int_equal(render(f, "/cases/CASE-4", SW_ROLE_ADMIN, NULL, now), 200);
@@ -610,7 +646,7 @@ static void test_case_roles(void **state)
                   "<textarea id=\"comment-text\" rows=\"4\" maxlength=\"65536\"></textarea>\n"
                   "<button type=\"button\" data-action=\"POST /api/v1/cases/CASE-1/comment\" "
                   "data-body-field=\"comment-text\" data-body-key=\"text\">Add comment</button>\n"
-                  "<p role=\"alert\" class=\"error\" hidden></p>");
+                  "<p role=\"alert\" class=\"error\"></p>");
     assert_lacks(f, "/respond\"");
     assert_lacks(f, "/status\"");
     assert_lacks(f, "/assign\"");
