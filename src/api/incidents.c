@@ -171,7 +171,9 @@ static enum MHD_Result command(struct sw_api *api, struct MHD_Connection *conn,
         goto out;
     }
     who = actor.engineer;
-    if (!who || !sw_config_find_engineer(cfg, who)) {
+    /* a name from the body must be an engineer of the configuration (a typo is refused); a
+     * token's identity is its own proof, configured engineer or stored token's name */
+    if (!who || (!(tok && tok->engineer) && !sw_config_find_engineer(cfg, who))) {
         ret = sw_api_respond_error(conn, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
                                    "no engineer '%s' in the configuration", who ? who : "");
         goto out;

@@ -454,6 +454,13 @@ assert_match "token list: viewer revoked" '^[0-9-]{10}T[0-9:]{8}Z$' "$(tok list 
 rc=0; tok revoke viewer 2>"$T/err" || rc=$?
 assert_eq "revoke twice: exit" 2 "$rc"
 assert_match "revoke twice: message" "no token named 'viewer' is in force" "$(cat "$T/err")"
+# a stored token acts under its name, an engineer of the configuration or not
+tok create --name ops-bot --role engineer >"$T/tok.ops-bot"
+assert_eq "a stored token named after no engineer notes an incident" 200 \
+    "$(http POST /api/v1/incidents/INC-1/note -H "$(bearer ops-bot)" --data-binary '{"text": "looking"}')"
+assert_eq "the note says who" "ops-bot" "$(jq -r '[.timeline[] | select(.kind == "note")] | last | .actor' "$T/b")"
+assert_eq "and it may not name someone else" 403 \
+    "$(http POST /api/v1/incidents/INC-1/note -H "$(bearer ops-bot)" --data-binary '{"as": "nobody", "text": "x"}')"
 # a session made with a token that is then revoked
 tok create --name temp --role engineer >"$T/tok.temp"
 assert_eq "sign in with temp" 303 "$(http POST /login --data-urlencode "token=$(cat "$T/tok.temp")")"
