@@ -54,6 +54,10 @@ int sw_api_token_ident(struct sw_api *api, const struct sw_config *cfg, const ch
 void sw_api_ident_release(struct sw_api_ident *id);
 /* Whether any token is in force: in the configuration or the store. */
 bool sw_api_tokens_exist(struct sw_api *api, const struct sw_config *cfg);
+/* The request names this machine (Host: a loopback address or localhost, or none) and, when
+ * changes is set, comes from no site or this one (Origin, Sec-Fetch-Site): not a page of
+ * another site run by a browser on this machine. */
+bool sw_api_same_site(struct MHD_Connection *conn, bool changes);
 /* The client connects from a loopback address (127.0.0.0/8, ::1, ::ffff:127.x). */
 bool sw_api_loopback(struct MHD_Connection *conn);
 /* A new session for id: its cookie value and anti-forgery token. 0 or -EIO. */

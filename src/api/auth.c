@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 
 #define SESSION_TTL_S (12 * 3600)
 #define SESSIONS_MAX 10000
+#define SESSIONS_PER_TOKEN 16
 
 struct sw_api_session {
     char id[65];
@@ -84,13 +86,66 @@ bool sw_api_tokens_exist(struct sw_api *api, const struct sw_config *cfg)
     size_t n = 0;
     bool any = cfg->n_tokens > 0;
 
-    if (!any && sw_store_token_list(api->store, &v, &n) == 0) {
+    if (!any) {
+        if (sw_store_token_list(api->store, &v, &n) < 0) {
+            return true; /* the store cannot tell: fail closed */
+        }
         for (size_t i = 0; i < n && !any; i++) {
             any = v[i].revoked_s == 0;
         }
     }
     sw_token_rows_free(v, n);
     return any;
+}
+
+/* A Host naming this machine: 127.x.x.x, [::1] or localhost, with any port. */
+static bool loopback_host(const char *h, size_t n)
+{
+    size_t len = n;
+
+    if (n && h[0] == '[') {
+        return n >= 5 && strncmp(h, "[::1]", 5) == 0 && (n == 5 || h[5] == ':');
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (h[i] == ':') {
+            len = i;
+            break;
+        }
+    }
+    if (len == 9 && strncasecmp(h, "localhost", 9) == 0) {
+        return true;
+    }
+    if (len < 9 || strncmp(h, "127.", 4) != 0) {
+        return false;
+    }
+    for (size_t i = 4; i < len; i++) {
+        if (!isdigit((unsigned char)h[i]) && h[i] != '.') {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool sw_api_same_site(struct MHD_Connection *conn, bool changes)
+{
+    const char *host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+    const char *origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin");
+    const char *site = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Sec-Fetch-Site");
+
+    if (host && !loopback_host(host, strlen(host))) {
+        return false;
+    }
+    if (!changes) {
+        return true;
+    }
+    if (site && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0) {
+        return false;
+    }
+    if (origin) {
+        const char *p = strstr(origin, "://");
+        return p && loopback_host(p + 3, strlen(p + 3));
+    }
+    return true;
 }
 
 void sw_api_ident_release(struct sw_api_ident *id)
@@ -187,7 +242,7 @@ int sw_api_session_new(struct sw_api *api, const struct sw_api_ident *id, char r
 {
     struct sw_api_session s = {0};
     int64_t now = sw_now();
-    size_t k = 0;
+    size_t k = 0, mine = 0, oldest = SIZE_MAX;
 
     if (!random_hex(s.id) || !random_hex(s.csrf)) {
         return -EIO;
@@ -195,16 +250,28 @@ int sw_api_session_new(struct sw_api *api, const struct sw_api_ident *id, char r
     memcpy(s.sha256, id->sha256, 32);
     s.expires = now + SESSION_TTL_S;
     pthread_mutex_lock(&api->sess_mu);
-    /* drop the expired; beyond the bound, the oldest goes */
+    /* drop the expired; a token holds at most SESSIONS_PER_TOKEN (its oldest goes), so one
+     * token signing in over and over cannot push anybody else out */
     for (size_t i = 0; i < api->n_sessions; i++) {
         if (api->sessions[i].expires > now) {
             api->sessions[k++] = api->sessions[i];
         }
     }
     api->n_sessions = k;
-    if (api->n_sessions >= SESSIONS_MAX) {
-        memmove(api->sessions, api->sessions + 1, (api->n_sessions - 1) * sizeof(*api->sessions));
-        api->n_sessions--;
+    for (size_t i = 0; i < api->n_sessions; i++) {
+        if (memcmp(api->sessions[i].sha256, s.sha256, 32) == 0) {
+            mine++;
+            if (oldest == SIZE_MAX || api->sessions[i].expires < api->sessions[oldest].expires) {
+                oldest = i;
+            }
+        }
+    }
+    if (mine >= SESSIONS_PER_TOKEN || (api->n_sessions >= SESSIONS_MAX && oldest != SIZE_MAX)) {
+        api->sessions[oldest] = api->sessions[--api->n_sessions];
+    } else if (api->n_sessions >= SESSIONS_MAX) {
+        pthread_mutex_unlock(&api->sess_mu);
+        OPENSSL_cleanse(&s, sizeof(s));
+        return -EIO; /* full of other tokens' live sessions */
     }
     sw_xgrow((void **)&api->sessions, &api->cap_sessions, api->n_sessions + 1,
              sizeof(*api->sessions));

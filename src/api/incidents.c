@@ -91,6 +91,13 @@ enum MHD_Result sw_api_get_incidents(struct sw_api *api, struct MHD_Connection *
     for (size_t i = 0; i < n && shown < limit; i++) {
         if (keep(&v[i], deployment, status_s != NULL, status)) {
             sw_buf_puts(&out, shown++ ? ", " : "");
+            if (only_customer) {
+                /* who on the team acted and whom it pages is the team's business */
+                free(v[i].acked_by);
+                free(v[i].resolved_by);
+                free(v[i].policy);
+                v[i].acked_by = v[i].resolved_by = v[i].policy = NULL;
+            }
             sw_incident_json(&v[i], cfg, &out);
         }
     }
@@ -101,6 +108,40 @@ out:
     sw_config_unref(cfg);
     sw_buf_release(&out);
     return ret;
+}
+
+/* What a customer may see of its incident: the events its status page could tell (public
+ * notes included), without who on the team did what, and no escalation or notification. The
+ * events and notifications left out are freed; their counts shrink. */
+static void customer_view(struct sw_incident *inc, struct sw_inc_event *ev, size_t *n_ev,
+                          struct sw_notification *nt, size_t *n_nt)
+{
+    static const char *const kinds[] = {"opened",    "acknowledged", "state",
+                                        "recovered", "resolved",     "reopened",
+                                        "attached",  "detached",     "public-note"};
+    size_t k = 0;
+
+    for (size_t i = 0; i < *n_ev; i++) {
+        bool keep = false;
+        for (size_t j = 0; j < sizeof(kinds) / sizeof(kinds[0]) && !keep; j++) {
+            keep = ev[i].kind && strcmp(ev[i].kind, kinds[j]) == 0;
+        }
+        free(ev[i].actor);
+        ev[i].actor = NULL;
+        if (keep) {
+            ev[k++] = ev[i];
+        } else {
+            free(ev[i].kind);
+            free(ev[i].text);
+        }
+    }
+    *n_ev = k;
+    sw_notifications_free(nt, *n_nt);
+    *n_nt = 0;
+    free(inc->acked_by);
+    free(inc->resolved_by);
+    free(inc->policy);
+    inc->acked_by = inc->resolved_by = inc->policy = NULL;
 }
 
 static enum MHD_Result show(struct sw_api *api, struct MHD_Connection *conn, int64_t id,
@@ -135,6 +176,10 @@ static enum MHD_Result show(struct sw_api *api, struct MHD_Connection *conn, int
         ret = sw_api_respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "store_failed", NULL,
                                    "cannot read the incident");
         goto out;
+    }
+    if (only_customer) {
+        customer_view(&inc, ev, &n_ev, nt, &n_nt);
+        nt = NULL;
     }
     sw_incident_json_full(&inc, ev, n_ev, nt, n_nt, cfg, &out);
     ret = sw_api_respond_json(conn, status, &out);

@@ -384,6 +384,9 @@ static bool method_allowed(enum route r, const char *method)
     const char *allowed = route_methods(r);
     size_t n = strlen(method);
 
+    if (n == 0) {
+        return false;
+    }
     for (const char *p = allowed; (p = strstr(p, method)); p += n) {
         if ((p == allowed || p[-1] == ' ') && (p[n] == '\0' || p[n] == ',')) {
             return true;
@@ -519,6 +522,15 @@ static bool authenticate(struct sw_api *api, struct MHD_Connection *conn, struct
             *ret = refuse(conn, q, MHD_HTTP_FORBIDDEN, "forbidden",
                           "no token exists yet, so only loopback clients are answered: create "
                           "one with `stackward token create`");
+            goto out;
+        }
+        /* ...and not a web page of another site that a browser on this machine runs: the
+         * request must name this machine (no DNS rebinding) and, when it changes something,
+         * come from no site or from this one */
+        if (q->route != R_HEALTHZ && !sw_api_same_site(conn, !get)) {
+            *ret = refuse(conn, q, MHD_HTTP_FORBIDDEN, "forbidden",
+                          "a request from another site (Host, Origin or Sec-Fetch-Site) is "
+                          "refused while no token exists");
             goto out;
         }
         memset(&q->id, 0, sizeof(q->id));

@@ -67,6 +67,16 @@ API="http://127.0.0.1:$PORT"
 wait_for "the daemon on 0.0.0.0:$PORT" 10 curl -fs "$API/healthz" || { cat "$T/daemon.log" >&2; exit 1; }
 assert_eq "no token yet: loopback is answered" 200 "$(http GET /api/v1/services)"
 assert_eq "no token yet: the services" "acme/fra1/api globex/ams/web" "$(jq -r '[.[].path] | join(" ")' "$T/b")"
+# ...but not a page of another site that a browser on this machine runs
+RES='{"check": "acme/fra1/api/push", "state": "OK"}'
+assert_eq "no token yet: another site's POST (Origin)" 403 \
+    "$(http POST /api/v1/results -H 'Origin: http://evil.example' -H 'Content-Type: text/plain' --data-binary "$RES")"
+assert_eq "no token yet: another site's POST (Sec-Fetch-Site)" 403 \
+    "$(http POST /api/v1/results -H 'Sec-Fetch-Site: cross-site' --data-binary "$RES")"
+assert_eq "no token yet: a rebound name (Host)" 403 "$(http GET /api/v1/services -H 'Host: evil.example')"
+assert_eq "no token yet: this site's own POST" 200 \
+    "$(http POST /api/v1/results -H "Origin: http://127.0.0.1:$PORT" -H 'Sec-Fetch-Site: same-origin' --data-binary "$RES")"
+assert_eq "no token yet: localhost is this machine" 200 "$(http GET /api/v1/services -H "Host: localhost:$PORT")"
 if [ -n "$EXT" ]; then
     LOCAL_API=$API
     API="http://$EXT:$PORT"
@@ -412,6 +422,17 @@ assert_eq "acme: customers" acme "$(http GET /api/v1/customers -H "$A" >/dev/nul
 assert_eq "acme: services" acme/fra1/api "$(http GET /api/v1/services -H "$A" >/dev/null; jq -r '[.[].path] | join(" ")' "$T/b")"
 assert_eq "acme: checks" acme/fra1/api/push "$(http GET /api/v1/checks -H "$A" >/dev/null; jq -r '[.[].path] | join(" ")' "$T/b")"
 assert_eq "acme: incidents" "INC-1 acme" "$(http GET /api/v1/incidents -H "$A" >/dev/null; jq -r '[.[] | "\(.id) \(.customer)"] | join(" ")' "$T/b")"
+# a customer sees its incident as its status page tells it: not who on the team acted, not the
+# team's notes, not whom it paged
+curl -fs -H "$(bearer boss)" -X POST "$API/api/v1/incidents/INC-1/note" -d '{"text": "internal: db host 10.0.0.7"}' >/dev/null
+curl -fs -H "$(bearer boss)" -X POST "$API/api/v1/incidents/INC-1/note" -d '{"text": "We are on it.", "public": true}' >/dev/null
+http GET /api/v1/incidents/INC-1 -H "$A" >/dev/null
+assert_eq "acme: its incident without the team's side" "null null 0 0 false We are on it." \
+    "$(jq -r '"\(.acknowledged_by) \(.escalation_policy) \([.notifications[]] | length) \([.timeline[] | select(.actor != null)] | length) \([.timeline[].kind] | index("note") != null) \([.timeline[] | select(.kind == "public-note") | .text] | join(""))"' "$T/b")"
+assert_eq "acme: the list without the team's side" "null" \
+    "$(http GET /api/v1/incidents -H "$A" >/dev/null; jq -r '.[0].acknowledged_by' "$T/b")"
+assert_eq "the team still sees its own note" "true" \
+    "$(http GET /api/v1/incidents/INC-1 -H "$(bearer boss)" >/dev/null; jq -r '[.timeline[].text] | index("internal: db host 10.0.0.7") != null' "$T/b")"
 assert_eq "acme: cases" "acme" "$(http GET /api/v1/cases -H "$A" >/dev/null; jq -r '[.[].customer] | unique | join(" ")' "$T/b")"
 assert_eq "acme: number of cases (CASE-1 and the table's three)" 4 "$(jq length "$T/b")"
 assert_eq "acme: dashboard" "acme/fra1 INC-1" "$(http GET /api/v1/dashboard -H "$A" >/dev/null; jq -r '[(.cells | keys[]), (.open_incidents[].id)] | join(" ")' "$T/b")"
