@@ -92,6 +92,14 @@ enum MHD_Result sw_api_post_alertmanager(struct sw_api *api, struct MHD_Connecti
             free(path);
             free(output);
             path = NULL;
+        } else if (path && sw_config_find_check(cfg, path) &&
+                   sw_config_find_check(cfg, path)->type != SW_CHECK_PASSIVE) {
+            /* an active check of that name: its own probe says its state */
+            sw_buf_printf(&err, "alert %zu maps to '%s', an active check, not a passive one", i,
+                          path);
+            free(path);
+            free(output);
+            path = NULL;
         }
         if (!path) {
             sw_warn("alertmanager: %s", err.data ? err.data : "alert refused");

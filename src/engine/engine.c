@@ -726,6 +726,28 @@ static void derived_change(struct sw_engine *e, struct sw_derived *add, size_t n
     free(rows);
 }
 
+/* Retires the derived checks whose parent check is no longer in the configuration (it was
+ * removed or renamed): nobody would report them again. Alerts' checks have no parent check. */
+static void retire_orphans(struct sw_engine *e)
+{
+    const char **gone = sw_xcalloc(e->n_derived + 1, sizeof(*gone));
+    size_t n = 0;
+
+    for (size_t i = 0; i < e->n_derived; i++) {
+        if (strcmp(e->derived[i].parent, "alertmanager") != 0 &&
+            !sw_config_find_check(e->cfg, e->derived[i].parent)) {
+            gone[n++] = sw_xstrdup(e->derived[i].path);
+        }
+    }
+    if (n) {
+        derived_change(e, NULL, 0, gone, n);
+    }
+    for (size_t i = 0; i < n; i++) {
+        free((char *)gone[i]);
+    }
+    free(gone);
+}
+
 /* The path of a child result of parent's run into buf. */
 static void child_path(const struct sw_check_conf *parent, const struct sw_probe_child *ch,
                        char *buf, size_t size)
@@ -747,16 +769,16 @@ static void process_children(struct sw_engine *e, struct check_rt *rt, struct sw
     char **paths = sw_xcalloc(r->n_children + 1, sizeof(*paths));
     size_t n_add = 0, n_retire = 0;
     int64_t now = sw_now_ms();
+    struct sw_map added;
 
+    sw_map_init(&added);
     for (size_t i = 0; i < r->n_children; i++) {
         char path[1024];
         child_path(c, &r->children[i], path, sizeof(path));
         paths[i] = sw_xstrdup(path);
         if (!sw_map_get(&e->by_path, path)) {
-            bool dup = false;
-            for (size_t k = 0; k < n_add && !dup; k++) {
-                dup = strcmp(add[k].path, path) == 0;
-            }
+            bool dup = sw_map_get(&added, paths[i]) != NULL; /* named twice in one run */
+            sw_map_put(&added, paths[i], paths[i]);
             if (!dup) {
                 add[n_add].path = sw_xstrdup(path);
                 add[n_add].parent = sw_xstrdup(parent);
@@ -764,17 +786,20 @@ static void process_children(struct sw_engine *e, struct check_rt *rt, struct sw
             }
         }
     }
-    for (size_t i = 0; complete && i < e->n_derived; i++) {
-        bool seen = false;
-        if (strcmp(e->derived[i].parent, parent) != 0) {
-            continue;
+    if (complete) {
+        /* the children of this run by path: a large discovery must not cost derived x children */
+        struct sw_map seen;
+        sw_map_init(&seen);
+        for (size_t k = 0; k < r->n_children; k++) {
+            sw_map_put(&seen, paths[k], paths[k]);
         }
-        for (size_t k = 0; k < r->n_children && !seen; k++) {
-            seen = strcmp(paths[k], e->derived[i].path) == 0;
+        for (size_t i = 0; i < e->n_derived; i++) {
+            if (strcmp(e->derived[i].parent, parent) == 0 &&
+                !sw_map_get(&seen, e->derived[i].path)) {
+                retire[n_retire++] = e->derived[i].path;
+            }
         }
-        if (!seen) {
-            retire[n_retire++] = e->derived[i].path;
-        }
+        sw_map_release(&seen);
     }
     if (n_add || n_retire) {
         /* retire borrows e->derived's strings: copy them, derived_change() frees those */
@@ -804,6 +829,7 @@ static void process_children(struct sw_engine *e, struct check_rt *rt, struct sw
         uv_timer_stop(&crt->timer);
         start_freshness(crt, now);
     }
+    sw_map_release(&added);
     for (size_t i = 0; i < r->n_children; i++) {
         free(paths[i]);
     }
@@ -1021,6 +1047,7 @@ static void run_reload(struct sw_engine *e, struct job *j)
     } else {
         sw_engine_reload(e, cfg);
         sw_config_unref(cfg);
+        retire_orphans(e);
         if (j->cb) {
             j->cb(j->arg, 0, NULL);
         }

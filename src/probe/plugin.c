@@ -42,7 +42,10 @@ void sw_probe_result_child(struct sw_probe_result *r, const char *service, const
     struct sw_buf b;
     va_list ap;
 
-    r->children = sw_xrealloc(r->children, (r->n_children + 1) * sizeof(*r->children));
+    if ((r->n_children & (r->n_children - 1)) == 0) { /* 0, 1, 2, 4, 8...: grow by doubling */
+        r->children =
+            sw_xrealloc(r->children, (r->n_children ? 2 * r->n_children : 1) * sizeof(*ch));
+    }
     ch = &r->children[r->n_children++];
     sw_buf_init(&b);
     va_start(ap, fmt);
