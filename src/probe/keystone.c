@@ -55,6 +55,9 @@ struct ks_run {
     struct sw_buf *ep_out; /* per endpoint: its line */
     enum sw_state *ep_state;
     int64_t *ep_latency;
+    char **ep_svc; /* per endpoint: its service id and check id, the run's own copies (the
+                      cache's catalog may be replaced by another run meanwhile) */
+    char **ep_id;
     char *auth_header; /* "X-Auth-Token: ..." (wiped when freed) */
     char *subject_header;
 };
@@ -109,7 +112,11 @@ static void run_free(struct ks_run *k)
 {
     for (size_t i = 0; i < k->n_calls; i++) {
         sw_buf_release(&k->ep_out[i]);
+        free(k->ep_svc[i]);
+        free(k->ep_id[i]);
     }
+    free(k->ep_svc);
+    free(k->ep_id);
     free(k->calls);
     free(k->ep_out);
     free(k->ep_state);
@@ -124,19 +131,17 @@ static void run_free(struct ks_run *k)
 /* Everything answered: the result, with a child per endpoint. */
 static void finish(struct ks_run *k)
 {
-    struct ks_cache *kc = k->cache;
     struct sw_probe_result r = {0};
 
     r.state = k->state;
     r.latency_us = sw_run_elapsed_us(&k->run);
     for (size_t i = 0; i < k->n_calls; i++) {
-        const struct sw_ks_endpoint *ep = &kc->catalog.endpoints[i];
-        char svc[65], perf[64];
-        if (!sw_id_from(ep->service_type, svc, sizeof(svc))) {
+        char perf[64];
+        if (!k->ep_svc[i]) {
             continue;
         }
         snprintf(perf, sizeof(perf), "time=%.6fs;;;0", (double)k->ep_latency[i] / 1e6);
-        sw_probe_result_child(&r, svc, ep->check_id, k->ep_state[i], k->ep_latency[i],
+        sw_probe_result_child(&r, k->ep_svc[i], k->ep_id[i], k->ep_state[i], k->ep_latency[i],
                               k->ep_latency[i] ? perf : NULL, "%s",
                               k->ep_out[i].data ? k->ep_out[i].data : "");
     }
@@ -179,6 +184,8 @@ static void probe_endpoints(struct ks_run *k)
     k->ep_out = sw_xcalloc(n + 1, sizeof(*k->ep_out));
     k->ep_state = sw_xcalloc(n + 1, sizeof(*k->ep_state));
     k->ep_latency = sw_xcalloc(n + 1, sizeof(*k->ep_latency));
+    k->ep_svc = sw_xcalloc(n + 1, sizeof(*k->ep_svc));
+    k->ep_id = sw_xcalloc(n + 1, sizeof(*k->ep_id));
     wipe_free(k->auth_header);
     k->auth_header = kc->token ? sw_xasprintf("X-Auth-Token: %s", kc->token) : NULL;
     headers[0] = "Accept: application/json";
@@ -194,9 +201,14 @@ static void probe_endpoints(struct ks_run *k)
             .max_body = 1024,
         };
         int r;
+        char svc[65];
         sw_buf_init(&k->ep_out[i]);
         k->calls[i].run = k;
         k->calls[i].idx = i;
+        if (sw_id_from(ep->service_type, svc, sizeof(svc))) {
+            k->ep_svc[i] = sw_xstrdup(svc);
+            k->ep_id[i] = sw_xstrdup(ep->check_id);
+        }
         if (ep->bad_url) {
             k->ep_state[i] = SW_CRITICAL;
             sw_buf_puts(&k->ep_out[i], ep->bad_url);
