@@ -1252,26 +1252,22 @@ static void bind_sha256(sqlite3_stmt *st, const void *arg)
     sqlite3_bind_blob(st, 1, arg, 32, SQLITE_STATIC);
 }
 
+static int read_one(struct sq *q, const char *sql, void (*bind)(sqlite3_stmt *st, const void *arg),
+                    const void *arg, size_t elem, void (*row)(sqlite3_stmt *st, void *e),
+                    void (*free_rows)(void *v, size_t n), void *ret);
+
 static int sq_token_find(void *ctx, const unsigned char sha256[32], struct sw_token_row *ret)
 {
-    struct sw_token_row *v = NULL;
-    size_t n = 0;
-    int r = read_rows(ctx,
-                      "SELECT " TOKEN_COLS " FROM api_tokens WHERE sha256 = ?1 AND "
-                      "revoked_s IS NULL",
-                      bind_sha256, sha256, sizeof(*v), token_row, token_rows_free, (void **)&v, &n);
+    return read_one(ctx,
+                    "SELECT " TOKEN_COLS " FROM api_tokens WHERE sha256 = ?1 AND "
+                    "revoked_s IS NULL",
+                    bind_sha256, sha256, sizeof(*ret), token_row, token_rows_free, ret);
+}
 
-    if (r < 0) {
-        return r;
-    }
-    if (n == 0) {
-        free(v);
-        return -ENOENT;
-    }
-    *ret = v[0];
-    v[0].name = v[0].customer = NULL;
-    sw_token_rows_free(v, n);
-    return 0;
+static int sq_token_any(void *ctx, struct sw_token_row *ret)
+{
+    return read_one(ctx, "SELECT " TOKEN_COLS " FROM api_tokens WHERE revoked_s IS NULL LIMIT 1",
+                    NULL, NULL, sizeof(*ret), token_row, token_rows_free, ret);
 }
 
 static int sq_token_list(void *ctx, struct sw_token_row **ret, size_t *ret_n)
@@ -1362,6 +1358,19 @@ static void derived_row(sqlite3_stmt *st, void *e)
 static void derived_rows_free(void *v, size_t n)
 {
     sw_derived_rows_free(v, n);
+}
+
+static void bind_path(sqlite3_stmt *st, const void *arg)
+{
+    sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
+}
+
+static int sq_derived_get(void *ctx, const char *path, struct sw_derived_row *ret)
+{
+    return read_one(ctx,
+                    "SELECT path, parent, freshness_ms, created_s, retired_s FROM derived_checks "
+                    "WHERE path = ?1",
+                    bind_path, path, sizeof(*ret), derived_row, derived_rows_free, ret);
 }
 
 static int sq_derived_list(void *ctx, bool with_retired, struct sw_derived_row **ret, size_t *ret_n)
@@ -2252,11 +2261,13 @@ const struct sw_store_backend sw_store_sqlite_backend = {
     .maint_remove = sq_maint_remove,
     .token_add = sq_token_add,
     .token_find = sq_token_find,
+    .token_any = sq_token_any,
     .token_list = sq_token_list,
     .token_revoke = sq_token_revoke,
     .derived_put = sq_derived_put,
     .derived_retire = sq_derived_retire,
     .derived_list = sq_derived_list,
+    .derived_get = sq_derived_get,
     .alerts_replace = sq_alerts_replace,
     .alerts_list = sq_alerts_list,
     .incident_write = sq_incident_write,

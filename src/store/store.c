@@ -720,6 +720,15 @@ int sw_store_token_find(struct sw_store *s, const unsigned char sha256[32],
     return s->be->token_find(s->ctx, sha256, ret);
 }
 
+int sw_store_token_any(struct sw_store *s)
+{
+    struct sw_token_row t = {0};
+    int r = s->be->token_any(s->ctx, &t);
+
+    sw_token_row_release(&t);
+    return r == -ENOENT ? 0 : r < 0 ? r : 1;
+}
+
 int sw_store_token_list(struct sw_store *s, struct sw_token_row **ret, size_t *ret_n)
 {
     return s->be->token_list(s->ctx, ret, ret_n);
@@ -767,18 +776,14 @@ int sw_role_parse(const char *s, enum sw_role *ret)
 
 bool sw_store_is_derived(struct sw_store *s, const char *path)
 {
-    struct sw_derived_row *v = NULL;
-    size_t n = 0;
-    bool found = false;
+    struct sw_derived_row d = {0};
 
-    if (sw_store_derived_list(s, true, &v, &n) < 0) {
+    if (s->be->derived_get(s->ctx, path, &d) < 0) {
         return false;
     }
-    for (size_t i = 0; i < n && !found; i++) {
-        found = strcmp(v[i].path, path) == 0;
-    }
-    sw_derived_rows_free(v, n);
-    return found;
+    free(d.path);
+    free(d.parent);
+    return true;
 }
 
 void sw_derived_rows_free(struct sw_derived_row *v, size_t n)

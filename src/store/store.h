@@ -201,6 +201,8 @@ int sw_store_token_add(struct sw_store *s, const struct sw_token_row *t, int64_t
  * -ENOENT when none (unknown or revoked). */
 int sw_store_token_find(struct sw_store *s, const unsigned char sha256[32],
                         struct sw_token_row *ret);
+/* Whether any token is in force: 1, 0, or -EIO when the store cannot tell. */
+int sw_store_token_any(struct sw_store *s);
 /* Every token, in force and revoked, by creation. Free with sw_token_rows_free(). */
 int sw_store_token_list(struct sw_store *s, struct sw_token_row **ret, size_t *ret_n);
 /* Revokes the token in force named name at t: 0, or -ENOENT. */

@@ -68,11 +68,13 @@ struct sw_store_backend {
     int (*maint_remove)(void *ctx, int64_t id);
     int (*token_add)(void *ctx, const struct sw_token_row *t, int64_t t_s);
     int (*token_find)(void *ctx, const unsigned char sha256[32], struct sw_token_row *ret);
+    int (*token_any)(void *ctx, struct sw_token_row *ret);
     int (*token_list)(void *ctx, struct sw_token_row **ret, size_t *ret_n);
     int (*token_revoke)(void *ctx, const char *name, int64_t t_s);
     int (*derived_put)(void *ctx, const struct sw_derived_row *v, size_t n, int64_t t);
     int (*derived_retire)(void *ctx, const char *const *paths, size_t n, int64_t t);
     int (*derived_list)(void *ctx, bool with_retired, struct sw_derived_row **ret, size_t *ret_n);
+    int (*derived_get)(void *ctx, const char *path, struct sw_derived_row *ret);
     int (*alerts_replace)(void *ctx, const struct sw_alert_row *v, size_t n);
     int (*alerts_list)(void *ctx, struct sw_alert_row **ret, size_t *ret_n);
     /* Incidents: store.c validates the arguments (fields in range, back-references to earlier
