@@ -627,25 +627,45 @@ static int derived_cmp(const void *a, const void *b)
 }
 
 /* Reads the derived checks in use from the store into e->derived. */
-static int derived_load(struct sw_engine *e)
+static int derived_read(struct sw_store *store, struct sw_derived **ret, size_t *ret_n)
 {
     struct sw_derived_row *rows = NULL;
     size_t n = 0;
-    int r = sw_store_derived_list(e->store, false, &rows, &n);
+    int r = sw_store_derived_list(store, false, &rows, &n);
 
     if (r < 0) {
         return r;
     }
-    e->derived = sw_xcalloc(n ? n : 1, sizeof(*e->derived));
+    *ret = sw_xcalloc(n ? n : 1, sizeof(**ret));
     for (size_t i = 0; i < n; i++) {
-        e->derived[i].path = rows[i].path;
-        e->derived[i].parent = rows[i].parent;
-        e->derived[i].freshness_ms = rows[i].freshness_ms;
+        (*ret)[i].path = rows[i].path;
+        (*ret)[i].parent = rows[i].parent;
+        (*ret)[i].freshness_ms = rows[i].freshness_ms;
         rows[i].path = rows[i].parent = NULL;
     }
-    e->n_derived = n;
+    *ret_n = n;
     sw_derived_rows_free(rows, n);
     return 0;
+}
+
+/* cfg with v[0..n) added (a new reference to cfg when n is 0); the reason is logged. */
+static int derive_logged(struct sw_config *cfg, const struct sw_derived *v, size_t n,
+                         struct sw_config **ret_config)
+{
+    struct sw_buf err;
+    int r;
+
+    if (n == 0) {
+        *ret_config = sw_config_ref(cfg);
+        return 0;
+    }
+    sw_buf_init(&err);
+    r = sw_config_derive(cfg, v, n, &err, ret_config);
+    if (r < 0) {
+        sw_error("the derived checks could not be added:\n%s", err.data ? err.data : "");
+    }
+    sw_buf_release(&err);
+    return r;
 }
 
 /* Adds add[0..n_add) (taken over) and retires retire[0..n_retire) (borrowed): the store
@@ -900,34 +920,14 @@ static int create_missing(struct sw_engine *e, struct job *j, struct sw_buf *msg
 int sw_config_with_derived(struct sw_config *cfg, struct sw_store *store,
                            struct sw_config **ret_config)
 {
-    struct sw_derived_row *rows = NULL;
-    struct sw_derived *v;
+    struct sw_derived *v = NULL;
     size_t n = 0;
-    struct sw_buf err;
-    int r = sw_store_derived_list(store, false, &rows, &n);
+    int r = derived_read(store, &v, &n);
 
-    if (r < 0) {
-        return r;
+    if (r == 0) {
+        r = derive_logged(cfg, v, n, ret_config);
     }
-    if (n == 0) {
-        *ret_config = sw_config_ref(cfg);
-        sw_derived_rows_free(rows, n);
-        return 0;
-    }
-    v = sw_xcalloc(n, sizeof(*v));
-    for (size_t i = 0; i < n; i++) {
-        v[i].path = rows[i].path;
-        v[i].parent = rows[i].parent;
-        v[i].freshness_ms = rows[i].freshness_ms;
-    }
-    sw_buf_init(&err);
-    r = sw_config_derive(cfg, v, n, &err, ret_config);
-    if (r < 0) {
-        sw_error("the derived checks could not be added:\n%s", err.data ? err.data : "");
-    }
-    sw_buf_release(&err);
-    free(v);
-    sw_derived_rows_free(rows, n);
+    sw_derived_release(v, n);
     return r;
 }
 
@@ -1170,19 +1170,9 @@ int sw_engine_new(uv_loop_t *loop, struct sw_config *cfg, struct sw_store *store
         free(e);
         return r;
     }
-    r = derived_load(e);
-    if (r == 0 && e->n_derived) {
-        struct sw_buf err;
-        struct sw_config *dc = NULL;
-        sw_buf_init(&err);
-        r = sw_config_derive(cfg, e->derived, e->n_derived, &err, &dc);
-        if (r < 0) {
-            sw_error("the derived checks could not be added:\n%s", err.data ? err.data : "");
-        }
-        sw_buf_release(&err);
-        cfg = dc;
-    } else if (r == 0) {
-        cfg = sw_config_ref(cfg);
+    r = derived_read(store, &e->derived, &e->n_derived);
+    if (r == 0) {
+        r = derive_logged(cfg, e->derived, e->n_derived, &cfg);
     }
     if (r < 0) {
         sw_derived_release(e->derived, e->n_derived);
