@@ -316,7 +316,7 @@ static void sq_close(void *ctx)
     free(q);
 }
 
-static int sq_open(const char *target, struct sw_buf *err, void **ret_ctx)
+static int sq_open(const char *target, const char *password, struct sw_buf *err, void **ret_ctx)
 {
     struct sq *q = NULL;
     sqlite3_stmt *st = NULL;
@@ -324,6 +324,7 @@ static int sq_open(const char *target, struct sw_buf *err, void **ret_ctx)
     char *msg;
     int r = -EIO;
 
+    (void)password; /* a file has none */
     if (!*target) {
         if (err) {
             sw_buf_puts(err, "empty database path");

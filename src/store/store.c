@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -37,6 +38,9 @@ struct sw_store {
     size_t queued;    /* ops in the queue, syncs excluded */
     size_t syncs;     /* sync markers in the queue */
     size_t in_flight; /* data ops taken by the writer, not yet committed */
+    size_t results;   /* SW_OP_RESULT ops queued or in flight */
+    size_t buffer_max;
+    bool degraded;    /* the last commit attempt failed */
     int64_t first_ms; /* monotonic time the oldest queued op arrived */
     bool stop;
     bool thread_started;
@@ -153,10 +157,11 @@ static int backend_for_uri(const char *uri, struct sw_buf *err,
     if (has_scheme(uri, &n)) {
         if ((n == 8 && strncmp(uri, "postgres", 8) == 0) ||
             (n == 10 && strncmp(uri, "postgresql", 10) == 0)) {
-            if (err) {
-                sw_buf_puts(err, "PostgreSQL backend not built");
-            }
-        } else if (err) {
+            *ret_be = &sw_store_pg_backend;
+            *ret_target = uri; /* libpq reads the whole URI */
+            return 0;
+        }
+        if (err) {
             sw_buf_printf(err, "unknown database URI scheme \"%.*s\" (use sqlite:PATH or a path)",
                           (int)(n > 32 ? 32 : n), uri);
         }
@@ -211,9 +216,21 @@ static void enqueue(struct sw_store *s, struct sw_store_op *op)
 
 void sw_store_add_result(struct sw_store *s, const struct sw_store_result *r)
 {
-    struct sw_store_op *op = op_new(SW_OP_RESULT);
+    struct sw_store_op *op;
 
     assert(r && r->path);
+    /* While the database is away, raw results pile up here: past the bound they are dropped
+     * (and counted) rather than let memory grow without end. States and intervals, which
+     * the SLA needs, are few and always kept. */
+    pthread_mutex_lock(&s->lock);
+    if (s->results >= s->buffer_max) {
+        s->stats.dropped++;
+        pthread_mutex_unlock(&s->lock);
+        return;
+    }
+    s->results++;
+    pthread_mutex_unlock(&s->lock);
+    op = op_new(SW_OP_RESULT);
     op->u.result = *r;
     op->u.result.path = sw_xstrdup(r->path);
     op->u.result.output = sw_xstrdup(r->output);
@@ -332,6 +349,8 @@ void sw_store_stats(struct sw_store *s, struct sw_store_stats *ret)
 {
     pthread_mutex_lock(&s->lock);
     *ret = s->stats;
+    ret->buffered = s->queued + s->in_flight;
+    ret->degraded = s->degraded;
     pthread_mutex_unlock(&s->lock);
 }
 
@@ -414,6 +433,16 @@ static void fire_syncs(struct sw_store_op *list, int status)
     }
 }
 
+static size_t batch_results(struct sw_store_op *const *ops, size_t n)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        k += ops[i]->type == SW_OP_RESULT;
+    }
+    return k;
+}
+
 /* Commits the batch (a list of ops, syncs included), retrying with back-off until it succeeds
  * or, once stopping, STOP_ATTEMPTS were made. Frees the batch and fires its syncs. */
 static void commit_batch(struct sw_store *s, struct sw_store_op *batch)
@@ -455,10 +484,21 @@ static void commit_batch(struct sw_store *s, struct sw_store_op *batch)
             sw_histogram_add(&s->stats.commit_s, secs);
             s->stats.rows += n;
             s->in_flight = 0;
+            s->results -= batch_results(ops, n);
+            if (s->degraded) {
+                sw_info("store: the database takes writes again (%zu ops after %d attempts)", n,
+                        attempts);
+            }
+            s->degraded = false;
             pthread_mutex_unlock(&s->lock);
             break;
         }
         s->stats.failures++;
+        if (!s->degraded) {
+            sw_warn("store: cannot commit to the database (%s); %zu ops held in memory, retrying",
+                    strerror(-r), n);
+        }
+        s->degraded = true;
         stopping = s->stop;
         /* Everyone waiting hears now; the data stays and is tried again. */
         *stail = take_queued_syncs(s);
@@ -472,6 +512,7 @@ static void commit_batch(struct sw_store *s, struct sw_store_op *batch)
             pthread_mutex_lock(&s->lock);
             s->stats.dropped += n;
             s->in_flight = 0;
+            s->results -= batch_results(ops, n);
             pthread_mutex_unlock(&s->lock);
             break;
         }
@@ -532,8 +573,8 @@ static void *writer_main(void *arg)
 
 /* ---- open, free ---- */
 
-int sw_store_open_backend(const struct sw_store_backend *be, const char *target, struct sw_buf *err,
-                          struct sw_store **ret_store)
+int sw_store_open_backend(const struct sw_store_backend *be, const char *target,
+                          const char *password, struct sw_buf *err, struct sw_store **ret_store)
 {
     struct sw_store *s = sw_xcalloc(1, sizeof(*s));
     pthread_condattr_t ca;
@@ -550,7 +591,8 @@ int sw_store_open_backend(const struct sw_store_backend *be, const char *target,
     sw_histogram_init(&s->stats.commit_s, commit_bounds,
                       (int)(sizeof(commit_bounds) / sizeof(commit_bounds[0])));
 
-    r = be->open(target, err, &s->ctx);
+    s->buffer_max = SW_STORE_BUFFER_DEFAULT;
+    r = be->open(target, password, err, &s->ctx);
     if (r < 0) {
         s->be = NULL; /* nothing to close */
         goto out;
@@ -574,7 +616,8 @@ out:
     return r;
 }
 
-int sw_store_open(const char *uri, struct sw_buf *err, struct sw_store **ret_store)
+int sw_store_open_with(const char *uri, const struct sw_store_options *o, struct sw_buf *err,
+                       struct sw_store **ret_store)
 {
     const struct sw_store_backend *be = NULL;
     const char *target = NULL;
@@ -582,10 +625,70 @@ int sw_store_open(const char *uri, struct sw_buf *err, struct sw_store **ret_sto
 
     r = backend_for_uri(uri, err, &be, &target);
     if (r < 0) {
-        sw_debug("store: %s: refused", uri ? uri : "(null)");
+        sw_debug("store: refused a database URI");
         return r;
     }
-    return sw_store_open_backend(be, target, err, ret_store);
+    r = sw_store_open_backend(be, target, o ? o->password : NULL, err, ret_store);
+    if (r == 0 && o && o->buffer_max) {
+        (*ret_store)->buffer_max = o->buffer_max;
+    }
+    return r;
+}
+
+int sw_store_open(const char *uri, struct sw_buf *err, struct sw_store **ret_store)
+{
+    return sw_store_open_with(uri, NULL, err, ret_store);
+}
+
+char *sw_store_uri_redact(const char *uri, char *out, size_t size)
+{
+    const char *p = strstr(uri, "://"), *at, *colon, *q;
+    struct sw_buf b;
+
+    sw_buf_init(&b);
+    if (!p) {
+        sw_buf_puts(&b, uri);
+    } else {
+        p += 3;
+        at = strchr(p, '@');
+        colon = strchr(p, ':');
+        q = strchr(p, '/');
+        if (at && colon && colon < at && (!q || at < q)) {
+            sw_buf_append(&b, uri, (size_t)(colon - uri + 1));
+            sw_buf_puts(&b, "***");
+            p = at;
+        } else {
+            sw_buf_append(&b, uri, (size_t)(p - uri));
+        }
+        /* the rest, with the value of any password= parameter hidden */
+        while (*p) {
+            if ((p[-1] == '?' || p[-1] == '&') && sw_str_has_prefix(p, "password=")) {
+                sw_buf_puts(&b, "password=***");
+                p += strcspn(p, "&");
+                continue;
+            }
+            sw_buf_append(&b, p, 1);
+            p++;
+        }
+    }
+    snprintf(out, size, "%s", b.data ? b.data : "");
+    sw_buf_release(&b);
+    return out;
+}
+
+const char *sw_store_backend_name(const struct sw_store *s)
+{
+    return s->be->name;
+}
+
+bool sw_store_degraded(struct sw_store *s)
+{
+    bool d;
+
+    pthread_mutex_lock(&s->lock);
+    d = s->degraded;
+    pthread_mutex_unlock(&s->lock);
+    return d;
 }
 
 void sw_store_free(struct sw_store *s)

@@ -72,6 +72,30 @@ struct sw_store;
  * cannot be opened or migrated, or is newer than this binary. A one-line message goes into
  * err (when not NULL) and to the debug log. */
 int sw_store_open(const char *uri, struct sw_buf *err, struct sw_store **ret_store);
+
+/* What sw_store_open_with() may be told beyond the URI. */
+struct sw_store_options {
+    const char *password; /* PostgreSQL: the password (read from a file or the environment,
+                             never written in the URI of a config), or NULL */
+    size_t buffer_max;    /* raw results held in memory while the database cannot be written;
+                             past it new raw results are dropped (counted in stats.dropped;
+                             states and intervals are always kept). 0: SW_STORE_BUFFER_DEFAULT */
+};
+#define SW_STORE_BUFFER_DEFAULT 100000
+/* sw_store_open() with options (o may be NULL). "postgres://" and "postgresql://" URIs open
+ * the PostgreSQL backend (libpq; the URI is libpq's, so host, port, dbname, sslmode... are
+ * all there). */
+int sw_store_open_with(const char *uri, const struct sw_store_options *o, struct sw_buf *err,
+                       struct sw_store **ret_store);
+/* uri fit for messages and logs: a password in it ("user:secret@", "password=secret")
+ * becomes "***". Into out (size bytes), which is returned. */
+char *sw_store_uri_redact(const char *uri, char *out, size_t size);
+/* The backend's name: "sqlite" or "postgresql". */
+const char *sw_store_backend_name(const struct sw_store *s);
+/* True while the last commit attempt failed (the database is unreachable or refuses writes)
+ * and the writes queued since wait for it: callers taking outside input answer 503 rather
+ * than queue more. Thread-safe. */
+bool sw_store_degraded(struct sw_store *s);
 /* Commits what is queued, stops the writer thread, closes. NULL-safe. */
 void sw_store_free(struct sw_store *s);
 
@@ -111,7 +135,10 @@ struct sw_store_stats {
     struct sw_histogram commit_s; /* time per batch commit */
     uint64_t rows;                /* rows written */
     uint64_t failures;            /* commit attempts that failed (each is retried) */
-    uint64_t dropped;             /* ops given up at sw_store_free() after repeated failures */
+    uint64_t dropped;             /* ops given up at sw_store_free() after repeated failures,
+                                     and raw results refused past the buffer bound */
+    uint64_t buffered;            /* data ops queued now (what an outage holds in memory) */
+    bool degraded;                /* the last commit attempt failed */
 };
 void sw_store_stats(struct sw_store *s, struct sw_store_stats *ret);
 
@@ -527,5 +554,21 @@ int sw_store_change_list(struct sw_store *s, int64_t from, int64_t to, const cha
 
 /* Counts for tests and `migrate`: rows in results and in intervals. */
 int sw_store_count(struct sw_store *s, int64_t *ret_results, int64_t *ret_intervals);
+
+/* ---- migrate: a SQLite store copied into PostgreSQL (`stackward migrate`) ---- */
+
+/* Copies every table of the SQLite store at from_path into the empty PostgreSQL database
+ * to_uri (migrated to the current schema first), in one transaction, then checks that each
+ * table has as many rows on both sides. progress (may be NULL) gets one line per table.
+ * The SQLite file is only read (read-only, one snapshot); ids are kept and the identity
+ * sequences moved past them; the cluster_* tables are not copied. password (may be NULL)
+ * is the target's, as in struct sw_store_options. Errors, with a one-line message in err
+ * (when not NULL): -ENOENT (no such file), -EINVAL (not a stackward store, or not of this
+ * binary's schema version; a target that is not a postgresql:// URI), -EEXIST (a copied
+ * table of the target already holds rows; the message names it), -EIO (the target cannot
+ * be reached or refuses, a copy failed, or the counts differ): nothing is left behind. */
+int sw_store_migrate(const char *from_path, const char *to_uri, const char *password,
+                     void (*progress)(void *arg, const char *table, int64_t rows), void *arg,
+                     struct sw_buf *err);
 
 #endif

@@ -48,9 +48,11 @@ struct sw_store_op {
  * any thread at the same time as apply_batch() and as each other. */
 struct sw_store_backend {
     const char *name;
-    /* target is what follows the scheme (for SQLite: the file path). On failure, puts a
-     * one-line message into err (when not NULL) and returns a negative errno. */
-    int (*open)(const char *target, struct sw_buf *err, void **ret_ctx);
+    /* target is what follows "sqlite:" (the file path) for SQLite, the whole URI for
+     * PostgreSQL; password is the secret read from a file or the environment, or NULL. On
+     * failure, puts a one-line message into err (when not NULL) and returns a negative
+     * errno. */
+    int (*open)(const char *target, const char *password, struct sw_buf *err, void **ret_ctx);
     void (*close)(void *ctx); /* NULL-safe */
     /* Applies ops[0..n) (never SW_OP_SYNC) in one transaction: all or nothing. 0 or -EIO. */
     int (*apply_batch)(void *ctx, struct sw_store_op *const *ops, size_t n);
@@ -112,6 +114,7 @@ struct sw_store_backend {
 };
 
 extern const struct sw_store_backend sw_store_sqlite_backend;
+extern const struct sw_store_backend sw_store_pg_backend;
 
 /* The SQLite schema, one migration per entry, oldest first (migrations/sqlite.c). */
 struct sw_store_migration {
@@ -123,8 +126,8 @@ const struct sw_store_migration *sw_store_sqlite_migrations(size_t *ret_n);
 
 /* sw_store_open() with the backend given rather than chosen from a URI (tests use a fake
  * backend to exercise failures and retries). */
-int sw_store_open_backend(const struct sw_store_backend *be, const char *target, struct sw_buf *err,
-                          struct sw_store **ret_store);
+int sw_store_open_backend(const struct sw_store_backend *be, const char *target,
+                          const char *password, struct sw_buf *err, struct sw_store **ret_store);
 
 /* Frees what an op owns, then the op. NULL-safe. */
 void sw_store_op_free(struct sw_store_op *op);

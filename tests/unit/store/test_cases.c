@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* test_cases.c: unit tests of the support-case and change part of src/store (cases, their
- * events, changes) against a real SQLite file in a fresh temporary directory per test. */
+ * events, changes) against a fresh database per test (testdb.h): an SQLite file, or under
+ * tests/pgtmp.sh a fresh schema of a real PostgreSQL. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,34 +12,28 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 
 #include "core/core.h"
 #include "store/store.h"
+#include "testdb.h"
 
 struct cx {
-    char dir[64];
-    char db[128];
+    struct testdb db;
     struct sw_store *s;
 };
 
 static void cx_open(struct cx *c)
 {
-    struct sw_store *s = NULL;
-
     sw_store_free(c->s);
     c->s = NULL;
-    assert_int_equal(sw_store_open(c->db, NULL, &s), 0);
-    c->s = s;
+    c->s = testdb_open(&c->db);
 }
 
 static int cx_setup(void **state)
 {
     struct cx *c = sw_xcalloc(1, sizeof(*c));
 
-    snprintf(c->dir, sizeof(c->dir), "/tmp/sw-case-XXXXXX");
-    assert_non_null(mkdtemp(c->dir));
-    snprintf(c->db, sizeof(c->db), "%s/cases.db", c->dir);
+    testdb_init(&c->db, "cases.db");
     cx_open(c);
     *state = c;
     return 0;
@@ -46,34 +41,18 @@ static int cx_setup(void **state)
 
 static int cx_teardown(void **state)
 {
-    static const char *const ends[] = {"", "-wal", "-shm", "-journal"};
     struct cx *c = *state;
-    char p[160];
 
     sw_store_free(c->s);
-    for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
-        snprintf(p, sizeof(p), "%s%s", c->db, ends[i]);
-        unlink(p);
-    }
-    assert_int_equal(rmdir(c->dir), 0);
+    testdb_release(&c->db);
     free(c);
     return 0;
 }
 
-/* One integer read from the file on a connection of the test's own. */
+/* One integer read from the database on a connection of the test's own. */
 static int64_t sql1(struct cx *c, const char *sql)
 {
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    int64_t v;
-
-    assert_int_equal(sqlite3_open_v2(c->db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
+    return testdb_int(&c->db, sql);
 }
 
 static void str_eq(const char *got, const char *want)
@@ -154,11 +133,12 @@ static void test_schema(void **state)
 {
     struct cx *c = *state;
 
-    assert_int_equal(sql1(c, "SELECT max(version) FROM schema_migrations"), 7);
-    assert_int_equal(sql1(c, "SELECT count(*) FROM sqlite_master WHERE name IN ("
-                             "'cases', 'case_events', 'changes', 'cases_customer', "
-                             "'cases_status', 'cases_created', 'cases_incident', "
-                             "'case_events_case', 'changes_started', 'changes_deployment')"),
+    assert_int_equal(sql1(c, "SELECT max(version) FROM schema_migrations"), testdb_version(&c->db));
+    assert_int_equal(testdb_count_named(&c->db, "'cases', 'case_events', 'changes', "
+                                                "'cases_customer', 'cases_status', "
+                                                "'cases_created', 'cases_incident', "
+                                                "'case_events_case', 'changes_started', "
+                                                "'changes_deployment'"),
                      10);
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* test_incidents.c: unit tests of the incident part of src/store (incidents, timelines, the
- * notification outbox) against a real SQLite file in a fresh temporary directory per test. */
+ * notification outbox) against a fresh database per test (testdb.h): an SQLite file, or under
+ * tests/pgtmp.sh a fresh schema of a real PostgreSQL. */
 #include <errno.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -12,35 +13,29 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 
 #include "core/core.h"
 #include "store/store.h"
+#include "testdb.h"
 
 struct tx {
-    char dir[64];
-    char db[128];
+    struct testdb db;
     struct sw_store *s;
 };
 
 static struct sw_store *reopen(struct tx *t)
 {
-    struct sw_store *s = NULL;
-
     sw_store_free(t->s);
     t->s = NULL;
-    assert_int_equal(sw_store_open(t->db, NULL, &s), 0);
-    t->s = s;
-    return s;
+    t->s = testdb_open(&t->db);
+    return t->s;
 }
 
 static int tx_setup(void **state)
 {
     struct tx *t = sw_xcalloc(1, sizeof(*t));
 
-    snprintf(t->dir, sizeof(t->dir), "/tmp/sw-inc-XXXXXX");
-    assert_non_null(mkdtemp(t->dir));
-    snprintf(t->db, sizeof(t->db), "%s/inc.db", t->dir);
+    testdb_init(&t->db, "inc.db");
     reopen(t);
     *state = t;
     return 0;
@@ -48,34 +43,18 @@ static int tx_setup(void **state)
 
 static int tx_teardown(void **state)
 {
-    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
     struct tx *t = *state;
-    char p[160];
 
     sw_store_free(t->s);
-    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-        snprintf(p, sizeof(p), "%s%s", t->db, suffixes[i]);
-        unlink(p);
-    }
-    assert_int_equal(rmdir(t->dir), 0);
+    testdb_release(&t->db);
     free(t);
     return 0;
 }
 
-/* One integer from the database file, read on a connection of the test's own. */
+/* One integer from the database, read on a connection of the test's own. */
 static int64_t db_int(struct tx *t, const char *sql)
 {
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    int64_t v;
-
-    assert_int_equal(sqlite3_open_v2(t->db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
+    return testdb_int(&t->db, sql);
 }
 
 static void assert_str(const char *got, const char *want)
@@ -186,12 +165,12 @@ static void test_schema(void **state)
 {
     struct tx *t = *state;
 
-    assert_int_equal(db_int(t, "SELECT max(version) FROM schema_migrations"), 7);
-    assert_int_equal(db_int(t, "SELECT count(*) FROM sqlite_master WHERE name IN ("
-                               "'incidents', 'incident_events', 'notifications', "
-                               "'incidents_status', 'incidents_service', 'incidents_one_open', "
-                               "'incident_events_incident', 'notifications_outbox', "
-                               "'notifications_incident')"),
+    assert_int_equal(db_int(t, "SELECT max(version) FROM schema_migrations"),
+                     testdb_version(&t->db));
+    assert_int_equal(testdb_count_named(&t->db, "'incidents', 'incident_events', 'notifications', "
+                                                "'incidents_status', 'incidents_service', "
+                                                "'incidents_one_open', 'incident_events_incident', "
+                                                "'notifications_outbox', 'notifications_incident'"),
                      9);
 }
 
@@ -417,7 +396,7 @@ static void test_version_guard(void **state)
 
     id = write1(t->s, &a, NULL, 0, &no, 1, false);
     /* The second writer has a store of its own, as the CLI in another process has. */
-    assert_int_equal(sw_store_open(t->db, NULL, &s2), 0);
+    assert_int_equal(sw_store_open(t->db.uri, NULL, &s2), 0);
     w1 = get(t->s, id);
     w2 = get(s2, id);
     assert_int_equal(w1.version, 1);
@@ -1064,7 +1043,7 @@ static void test_concurrent_writers(void **state)
     pthread_t th[4];
     int64_t id = write1(t->s, &a, NULL, 0, NULL, 0, false);
 
-    assert_int_equal(sw_store_open(t->db, NULL, &s2), 0);
+    assert_int_equal(sw_store_open(t->db.uri, NULL, &s2), 0);
     for (int i = 0; i < 4; i++) {
         b[i] = (struct bumper){i % 2 ? s2 : t->s, id, 0};
         assert_int_equal(pthread_create(&th[i], NULL, bump, &b[i]), 0);

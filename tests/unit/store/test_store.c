@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* test_store.c: unit tests of src/store (store.c and the SQLite backend) against real SQLite
- * files in a fresh temporary directory per test; a fake backend drives the failure and retry
- * paths of the writer thread. */
-#include <dirent.h>
+/* test_store.c: unit tests of src/store (store.c and a backend) against a fresh database per
+ * test (testdb.h): an SQLite file in a temporary directory, or, under tests/pgtmp.sh
+ * (SW_TEST_PG set), a fresh schema of a real PostgreSQL. The tests about SQLite itself are
+ * skipped there; those that need a PostgreSQL server (a password, a restart, an outage) run
+ * there only; the others run on both. A fake backend drives the failure and retry paths of
+ * the writer thread. */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,18 +15,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "core/core.h"
 #include "store/store.h"
 #include "store/store_int.h"
+#include "testdb.h"
 
 struct fx {
-    char dir[64];
-    char path[128];
+    struct testdb db;
     struct sw_store *s;
 };
 
@@ -30,9 +36,7 @@ static int setup(void **state)
 {
     struct fx *f = sw_xcalloc(1, sizeof(*f));
 
-    snprintf(f->dir, sizeof(f->dir), "/tmp/sw-store-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof(f->path), "%s/test.db", f->dir);
+    testdb_init(&f->db, "test.db");
     *state = f;
     return 0;
 }
@@ -40,64 +44,16 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    struct dirent *e;
-    DIR *d;
 
     sw_store_free(f->s);
-    d = opendir(f->dir);
-    if (d) {
-        while ((e = readdir(d))) {
-            char p[512];
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) {
-                continue;
-            }
-            snprintf(p, sizeof(p), "%s/%s", f->dir, e->d_name);
-            unlink(p);
-        }
-        closedir(d);
-    }
-    rmdir(f->dir);
+    testdb_release(&f->db);
     free(f);
     return 0;
 }
 
 static struct sw_store *open_ok(struct fx *f)
 {
-    struct sw_buf err;
-    struct sw_store *s = NULL;
-
-    sw_buf_init(&err);
-    int r = sw_store_open(f->path, &err, &s);
-    if (r < 0) {
-        fail_msg("open %s: %d %s", f->path, r, err.data ? err.data : "");
-    }
-    sw_buf_release(&err);
-    return s;
-}
-
-/* Runs a one-integer query on the database file directly. */
-static int64_t sql_int(const char *path, const char *sql)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    int64_t v;
-
-    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
-
-static void sql_exec(const char *path, const char *sql)
-{
-    sqlite3 *db = NULL;
-
-    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
+    return testdb_open(&f->db);
 }
 
 static void add_result(struct sw_store *s, const char *path, int64_t t_ms, enum sw_state st,
@@ -120,37 +76,50 @@ static void add_result(struct sw_store *s, const char *path, int64_t t_ms, enum 
 static void test_open_migrates(void **state)
 {
     struct fx *f = *state;
+    int v = testdb_version(&f->db);
 
     f->s = open_ok(f);
-    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM schema_migrations"), 7);
-    assert_int_equal(sql_int(f->path, "SELECT max(version) FROM schema_migrations"), 7);
-    assert_true(sql_int(f->path, "SELECT min(applied_at) FROM schema_migrations") > 1700000000);
-    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
-                                      "('objects', 'results', 'intervals', 'check_state', "
-                                      "'meta', 'intervals_one_open')"),
+    assert_int_equal(testdb_int(&f->db, "SELECT count(*) FROM schema_migrations"), v);
+    assert_int_equal(testdb_int(&f->db, "SELECT max(version) FROM schema_migrations"), v);
+    assert_true(testdb_int(&f->db, "SELECT min(applied_at) FROM schema_migrations") > 1700000000);
+    assert_int_equal(testdb_count_named(&f->db, "'objects', 'results', 'intervals', 'check_state', "
+                                                "'meta', 'intervals_one_open'"),
                      6);
     sw_store_free(f->s);
     f->s = NULL;
 
-    /* Reopen: nothing applied twice. With the "sqlite:" prefix this time. */
-    {
-        char uri[160];
-        struct sw_store *s = NULL;
-        snprintf(uri, sizeof(uri), "sqlite:%s", f->path);
-        assert_int_equal(sw_store_open(uri, NULL, &s), 0);
-        f->s = s;
-    }
-    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM schema_migrations"), 7);
-    {
-        sqlite3 *db = NULL;
-        sqlite3_stmt *st = NULL;
-        assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-        assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
-        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-        assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
-        sqlite3_finalize(st);
-        sqlite3_close(db);
-    }
+    /* Reopen: nothing applied twice. */
+    f->s = open_ok(f);
+    assert_int_equal(testdb_int(&f->db, "SELECT count(*) FROM schema_migrations"), v);
+    assert_int_equal(testdb_int(&f->db, "SELECT count(DISTINCT version) FROM schema_migrations"),
+                     v);
+    assert_string_equal(sw_store_backend_name(f->s), f->db.pg ? "postgresql" : "sqlite");
+}
+
+/* SQLite itself: the "sqlite:" prefix names the same file, which is in WAL mode. */
+static void test_sqlite_prefix_wal(void **state)
+{
+    struct fx *f = *state;
+    struct sw_store *s = NULL;
+    sqlite3_stmt *st = NULL;
+    sqlite3 *db = NULL;
+    char uri[160];
+
+    TESTDB_SQLITE_ONLY();
+    f->s = open_ok(f);
+    sw_store_free(f->s);
+    f->s = NULL;
+    snprintf(uri, sizeof(uri), "sqlite:%s", f->db.path);
+    assert_int_equal(sw_store_open(uri, NULL, &s), 0);
+    f->s = s;
+    assert_int_equal(testdb_int(&f->db, "SELECT count(*) FROM schema_migrations"),
+                     TESTDB_VERSION_SQLITE);
+    assert_int_equal(sqlite3_open_v2(f->db.path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
+    sqlite3_finalize(st);
+    sqlite3_close(db);
 }
 
 static void test_results(void **state)
@@ -318,7 +287,8 @@ static void test_intervals(void **state)
                    I(200, 300, SW_CRITICAL), I(300, 500, SW_OK), I(700, 0, SW_CRITICAL));
     expect_history(f->s, SW_OBJ_CHECK, a, 0, 1000, 1, I(150, 0, SW_WARNING));
     expect_history(f->s, SW_OBJ_CHECK, "e", 0, 10000, 0);
-    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM objects WHERE path = 'never-seen'"), 0);
+    assert_int_equal(testdb_int(&f->db, "SELECT count(*) FROM objects WHERE path = 'never-seen'"),
+                     0);
     count_is(f->s, 0, 8);
 
     /* close_all_open(1000): open ones end at 1000, those starting at or after 1000 go */
@@ -330,7 +300,7 @@ static void test_intervals(void **state)
     expect_history(f->s, SW_OBJ_CHECK, "c", 0, 5000, 0);
     expect_history(f->s, SW_OBJ_CHECK, "d", 0, 5000, 0);
     count_is(f->s, 0, 6);
-    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM intervals WHERE end_s IS NULL"), 0);
+    assert_int_equal(testdb_int(&f->db, "SELECT count(*) FROM intervals WHERE end_s IS NULL"), 0);
 
     /* and a change after that starts afresh */
     sw_store_state_change(f->s, SW_OBJ_CHECK, "b", 1500, SW_OK);
@@ -447,7 +417,7 @@ static void test_check_state(void **state)
     snap_equal(&v[0], &a);
     snap_equal(&v[1], &b);
     sw_check_snapshots_free(v, n);
-    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM check_state"), 2);
+    assert_int_equal(testdb_int(&f->db, "SELECT count(*) FROM check_state"), 2);
 }
 
 static void test_last_alive(void **state)
@@ -692,19 +662,18 @@ static void test_refused(void **state)
     char p[256];
     FILE *fp;
 
-    expect_refused("postgres://db.example/stackward", -EINVAL, "PostgreSQL backend not built");
-    expect_refused("postgresql://u@h:5432/sw?sslmode=require", -EINVAL,
-                   "PostgreSQL backend not built");
+    /* PostgreSQL URIs: test_pg_unreachable */
+    TESTDB_SQLITE_ONLY();
     expect_refused("mysql://localhost/x", -EINVAL, "unknown database URI scheme \"mysql\"");
     expect_refused("", -EINVAL, "empty database URI");
     expect_refused("sqlite:", -EINVAL, "empty database path");
     expect_refused(":memory:", -EINVAL, "not a database file path");
-    snprintf(p, sizeof(p), "%s/no-such-dir/sub/test.db", f->dir);
+    snprintf(p, sizeof(p), "%s/no-such-dir/sub/test.db", f->db.dir);
     expect_refused(p, -EIO, "unable to open database file");
     expect_refused(p, -EIO, p);
 
     /* a file that is not a database */
-    snprintf(p, sizeof(p), "%s/garbage.db", f->dir);
+    snprintf(p, sizeof(p), "%s/garbage.db", f->db.dir);
     fp = fopen(p, "w");
     assert_non_null(fp);
     for (int i = 0; i < 200; i++) {
@@ -717,16 +686,18 @@ static void test_refused(void **state)
 static void test_newer_schema(void **state)
 {
     struct fx *f = *state;
+    int v = testdb_version(&f->db);
+    char msg[96];
 
     f->s = open_ok(f);
     sw_store_free(f->s);
     f->s = NULL;
-    sql_exec(f->path, "INSERT INTO schema_migrations (version, applied_at) VALUES (999, 1)");
-    expect_refused(f->path, -EIO,
-                   "database schema version 999 is newer than this stackward "
-                   "supports (7)");
+    testdb_exec(&f->db, "INSERT INTO schema_migrations (version, applied_at) VALUES (999, 1)");
+    snprintf(msg, sizeof(msg),
+             "database schema version 999 is newer than this stackward supports (%d)", v);
+    expect_refused(f->db.uri, -EIO, msg);
     /* refusing changed nothing */
-    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM schema_migrations"), 8);
+    assert_int_equal(testdb_int(&f->db, "SELECT count(*) FROM schema_migrations"), v + 1);
 }
 
 /* Derived checks: put creates, retire keeps the row, put again brings it back with its
@@ -865,7 +836,7 @@ static void test_durable_across_reopen(void **state)
     /* the object id cache starts empty: writes after reopen find the existing object */
     add_result(f->s, "d/1", 43, SW_OK, "again", NULL);
     assert_int_equal(sw_store_flush(f->s), 0);
-    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM objects"), 1);
+    assert_int_equal(testdb_int(&f->db, "SELECT count(*) FROM objects"), 1);
 }
 
 /* ---- a fake backend: fails its first fail_first commits ---- */
@@ -880,9 +851,10 @@ struct fake {
 
 static struct fake fake_db = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
-static int fake_open(const char *target, struct sw_buf *err, void **ret_ctx)
+static int fake_open(const char *target, const char *password, struct sw_buf *err, void **ret_ctx)
 {
     (void)target;
+    (void)password;
     (void)err;
     *ret_ctx = &fake_db;
     return 0;
@@ -941,7 +913,7 @@ static void test_failed_commit_retried(void **state)
     fake_db.fail_first = 2;
     fake_db.attempts = 0;
     fake_db.applied = 0;
-    assert_int_equal(sw_store_open_backend(&fake_backend, "", NULL, &s), 0);
+    assert_int_equal(sw_store_open_backend(&fake_backend, "", NULL, NULL, &s), 0);
     p.s = s;
     for (int i = 0; i < 10; i++) {
         add_result(s, "f", i, SW_OK, "x", NULL);
@@ -973,7 +945,7 @@ static void test_free_gives_up_on_failures(void **state)
     fake_db.fail_first = 1000000;
     fake_db.attempts = 0;
     fake_db.applied = 0;
-    assert_int_equal(sw_store_open_backend(&fake_backend, "", NULL, &s), 0);
+    assert_int_equal(sw_store_open_backend(&fake_backend, "", NULL, NULL, &s), 0);
     add_result(s, "f", 1, SW_OK, "x", NULL);
     sw_store_free(s); /* must return after a bounded number of attempts */
     assert_true(fake_db.attempts >= 1 && fake_db.attempts <= 1000);
@@ -1082,10 +1054,310 @@ static void test_first_seen(void **state)
     assert_int_equal(t, 5000);
 }
 
+/* ---- PostgreSQL: what only a server can do ---- */
+
+/* Like expect_refused(), with options, and a string the message must not hold (a secret). */
+static void expect_refused_with(const char *uri, const struct sw_store_options *o, int code,
+                                const char *msg, const char *secret)
+{
+    struct sw_store *s = (struct sw_store *)&s; /* sentinel: must stay untouched */
+    struct sw_buf err;
+
+    sw_buf_init(&err);
+    assert_int_equal(sw_store_open_with(uri, o, &err, &s), code);
+    assert_ptr_equal(s, (struct sw_store *)&s);
+    assert_non_null(err.data);
+    if (!strstr(err.data, msg)) {
+        fail_msg("open: error \"%s\" lacks \"%s\"", err.data, msg);
+    }
+    if (secret && strstr(err.data, secret)) {
+        fail_msg("open: error \"%s\" shows the password", err.data);
+    }
+    sw_buf_release(&err);
+    assert_int_equal(sw_store_open_with(uri, o, NULL, &s), code);
+    assert_ptr_equal(s, (struct sw_store *)&s);
+}
+
+/* A loopback port nobody listens on. */
+static int closed_port(void)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    socklen_t len = sizeof(a);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    assert_true(fd != -1);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+/* A PostgreSQL server that is down (no server needed: both runs): -EIO at once, the message
+ * names the host, never the password (in the URI or in the options). Both URI schemes choose
+ * PostgreSQL. */
+static void test_pg_unreachable(void **state)
+{
+    const struct sw_store_options o = {.password = "opt-Secret-7f3a"};
+    char uri[256];
+    int port;
+
+    (void)state;
+    port = closed_port();
+    snprintf(uri, sizeof(uri), "postgresql://stackward:uri-Secret-91bd@127.0.0.1:%d/stackward",
+             port);
+    expect_refused_with(uri, NULL, -EIO, "127.0.0.1", "uri-Secret-91bd");
+    snprintf(uri, sizeof(uri), "postgres://stackward@127.0.0.1:%d/stackward?sslmode=disable", port);
+    expect_refused_with(uri, &o, -EIO, "127.0.0.1", "opt-Secret-7f3a");
+}
+
+/* The URI of the test's schema for another user (SW_TEST_PG's host, port and database). */
+static char *uri_for_user(struct fx *f, const char *user)
+{
+    PQconninfoOption *opts = PQconninfoParse(getenv("SW_TEST_PG"), NULL);
+    const char *host = "127.0.0.1", *port = "5432", *dbname = "stackward";
+    char *uri;
+
+    assert_non_null(opts);
+    for (PQconninfoOption *o = opts; o->keyword; o++) {
+        if (o->val && strcmp(o->keyword, "host") == 0) {
+            host = o->val;
+        } else if (o->val && strcmp(o->keyword, "port") == 0) {
+            port = o->val;
+        } else if (o->val && strcmp(o->keyword, "dbname") == 0) {
+            dbname = o->val;
+        }
+    }
+    uri = sw_xasprintf("postgresql://%s@%s:%s/%s?options=-csearch_path%%3D%s", user, host, port,
+                       dbname, f->db.schema);
+    PQconninfoFree(opts);
+    return uri;
+}
+
+/* A password given in struct sw_store_options is the one used, by the writer and by the
+ * synchronous calls, even with characters a URI would have to escape. The server must ask
+ * for it: tests/pgtmp.sh makes members of sw_password_auth log in with scram-sha-256. */
+static void test_pg_password(void **state)
+{
+    static const char good[] = "p@ss w:rd/?&='x";
+    struct fx *f = *state;
+    struct sw_store_options o = {.password = good};
+    struct sw_maint_row m = {.scope = "acme", .start = 1, .end = 2, .created = 1};
+    struct sw_store_result *v = NULL;
+    struct sw_buf err;
+    char role[96], sql[256];
+    char *uri;
+    int64_t id = 0;
+    size_t n = 0;
+    int r;
+
+    TESTDB_PG_ONLY();
+    if (testdb_int(&f->db, "SELECT count(*) FROM pg_hba_file_rules WHERE type = 'host' AND "
+                           "'+sw_password_auth' = ANY(user_name) AND "
+                           "auth_method = 'scram-sha-256'") == 0) {
+        print_message("no scram-sha-256 rule for +sw_password_auth in pg_hba.conf "
+                      "(tests/pgtmp.sh makes one)\n");
+        skip();
+    }
+    snprintf(role, sizeof(role), "%s_pw", f->db.schema);
+    snprintf(sql, sizeof(sql),
+             "CREATE ROLE %s LOGIN SUPERUSER PASSWORD 'p@ss w:rd/?&=''x' IN ROLE "
+             "sw_password_auth",
+             role);
+    testdb_exec(&f->db, sql);
+    uri = uri_for_user(f, role);
+
+    /* the wrong password, none at all: refused, and the message never shows it */
+    o.password = "wrong-Secret-e5c1";
+    expect_refused_with(uri, &o, -EIO, "127.0.0.1", "wrong-Secret-e5c1");
+    expect_refused_with(uri, NULL, -EIO, "127.0.0.1", NULL);
+
+    o.password = good;
+    sw_buf_init(&err);
+    r = sw_store_open_with(uri, &o, &err, &f->s);
+    if (r < 0) {
+        fail_msg("open as %s with the password: %d %s", role, r, err.data ? err.data : "");
+    }
+    sw_buf_release(&err);
+    assert_string_equal(sw_store_backend_name(f->s), "postgresql");
+    add_result(f->s, "pw/1", 1000, SW_OK, "with a password", NULL);
+    assert_int_equal(sw_store_flush(f->s), 0);
+    assert_int_equal(sw_store_results(f->s, "pw/1", 0, 10000, 10, &v, &n), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0].output, "with a password");
+    sw_store_results_free(v, n);
+    assert_int_equal(sw_store_maint_add(f->s, &m, &id), 0);
+    assert_true(id > 0);
+    assert_int_equal(testdb_int(&f->db, "SELECT count(*) FROM results"), 1);
+    sw_store_free(f->s);
+    f->s = NULL;
+
+    snprintf(sql, sizeof(sql), "DROP OWNED BY %s; DROP ROLE %s", role, role);
+    testdb_exec(&f->db, sql);
+    free(uri);
+}
+
+/* The writer survives a restart of the server: what is written after it commits at the first
+ * flush, and the reads work again too. */
+static void test_pg_restart(void **state)
+{
+    struct fx *f = *state;
+    struct sw_store_result *v = NULL;
+    size_t n = 0;
+
+    TESTDB_PG_ONLY();
+    if (!getenv("SW_TEST_PG_DATA")) {
+        print_message("SW_TEST_PG_DATA not set: the server cannot be restarted\n");
+        skip();
+    }
+    f->s = open_ok(f);
+    add_result(f->s, "pg/restart", 1000, SW_CRITICAL, "before", NULL);
+    sw_store_state_change(f->s, SW_OBJ_CHECK, "pg/restart", 1, SW_CRITICAL);
+    assert_int_equal(sw_store_flush(f->s), 0);
+    count_is(f->s, 1, 1);
+
+    assert_int_equal(testdb_pg_ctl("restart"), 0);
+
+    add_result(f->s, "pg/restart", 2000, SW_OK, "after", NULL);
+    sw_store_state_change(f->s, SW_OBJ_CHECK, "pg/restart", 2, SW_OK);
+    assert_int_equal(sw_store_flush(f->s), 0);
+    assert_int_equal(testdb_int(&f->db, "SELECT count(*) FROM results"), 2);
+    assert_int_equal(testdb_int(&f->db, "SELECT count(*) FROM intervals"), 2);
+    /* the store's own reads, whose pooled connections died with the old server */
+    assert_int_equal(sw_store_results(f->s, "pg/restart", 0, 10000, 10, &v, &n), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[0].output, "after");
+    assert_string_equal(v[1].output, "before");
+    sw_store_results_free(v, n);
+    expect_history(f->s, SW_OBJ_CHECK, "pg/restart", 0, 100, 2, I(1, 2, SW_CRITICAL),
+                   I(2, 0, SW_OK));
+    count_is(f->s, 2, 2);
+}
+
+/* The server down for a while: writes are held in memory (degraded), the synchronous calls
+ * fail with -EIO, and once it is back everything held is committed, once. */
+static void test_pg_outage(void **state)
+{
+    struct fx *f = *state;
+    struct sw_maint_row m = {.scope = "acme", .start = 1, .end = 2, .created = 1};
+    struct sw_store_stats st;
+    int64_t id = 0, results = 0, intervals = 0;
+    int r = -1;
+
+    TESTDB_PG_ONLY();
+    if (!getenv("SW_TEST_PG_DATA")) {
+        print_message("SW_TEST_PG_DATA not set: the server cannot be stopped\n");
+        skip();
+    }
+    f->s = open_ok(f);
+    add_result(f->s, "pg/outage", 1000, SW_OK, "before", NULL);
+    assert_int_equal(sw_store_flush(f->s), 0);
+    assert_false(sw_store_degraded(f->s));
+
+    assert_int_equal(testdb_pg_ctl("stop"), 0);
+    add_result(f->s, "pg/outage", 2000, SW_CRITICAL, "during", NULL);
+    sw_store_state_change(f->s, SW_OBJ_CHECK, "pg/outage", 2, SW_CRITICAL);
+    assert_int_equal(sw_store_flush(f->s), -EIO);
+    assert_true(sw_store_degraded(f->s));
+    sw_store_stats(f->s, &st);
+    assert_true(st.degraded);
+    assert_int_equal(st.buffered, 2);
+    assert_true(st.failures >= 1);
+    assert_int_equal(sw_store_count(f->s, &results, &intervals), -EIO);
+    assert_int_equal(sw_store_maint_add(f->s, &m, &id), -EIO);
+
+    assert_int_equal(testdb_pg_ctl("start"), 0);
+    for (int i = 0; i < 100 && r != 0; i++) {
+        r = sw_store_flush(f->s);
+    }
+    assert_int_equal(r, 0);
+    assert_false(sw_store_degraded(f->s));
+    sw_store_stats(f->s, &st);
+    assert_int_equal(st.buffered, 0);
+    assert_int_equal(st.dropped, 0);
+    count_is(f->s, 2, 1);
+    assert_int_equal(testdb_int(&f->db, "SELECT count(*) FROM results"), 2);
+    assert_int_equal(sw_store_maint_add(f->s, &m, &id), 0);
+}
+
+struct node_arg {
+    const char *uri;
+    pthread_barrier_t *go;
+    struct sw_store *s;
+    int r;
+    char err[256];
+};
+
+static void *node_open(void *arg)
+{
+    struct node_arg *a = arg;
+    struct sw_buf err;
+
+    sw_buf_init(&err);
+    pthread_barrier_wait(a->go);
+    a->r = sw_store_open(a->uri, &err, &a->s);
+    snprintf(a->err, sizeof(a->err), "%s", err.data ? err.data : "");
+    sw_buf_release(&err);
+    return NULL;
+}
+
+/* Two nodes start at once on one new database: both migrate it (each version applied once)
+ * and both write, and each reads what the other wrote. Three times, on fresh databases. */
+static void test_two_nodes(void **state)
+{
+    (void)state;
+    for (int round = 0; round < 3; round++) {
+        struct node_arg a[2];
+        pthread_barrier_t go;
+        pthread_t t[2];
+        struct testdb db;
+        int v;
+
+        testdb_init(&db, "nodes.db");
+        v = testdb_version(&db);
+        assert_int_equal(pthread_barrier_init(&go, NULL, 2), 0);
+        for (int i = 0; i < 2; i++) {
+            a[i] = (struct node_arg){.uri = db.uri, .go = &go};
+            assert_int_equal(pthread_create(&t[i], NULL, node_open, &a[i]), 0);
+        }
+        for (int i = 0; i < 2; i++) {
+            pthread_join(t[i], NULL);
+        }
+        pthread_barrier_destroy(&go);
+        for (int i = 0; i < 2; i++) {
+            if (a[i].r != 0) {
+                fail_msg("round %d, node %d: open: %d %s", round, i, a[i].r, a[i].err);
+            }
+        }
+        assert_int_equal(testdb_int(&db, "SELECT count(*) FROM schema_migrations"), v);
+        assert_int_equal(testdb_int(&db, "SELECT count(DISTINCT version) FROM schema_migrations"),
+                         v);
+        for (int i = 0; i < 2; i++) {
+            char path[16];
+            snprintf(path, sizeof(path), "node/%d", i);
+            for (int k = 0; k < 50; k++) {
+                add_result(a[i].s, path, k, SW_OK, "up", NULL);
+            }
+            sw_store_state_change(a[i].s, SW_OBJ_CHECK, path, 1, SW_OK);
+        }
+        assert_int_equal(sw_store_flush(a[0].s), 0);
+        assert_int_equal(sw_store_flush(a[1].s), 0);
+        count_is(a[0].s, 100, 2);
+        count_is(a[1].s, 100, 2);
+        expect_history(a[0].s, SW_OBJ_CHECK, "node/1", 0, 10, 1, I(1, 0, SW_OK));
+        expect_history(a[1].s, SW_OBJ_CHECK, "node/0", 0, 10, 1, I(1, 0, SW_OK));
+        assert_int_equal(testdb_int(&db, "SELECT count(*) FROM objects"), 2);
+        sw_store_free(a[0].s);
+        sw_store_free(a[1].s);
+        testdb_release(&db);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_open_migrates, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sqlite_prefix_wal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_results, setup, teardown),
         cmocka_unit_test_setup_teardown(test_intervals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_history_edges, setup, teardown),
@@ -1103,6 +1375,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_maintenance_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_alert_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_first_seen, setup, teardown),
+        cmocka_unit_test(test_pg_unreachable),
+        cmocka_unit_test_setup_teardown(test_pg_password, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pg_restart, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pg_outage, setup, teardown),
+        cmocka_unit_test(test_two_nodes),
         cmocka_unit_test(test_failed_commit_retried),
         cmocka_unit_test(test_free_gives_up_on_failures),
     };
