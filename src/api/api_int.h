@@ -27,6 +27,7 @@ struct sw_api {
     struct sw_api_session *sessions;
     size_t n_sessions;
     size_t cap_sessions;
+    int tokens_known; /* the store's last answer to "any token?" (1, 0), -1 before any (atomic) */
 };
 
 /* ---- auth.c: who a request is ---- */
@@ -45,15 +46,17 @@ struct sw_api_ident {
 };
 /* The request's identity from its bearer token or session cookie: 0; -ENOENT when it brings
  * no credential; -EACCES for a malformed header, an unknown or revoked token, an unknown or
- * expired session. */
+ * expired session; -EIO when the store cannot be read to tell (the database is away). */
 int sw_api_identify(struct sw_api *api, const struct sw_config *cfg, struct MHD_Connection *conn,
                     struct sw_api_ident *id);
-/* The identity of a token's secret (for signing in): 0 or -ENOENT. */
+/* The identity of a token's secret (for signing in): 0, -ENOENT, or -EIO (the store cannot
+ * tell now). */
 int sw_api_token_ident(struct sw_api *api, const struct sw_config *cfg, const char *token,
                        struct sw_api_ident *id);
 void sw_api_ident_release(struct sw_api_ident *id);
-/* Whether any token is in force: in the configuration or the store. */
-bool sw_api_tokens_exist(struct sw_api *api, const struct sw_config *cfg);
+/* Whether any token is in force, in the configuration or the store: 1 or 0; when the store
+ * cannot tell now, its last answer, or -EIO when it never answered. */
+int sw_api_tokens_exist(struct sw_api *api, const struct sw_config *cfg);
 /* The request names this machine (Host: a loopback address or localhost, or none) and, when
  * changes is set, comes from no site or this one (Origin, Sec-Fetch-Site): not a page of
  * another site run by a browser on this machine. */

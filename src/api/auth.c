@@ -80,10 +80,22 @@ bool sw_api_loopback(struct MHD_Connection *conn)
     return false;
 }
 
-bool sw_api_tokens_exist(struct sw_api *api, const struct sw_config *cfg)
+int sw_api_tokens_exist(struct sw_api *api, const struct sw_config *cfg)
 {
-    /* a store that cannot tell counts as having some: fail closed */
-    return cfg->n_tokens > 0 || sw_store_token_any(api->store) != 0;
+    int r;
+
+    if (cfg->n_tokens > 0) {
+        return 1;
+    }
+    r = sw_store_token_any(api->store);
+    if (r >= 0) {
+        __atomic_store_n(&api->tokens_known, r, __ATOMIC_SEQ_CST);
+        return r;
+    }
+    /* the database is away: what it said last (tokens are made and revoked through it, so
+     * nothing changed since), or no answer at all */
+    r = __atomic_load_n(&api->tokens_known, __ATOMIC_SEQ_CST);
+    return r >= 0 ? r : -EIO;
 }
 
 /* A Host naming this machine: 127.x.x.x, [::1] or localhost, with any port. */
@@ -151,6 +163,7 @@ static int by_hash(struct sw_api *api, const struct sw_config *cfg, const unsign
 {
     const struct sw_token_conf *t = sw_config_find_token(cfg, d);
     struct sw_token_row row = {0};
+    int r;
 
     if (t) {
         id->name = sw_xstrdup(t->id);
@@ -161,7 +174,7 @@ static int by_hash(struct sw_api *api, const struct sw_config *cfg, const unsign
             id->role = SW_ROLE_ENGINEER;
             id->engineer = sw_xstrdup(t->engineer->id);
         }
-    } else if (sw_store_token_find(api->store, d, &row) == 0) {
+    } else if ((r = sw_store_token_find(api->store, d, &row)) == 0) {
         id->name = row.name;
         id->role = row.role;
         id->customer = row.customer;
@@ -170,7 +183,7 @@ static int by_hash(struct sw_api *api, const struct sw_config *cfg, const unsign
             id->engineer = sw_xstrdup(id->name); /* who acts: the token's name */
         }
     } else {
-        return -ENOENT;
+        return r == -ENOENT ? -ENOENT : -EIO;
     }
     memcpy(id->sha256, d, 32);
     return 0;
@@ -201,7 +214,8 @@ int sw_api_identify(struct sw_api *api, const struct sw_config *cfg, struct MHD_
         if (strncasecmp(h, "Bearer ", 7) != 0) {
             return -EACCES;
         }
-        return sw_api_token_ident(api, cfg, h + 7, id) == 0 ? 0 : -EACCES;
+        int r = sw_api_token_ident(api, cfg, h + 7, id);
+        return r == 0 || r == -EIO ? r : -EACCES;
     }
     if (!cookie) {
         return -ENOENT;
@@ -217,7 +231,15 @@ int sw_api_identify(struct sw_api *api, const struct sw_config *cfg, struct MHD_
         }
     }
     pthread_mutex_unlock(&api->sess_mu);
-    if (!found || by_hash(api, cfg, d, id) < 0) {
+    if (found) {
+        int r = by_hash(api, cfg, d, id);
+        if (r == -EIO) {
+            memset(id, 0, sizeof(*id));
+            return r;
+        }
+        found = r == 0;
+    }
+    if (!found) {
         memset(id, 0, sizeof(*id));
         return -EACCES; /* unknown, expired, or its token was revoked */
     }

@@ -229,10 +229,17 @@ void sw_api_metrics(struct sw_engine *e, struct sw_store *store, struct sw_buf *
     head(out, "stackward_store_failures_total", "counter", "Store batches that failed to commit.");
     sw_buf_printf(out, "stackward_store_failures_total %" PRIu64 "\n", ss.failures);
     head(out, "stackward_store_dropped_total", "counter",
-         "Queued writes given up after repeated commit failures.");
+         "Writes given up: raw results past the buffer while the database was away, and "
+         "writes still failing at shutdown.");
     sw_buf_printf(out, "stackward_store_dropped_total %" PRIu64 "\n", ss.dropped);
     head(out, "stackward_store_queue_length", "gauge", "Writes queued, not yet committed.");
     sw_buf_printf(out, "stackward_store_queue_length %zu\n", sw_store_queue_len(store));
+    head(out, "stackward_store_degraded", "gauge",
+         "1 while the database takes no writes (the last commit failed), else 0.");
+    sw_buf_printf(out, "stackward_store_degraded %d\n", ss.degraded ? 1 : 0);
+    head(out, "stackward_checks_run_here", "gauge",
+         "Checks this node runs (all of them on one node; its shards' with several).");
+    sw_buf_printf(out, "stackward_checks_run_here %zu\n", sw_engine_active_checks(e));
 
     head(out, "stackward_reloads_total", "counter", "Configuration reloads applied.");
     sw_buf_printf(out, "stackward_reloads_total %" PRIu64 "\n", es.reloads);

@@ -25,6 +25,7 @@
 #include "account/account.h"
 #include "api/api.h"
 #include "api/api_int.h"
+#include "cluster/cluster.h"
 #include "report/report.h"
 #include "web/web.h"
 
@@ -63,6 +64,7 @@ enum route {
     R_CHANGES,      /* /api/v1/changes */
     R_CHANGE,       /* /api/v1/changes/{id}[/finish] */
     R_HEALTH,       /* /api/v1/health */
+    R_CLUSTER,      /* /api/v1/cluster: nodes, shards, leader (PostgreSQL) */
     R_DASHBOARD,    /* /api/v1/dashboard: what the dashboard page polls */
     R_PAGE,         /* a web page (src/web) */
     R_STATIC,       /* /static/...: the pages' stylesheet and script */
@@ -169,8 +171,17 @@ static int waiter_wait(struct waiter *w, char **ret_message)
 int sw_api_submit_wait(struct sw_api *api, const struct sw_passive *v, size_t n, const char *create,
                        char **ret_message)
 {
-    struct waiter *w = waiter_new();
-    int r = sw_engine_submit_create(api->engine, v, n, create, waiter_done, w);
+    struct waiter *w;
+    int r;
+
+    if (sw_store_degraded(api->store)) {
+        /* the database takes no writes now: refuse rather than hold what cannot be made
+         * durable (the sender keeps it and retries) */
+        *ret_message = sw_xstrdup("the database cannot be written now; retry later");
+        return -EIO;
+    }
+    w = waiter_new();
+    r = sw_engine_submit_create(api->engine, v, n, create, waiter_done, w);
 
     if (r < 0) {
         waiter_unref(w); /* the callback's reference: it will not run */
@@ -283,6 +294,40 @@ enum MHD_Result sw_api_respond_error(struct MHD_Connection *conn, unsigned statu
     return ret;
 }
 
+/* ---- the cluster ---- */
+
+/* GET /api/v1/cluster: what `stackward cluster status --format json` shows, from any node. */
+static enum MHD_Result get_cluster(struct sw_api *api, struct MHD_Connection *conn)
+{
+    struct sw_config *cfg = sw_engine_config(api->engine);
+    struct sw_cluster_status st;
+    struct sw_buf err, out;
+    enum MHD_Result ret;
+
+    if (!sw_str_has_prefix(cfg->database, "postgres")) {
+        sw_config_unref(cfg);
+        return sw_api_respond_error(conn, MHD_HTTP_NOT_FOUND, "not_found", NULL,
+                                    "no cluster: the database is SQLite, served by one node");
+    }
+    sw_buf_init(&err);
+    if (sw_cluster_read_status(cfg->database, cfg->database_password, cfg->cluster_lease_ms, &st,
+                               &err) < 0) {
+        ret = sw_api_respond_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "store_failed", NULL, "%s",
+                                   err.data ? err.data : "cannot read the database");
+        sw_buf_release(&err);
+        sw_config_unref(cfg);
+        return ret;
+    }
+    sw_buf_release(&err);
+    sw_config_unref(cfg);
+    sw_buf_init(&out);
+    sw_cluster_status_json(&st, &out);
+    sw_cluster_status_release(&st);
+    ret = sw_api_respond_json(conn, MHD_HTTP_OK, &out);
+    sw_buf_release(&out);
+    return ret;
+}
+
 /* ---- routing ---- */
 
 static enum route route_of(const char *url, const char **ret_rest)
@@ -304,6 +349,7 @@ static enum route route_of(const char *url, const char **ret_rest)
         {"/api/v1/cases", R_CASES},
         {"/api/v1/changes", R_CHANGES},
         {"/api/v1/health", R_HEALTH},
+        {"/api/v1/cluster", R_CLUSTER},
         {"/api/v1/integrations/alertmanager", R_ALERTMANAGER},
         {"/api/v1/dashboard", R_DASHBOARD},
         {"/login", R_LOGIN},
@@ -431,6 +477,7 @@ static enum need route_need(enum route r, bool get)
     case R_METRICS:
     case R_SLO_ALERTS:
     case R_HEALTH:
+    case R_CLUSTER:
         return N_TEAM_READ;
     case R_MAINT:
     case R_CHANGES:
@@ -516,7 +563,22 @@ static bool authenticate(struct sw_api *api, struct MHD_Connection *conn, struct
     int r;
 
     r = sw_api_identify(api, cfg, conn, &q->id);
-    if (r == -ENOENT && !sw_api_tokens_exist(api, cfg)) {
+    if (r == -ENOENT) {
+        int any = sw_api_tokens_exist(api, cfg);
+        if (any < 0 && need != N_OPEN) {
+            /* fail closed, and say why: a sender retries a 503, not a 401 */
+            r = -EIO;
+        } else if (any == 0) {
+            r = -ENODATA; /* no account yet */
+        }
+    }
+    if (r == -EIO && need != N_OPEN) {
+        *ret = refuse(conn, q, MHD_HTTP_SERVICE_UNAVAILABLE, "store_failed",
+                      "the database cannot be read now to check the credential; retry later");
+        memset(&q->id, 0, sizeof(q->id));
+        goto out;
+    }
+    if (r == -ENODATA) {
         /* no account yet: the machine's own users only, with every right, as before tokens */
         if (!sw_api_loopback(conn) && q->route != R_HEALTHZ) {
             *ret = refuse(conn, q, MHD_HTTP_FORBIDDEN, "forbidden",
@@ -1261,13 +1323,17 @@ static enum MHD_Result post_login(struct sw_api *api, struct MHD_Connection *con
     struct sw_buf out;
     enum MHD_Result ret;
 
+    int r = -ENOENT;
+
     sw_buf_init(&out);
     if (!sw_api_form_value(q->body.data ? q->body.data : "", q->body.len, "token", token,
                            sizeof(token)) ||
-        sw_api_token_ident(api, cfg, token, &id) < 0) {
-        sw_web_login_page("That token is unknown or revoked.", &out);
-        ret = send_page(conn, MHD_HTTP_UNAUTHORIZED, "text/html; charset=utf-8", &out, NULL, NULL,
-                        false);
+        (r = sw_api_token_ident(api, cfg, token, &id)) < 0) {
+        sw_web_login_page(r == -EIO ? "The database cannot be read now; try again in a moment."
+                                    : "That token is unknown or revoked.",
+                          &out);
+        ret = send_page(conn, r == -EIO ? MHD_HTTP_SERVICE_UNAVAILABLE : MHD_HTTP_UNAUTHORIZED,
+                        "text/html; charset=utf-8", &out, NULL, NULL, false);
         goto out;
     }
     if (sw_api_session_new(api, &id, sid, csrf) < 0) {
@@ -1450,6 +1516,9 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
         }
         if (q->route == R_HEALTH) {
             return sw_api_get_health(api, conn);
+        }
+        if (q->route == R_CLUSTER) {
+            return get_cluster(api, conn);
         }
         if (q->route == R_CHANGES && !q->post) {
             return sw_api_get_changes(api, conn);
@@ -1652,6 +1721,7 @@ int sw_api_new(struct sw_engine *engine, struct sw_store *store, const char *lis
     api->store = store;
     api->max_body = max_body;
     pthread_mutex_init(&api->sess_mu, NULL);
+    api->tokens_known = -1;
     r = listen_on(listen, err, &fd, &api->port);
     if (r < 0) {
         goto out;

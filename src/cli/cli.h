@@ -49,5 +49,7 @@ int sw_cmd_change(int argc, char **argv);
 int sw_cmd_health(int argc, char **argv);
 int sw_cmd_import(int argc, char **argv);
 int sw_cmd_token(int argc, char **argv);
+int sw_cmd_migrate(int argc, char **argv);
+int sw_cmd_cluster(int argc, char **argv);
 
 #endif

@@ -176,10 +176,11 @@ int sw_cmd_ingest(int argc, char **argv)
         goto out;
     }
     if (sw_store_last_alive(store, &alive) == 0 && alive > sw_now() - 10) {
+        char safe[512];
         fprintf(stderr,
                 "stackward ingest: the daemon is running on %s (alive at %lld): stop "
                 "it first, or POST the results to its API\n",
-                cfg->database, (long long)alive);
+                sw_store_uri_redact(cfg->database, safe, sizeof(safe)), (long long)alive);
         ret = SW_EXIT_FAIL;
         goto out;
     }

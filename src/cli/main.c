@@ -32,6 +32,8 @@ static const char usage[] =
     "  health     the team's health over a period: on-call load, MTTA/MTTR, cases, changes\n"
     "  import     `import juju`: services and checks from `juju status --format=json`\n"
     "  token      create, list and revoke API and web tokens with their roles\n"
+    "  cluster    the nodes sharing a PostgreSQL database, their shards and leader\n"
+    "  migrate    copy a SQLite store into an empty PostgreSQL database, verified\n"
     "\n"
     "Every command takes -c FILE (default " SW_DEFAULT_CONFIG ") and --help.\n"
     "Options: -h, --help  this text;  -V, --version  the version.\n"
@@ -86,10 +88,15 @@ int sw_cli_open_store(const struct sw_config *cfg, struct sw_store **ret)
     struct sw_buf err;
     int r;
 
+    struct sw_store_options o = {.password = cfg->database_password,
+                                 .buffer_max = cfg->database_buffer};
+
     sw_buf_init(&err);
-    r = sw_store_open(cfg->database, &err, ret);
+    r = sw_store_open_with(cfg->database, &o, &err, ret);
     if (r < 0) {
-        fprintf(stderr, "stackward: cannot open the store '%s': %s\n", cfg->database,
+        char safe[512];
+        fprintf(stderr, "stackward: cannot open the store '%s': %s\n",
+                sw_store_uri_redact(cfg->database, safe, sizeof(safe)),
                 err.len ? err.data : strerror(-r));
     }
     sw_buf_release(&err);
@@ -133,7 +140,8 @@ int main(int argc, char **argv)
         {"sla", sw_cmd_sla},         {"report", sw_cmd_report},     {"maint", sw_cmd_maint},
         {"slo", sw_cmd_slo},         {"oncall", sw_cmd_oncall},     {"incident", sw_cmd_incident},
         {"case", sw_cmd_case},       {"change", sw_cmd_change},     {"health", sw_cmd_health},
-        {"import", sw_cmd_import},   {"token", sw_cmd_token},
+        {"import", sw_cmd_import},   {"token", sw_cmd_token},       {"cluster", sw_cmd_cluster},
+        {"migrate", sw_cmd_migrate},
     };
 
     if (argc < 2) {

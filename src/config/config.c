@@ -350,6 +350,10 @@ void sw_cfg_free(struct sw_config *c)
     free(c->tls_cert);
     free_secret(c->tls_key);
     free(c->database);
+    if (c->database_password) {
+        explicit_bzero(c->database_password, strlen(c->database_password));
+    }
+    free(c->database_password);
     free(c->incidents.public_url);
     free(c);
 }

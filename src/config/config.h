@@ -477,7 +477,12 @@ struct sw_config {
     char *tls_cert;              /* `tls.cert_file`: the certificate chain (PEM text), or NULL */
     char *tls_key;               /* `tls.key_file`: its private key (PEM text; a secret), or NULL */
     char *database;              /* "/var/lib/stackward/stackward.db", or a store URI */
+    char *database_password;     /* `database.password_file` / `_env` (a secret), or NULL */
+    size_t database_buffer;      /* `database.buffer`: raw results held while the database is
+                                    away (0: the store's default) */
     int64_t retention_results_s; /* raw results kept this long (default 14d) */
+    int64_t cluster_lease_ms;    /* `cluster.lease`: shard and leader leases (default 10s) */
+    int64_t cluster_renew_ms;    /* `cluster.renew`: renewed this often (default 2s) */
     int max_concurrent_checks;   /* global limit on checks in flight (default 10000) */
     int max_concurrent_exec;     /* global limit on plugins running (default 32) */
     size_t max_request_body;     /* API request body limit, bytes (default 1 MiB) */

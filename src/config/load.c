@@ -3484,12 +3484,46 @@ static void load_defaults(struct ctx *c, cnode *n)
     }
 }
 
-static void load_database(struct ctx *c, cnode *v)
+static void load_database_uri(struct ctx *c, cnode *v, const char *key);
+
+/* `database:` a path or URI, or a mapping {uri, password_file | password_env, buffer}. */
+static void load_database(struct ctx *c, cnode *n)
+{
+    static const char *const names[] = {"uri", "password_file", "password_env", "buffer"};
+    cnode *k[4], *v[4];
+    int pw, buffer;
+
+    if (n->type != SW_CFG_MAP) {
+        load_database_uri(c, n, "database");
+        return;
+    }
+    if (!take_keys(c, n, "'database'", "in 'database'", names, 4, k, v)) {
+        return;
+    }
+    need(c, n, v[0], "uri");
+    if (v[0]) {
+        load_database_uri(c, v[0], "uri");
+    }
+    pw = one_of(c, k, names, 1, 2);
+    if (pw == 1) {
+        read_secret_file(c, "password_file", v[1], &c->cfg->database_password);
+    } else if (pw == 2) {
+        read_secret_env(c, "password_env", v[2], &c->cfg->database_password);
+    }
+    if (v[3] && get_intv(c, "buffer", v[3], 1000, 100000000, &buffer)) {
+        c->cfg->database_buffer = (size_t)buffer;
+    }
+    if (pw > 0 && v[0] && c->cfg->database && !sw_str_has_prefix(c->cfg->database, "postgres")) {
+        ERR(c, k[pw], "'%s' is for a PostgreSQL database (SQLite has no password)", names[pw]);
+    }
+}
+
+static void load_database_uri(struct ctx *c, cnode *v, const char *key)
 {
     struct sw_config *cfg = c->cfg;
     const char *s, *sep;
 
-    if (!get_str(c, "database", v, MAX_PATH_LEN, STR_NONEMPTY | STR_LINE, &s)) {
+    if (!get_str(c, key, v, MAX_PATH_LEN, STR_NONEMPTY | STR_LINE, &s)) {
         return;
     }
     if (sw_str_has_prefix(s, "sqlite:")) {
@@ -3679,6 +3713,31 @@ static void load_tls(struct ctx *c, cnode *n)
     }
 }
 
+/* `cluster:` {lease, renew}: several nodes over one PostgreSQL (docs/cluster.md). */
+static void load_cluster(struct ctx *c, cnode *n)
+{
+    static const char *const names[] = {"lease", "renew"};
+    cnode *k[2], *v[2];
+    int64_t lease = 10000, renew = 2000;
+
+    if (!take_keys(c, n, "'cluster'", "in 'cluster'", names, 2, k, v)) {
+        return;
+    }
+    if (v[0] && get_duration(c, "lease", v[0], false, &lease) && (lease < 2000 || lease > 600000)) {
+        ERR(c, v[0], "'lease' must be between 2s and 10m");
+    }
+    if (v[1] && get_duration(c, "renew", v[1], false, &renew) && (renew < 200 || renew > 60000)) {
+        ERR(c, v[1], "'renew' must be between 200ms and 1m");
+    }
+    if (renew * 3 > lease) {
+        ERR(c, v[1] ? v[1] : n,
+            "'renew' must be at most a third of 'lease' (a lease survives two "
+            "missed renewals)");
+    }
+    c->cfg->cluster_lease_ms = lease;
+    c->cfg->cluster_renew_ms = renew;
+}
+
 int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw_cfg_errors *e,
                  struct sw_config *cfg)
 {
@@ -3706,6 +3765,7 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
         T_HEALTH,
         T_ALERTMANAGER,
         T_TLS,
+        T_CLUSTER,
         T_N
     };
     static const char *const names[] = {"listen",
@@ -3730,7 +3790,8 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
                                         "changes",
                                         "health",
                                         "alertmanager",
-                                        "tls"};
+                                        "tls",
+                                        "cluster"};
     struct ctx ctx = {
         .e = e,
         .base = base_dir,
@@ -3748,6 +3809,8 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
     cfg->listen = sw_xstrdup("127.0.0.1:8080");
     cfg->database = sw_xstrdup("/var/lib/stackward/stackward.db");
     cfg->retention_results_s = 14 * 86400;
+    cfg->cluster_lease_ms = 10000;
+    cfg->cluster_renew_ms = 2000;
     cfg->max_concurrent_checks = 1000;
     cfg->max_concurrent_exec = 32;
     cfg->max_request_body = 1024 * 1024;
@@ -3783,6 +3846,9 @@ int sw_cfg_build(const struct sw_cfg_node *root, const char *base_dir, struct sw
     }
     if (v[T_TLS]) {
         load_tls(c, v[T_TLS]);
+    }
+    if (v[T_CLUSTER]) {
+        load_cluster(c, v[T_CLUSTER]);
     }
     if (v[T_RETENTION]) {
         static const char *const rnames[] = {"results"};

@@ -38,6 +38,7 @@ struct check_rt {
     bool interval_open; /* an interval for this check is open in the store */
     bool removed;       /* gone from the config: freed once idle */
     bool taken;         /* during a reload: kept by the new config */
+    bool active;        /* this node runs it (always, without a cluster) */
     int64_t saved_ms;   /* when the state was last queued to the store */
     uint64_t saved_key; /* what of the state was saved then (see state_key()) */
 };
@@ -65,6 +66,9 @@ struct job {
     sw_engine_done_cb cb;
     void *arg;
     bool reload;  /* a reload request instead of results */
+    bool inbox;   /* taken from the cluster's inbox: unknown checks are looked for in the store */
+    int pending;  /* parts still to finish: the local commit, the forward to other nodes */
+    int status;   /* the first failure among them */
     char *create; /* results for missing checks create them, derived from this ("alertmanager") */
 };
 
@@ -102,6 +106,10 @@ struct sw_engine {
     struct sw_derived *derived; /* the derived checks in use, by path (as the store has them) */
     size_t n_derived;
 
+    struct sw_engine_cluster cluster; /* owns == NULL: one node, runs everything */
+    bool leader;                      /* writes the services' intervals, prunes */
+    size_t n_active;                  /* checks this node runs */
+
     pthread_mutex_t inbox_mu;
     struct job *inbox_head;
     struct job *inbox_tail;
@@ -135,6 +143,7 @@ static void rt_close_cb(uv_handle_t *h)
 {
     struct check_rt *rt = h->data;
 
+    rt->e->n_active -= rt->active;
     sw_check_snapshot_release(&rt->st);
     free(rt);
 }
@@ -161,6 +170,8 @@ static struct check_rt *rt_new(struct sw_engine *e, struct sw_check_conf *c)
     rt->st.state = SW_UNKNOWN;
     rt->st.hard_state = SW_UNKNOWN;
     rt->phase_ms = sw_schedule_phase(c->path, c->interval_ms);
+    rt->active = !e->cluster.owns || e->cluster.owns(e->cluster.arg, sw_engine_shard_key(c));
+    e->n_active += rt->active;
     uv_timer_init(e->loop, &rt->timer);
     rt->timer.data = rt;
     return rt;
@@ -282,7 +293,10 @@ static void record_service(struct sw_engine *e, struct svc_rt *s, int64_t t, boo
     s->has_state = true;
     s->state = st;
     pthread_mutex_unlock(&e->mu);
-    sw_store_state_change(e->store, SW_OBJ_SERVICE, s->conf->path, t, st);
+    /* with several nodes, the leader alone writes the services' history */
+    if (e->leader) {
+        sw_store_state_change(e->store, SW_OBJ_SERVICE, s->conf->path, t, st);
+    }
     s->interval_open = true;
     tell_listener(e, s);
 }
@@ -417,7 +431,7 @@ static void start_freshness(struct check_rt *rt, int64_t now_ms)
     int64_t left = last + rt->conf->freshness_ms - now_ms;
 
     if (rt->conf->type != SW_CHECK_PASSIVE || !rt->conf->freshness_ms || rt->e->stopping ||
-        rt->e->offline) {
+        rt->e->offline || !rt->active) {
         return;
     }
     if (rt->st.last_check_ms && left <= 0) {
@@ -462,7 +476,8 @@ static void on_probe_done(void *arg, struct sw_probe_result *r)
     }
     sw_config_unref(rt->run_cfg);
     rt->run_cfg = NULL;
-    if (rt->removed || e->stopping) {
+    if (rt->removed || e->stopping || !rt->active) {
+        /* removed, stopping, or its shard went to another node meanwhile: that one runs it */
         sw_probe_result_release(&own);
         if (rt->removed) {
             rt_release(rt);
@@ -548,7 +563,7 @@ static void drain_waiting(struct sw_engine *e)
         e->waiting--;
         if (rt->removed) {
             rt_release(rt);
-        } else if (!e->stopping) {
+        } else if (!e->stopping && rt->active) {
             start_probe(rt, sw_now_ms());
         }
     }
@@ -586,6 +601,9 @@ static void schedule_at(struct check_rt *rt, int64_t due_ms, int64_t now_ms)
     int64_t fire = (due_ms + TICK_MS - 1) / TICK_MS * TICK_MS;
 
     rt->due_ms = due_ms;
+    if (!rt->active) {
+        return; /* another node runs it */
+    }
     uv_timer_start(&rt->timer, on_due, (uint64_t)(fire > now_ms ? fire - now_ms : 0), 0);
 }
 
@@ -616,7 +634,9 @@ static void on_alive(uv_timer_t *h)
 static void on_prune(uv_timer_t *h)
 {
     struct sw_engine *e = h->data;
-    sw_store_prune_results(e->store, sw_now_ms() - e->cfg->retention_results_s * 1000);
+    if (e->leader) {
+        sw_store_prune_results(e->store, sw_now_ms() - e->cfg->retention_results_s * 1000);
+    }
 }
 
 /* ---- derived checks: made at run time by discovery and alerts ---- */
@@ -944,12 +964,57 @@ static void job_free(struct job *j)
     free(j);
 }
 
-static void job_synced(void *arg, int status)
+/* One part of a job finished (the local commit, or the forward to other nodes): the last
+ * one answers the sender. Any thread. */
+static void job_part(struct job *j, int status)
 {
-    struct job *j = arg;
+    int none = 0;
 
+    if (status) {
+        __atomic_compare_exchange_n(&j->status, &none, status, false, __ATOMIC_SEQ_CST,
+                                    __ATOMIC_SEQ_CST);
+    }
+    if (__atomic_sub_fetch(&j->pending, 1, __ATOMIC_SEQ_CST) > 0) {
+        return;
+    }
+    status = __atomic_load_n(&j->status, __ATOMIC_SEQ_CST);
     j->cb(j->arg, status, status ? "the store could not commit the results" : NULL);
     job_free(j);
+}
+
+static void job_synced(void *arg, int status)
+{
+    job_part(arg, status);
+}
+
+static void job_forwarded(void *arg, int status, const char *message)
+{
+    (void)message;
+    job_part(arg, status ? -EIO : 0);
+}
+
+static int derived_adopt(struct sw_engine *e, const struct sw_derived_row *rows, size_t n);
+
+/* Hands the results of j that other nodes run to them (the cluster's inbox). */
+static void forward_remote(struct sw_engine *e, struct job *j)
+{
+    struct sw_passive *v = sw_xcalloc(j->n, sizeof(*v));
+    const char **keys = sw_xcalloc(j->n, sizeof(*keys));
+    size_t n = 0;
+
+    for (size_t i = 0; i < j->n; i++) {
+        struct check_rt *rt = sw_map_get(&e->by_path, j->v[i].path);
+        if (!rt->active) {
+            v[n] = j->v[i];
+            keys[n++] = sw_engine_shard_key(rt->conf);
+        }
+    }
+    if (n) {
+        __atomic_add_fetch(&j->pending, 1, __ATOMIC_SEQ_CST);
+        e->cluster.forward(e->cluster.arg, v, keys, n, job_forwarded, j);
+    }
+    free(v);
+    free(keys);
 }
 
 static void run_results(struct sw_engine *e, struct job *j)
@@ -961,6 +1026,15 @@ static void run_results(struct sw_engine *e, struct job *j)
     sw_buf_init(&msg);
     if (j->create) {
         status = create_missing(e, j, &msg);
+    }
+    if (j->inbox && j->n == 1 && !sw_map_get(&e->by_path, j->v[0].path)) {
+        /* made by another node a moment ago: the store knows it already */
+        struct sw_derived_row *rows = NULL;
+        size_t n_rows = 0;
+        if (sw_store_derived_list(e->store, false, &rows, &n_rows) == 0) {
+            derived_adopt(e, rows, n_rows);
+        }
+        sw_derived_rows_free(rows, n_rows);
     }
     for (size_t i = 0; i < j->n && !status; i++) {
         struct check_rt *rt = sw_map_get(&e->by_path, j->v[i].path);
@@ -980,7 +1054,7 @@ static void run_results(struct sw_engine *e, struct job *j)
             status = -ERANGE;
             sw_buf_printf(&msg, "result %zu: time %s is more than 5 minutes in the future", i,
                           sw_time_format(j->v[i].t_ms / 1000, a));
-        } else if (j->v[i].t_ms < rt->st.last_check_ms) {
+        } else if (j->v[i].t_ms < rt->st.last_check_ms && !j->inbox) {
             status = -ERANGE;
             sw_buf_printf(&msg, "result %zu: time %s is before the last result of '%s' (%s)", i,
                           sw_time_format(j->v[i].t_ms / 1000, a), j->v[i].path,
@@ -1002,11 +1076,37 @@ static void run_results(struct sw_engine *e, struct job *j)
         return;
     }
     sw_buf_release(&msg);
+    j->pending = 1; /* the local commit */
+    if (e->cluster.owns) {
+        forward_remote(e, j);
+    }
     for (size_t i = 0; i < j->n; i++) {
         struct check_rt *rt = sw_map_get(&e->by_path, j->v[i].path);
         struct sw_probe_result r = {0};
         const char *out = j->v[i].output ? j->v[i].output : "";
 
+        if (!rt->active) {
+            continue; /* forwarded */
+        }
+        if (j->v[i].t_ms == rt->st.last_check_ms && j->v[i].state == rt->st.state &&
+            rt->st.has_state) {
+            /* the same observation again: a sender resending what it was told was not
+             * stored (a 503 while the database was away) when it was, after all, applied and
+             * held for the database. Acknowledged with the rest, applied once. */
+            continue;
+        }
+        if (j->inbox && j->v[i].t_ms < rt->st.last_check_ms) {
+            /* Acknowledged by another node, and overtaken on the way by a later result sent
+             * to this one: it joins the history as a raw result; the state, which the later
+             * result already set, stays. */
+            struct sw_store_result row = {.path = rt->st.path,
+                                          .t_ms = j->v[i].t_ms,
+                                          .state = j->v[i].state,
+                                          .output = (char *)out,
+                                          .passive = true};
+            sw_store_add_result(e->store, &row);
+            continue;
+        }
         if (rt->conf->freshness_ms && rt->st.last_check_ms && !rt->stale &&
             j->v[i].t_ms - rt->st.last_check_ms > rt->conf->freshness_ms) {
             /* silent for longer than its freshness in between: UNKNOWN from then on, as the
@@ -1154,6 +1254,7 @@ int sw_engine_new(uv_loop_t *loop, struct sw_config *cfg, struct sw_store *store
 
     e->loop = loop;
     e->store = store;
+    e->leader = true;
     pthread_mutex_init(&e->mu, NULL);
     pthread_mutex_init(&e->inbox_mu, NULL);
     sw_map_init(&e->deps);
@@ -1243,13 +1344,23 @@ int sw_engine_start(struct sw_engine *e)
     int64_t now = sw_now_ms();
     int r;
 
-    r = resume(e, true, now);
+    /* after an unclean stop of the whole service, what was open ends at the last sign of
+     * life; while other nodes run, what is open is theirs and goes on */
+    r = resume(e, !e->cluster.peers_alive, now);
     if (r < 0) {
         return r;
     }
     sw_store_mark_alive(e->store, now / 1000);
     for (size_t i = 0; i < e->n_checks; i++) {
         struct check_rt *rt = e->checks[i];
+        if (e->cluster.owns) {
+            /* its first result says its state again: a no-op when the interval the previous
+             * node left open has that state, a new interval otherwise */
+            rt->interval_open = false;
+        }
+        if (!rt->active) {
+            continue;
+        }
         if (rt->conf->type == SW_CHECK_PASSIVE) {
             start_freshness(rt, now);
         } else {
@@ -1293,7 +1404,7 @@ int sw_engine_reload(struct sw_engine *e, struct sw_config *cfg)
         if (rt->taken) {
             continue;
         }
-        if (rt->interval_open) {
+        if (rt->interval_open && rt->active) {
             sw_store_close_interval(e->store, SW_OBJ_CHECK, rt->st.path, now / 1000);
         }
         gone++;
@@ -1301,7 +1412,10 @@ int sw_engine_reload(struct sw_engine *e, struct sw_config *cfg)
     }
     for (size_t i = 0; i < n_old_svcs; i++) {
         if (!sw_config_find_service(cfg, old_svcs[i].conf->path)) {
-            sw_store_close_interval(e->store, SW_OBJ_SERVICE, old_svcs[i].conf->path, now / 1000);
+            if (e->leader) {
+                sw_store_close_interval(e->store, SW_OBJ_SERVICE, old_svcs[i].conf->path,
+                                        now / 1000);
+            }
         } else {
             for (size_t k = 0; k < e->n_svcs; k++) {
                 if (strcmp(e->svcs[k].conf->path, old_svcs[i].conf->path) == 0) {
@@ -1373,11 +1487,18 @@ void sw_engine_stop(struct sw_engine *e)
     sw_probes_free(e->probes); /* running probes report "cancelled": dropped while stopping */
     e->probes = NULL;
     for (size_t i = 0; e->started && i < e->n_checks; i++) {
-        if (e->checks[i]->st.has_state) {
+        /* the checks other nodes run are theirs to save */
+        if (e->checks[i]->st.has_state && e->checks[i]->active) {
             save_state(e->checks[i], true, now * 1000); /* the latest output, for status */
         }
     }
-    if (e->started && !e->offline) {
+    if (e->started && !e->offline && e->cluster.owns) {
+        /* One node of several leaves: the others continue its checks and their open
+         * intervals. (When the last one stops, the next start closes them at the last sign
+         * of life, as after a crash.) */
+        sw_store_mark_alive(e->store, now);
+        sw_store_flush(e->store);
+    } else if (e->started && !e->offline) {
         sw_store_mark_alive(e->store, now);
         sw_store_flush(e->store);
         sw_store_close_all_open(e->store, now);
@@ -1468,7 +1589,8 @@ int sw_engine_status(struct sw_engine *e, struct sw_status **ret_status)
         const struct check_rt *rt = e->checks[i];
         st->checks[i].conf = rt->conf;
         copy_snapshot(&st->checks[i].st, &rt->st);
-        st->checks[i].next_run_ms = rt->conf->type == SW_CHECK_PASSIVE ? 0 : rt->due_ms;
+        st->checks[i].next_run_ms =
+            rt->conf->type == SW_CHECK_PASSIVE || !rt->active ? 0 : rt->due_ms;
         st->checks[i].stale = rt->stale;
     }
     for (size_t i = 0; i < e->n_svcs; i++) {
@@ -1634,6 +1756,188 @@ int sw_check_run_once(const struct sw_check_conf *c, const struct sw_config *cfg
     uv_loop_close(&loop);
     if (r == 0 && !o.done) {
         r = -EIO;
+    }
+    return r;
+}
+
+/* ---- one node of several ---- */
+
+const char *sw_engine_shard_key(const struct sw_check_conf *c)
+{
+    if (c->derived_from && strcmp(c->derived_from, "alertmanager") != 0) {
+        return c->derived_from;
+    }
+    return c->path;
+}
+
+void sw_engine_set_cluster(struct sw_engine *e, const struct sw_engine_cluster *c)
+{
+    e->cluster = *c;
+    e->leader = false;
+    e->n_active = 0;
+    for (size_t i = 0; i < e->n_checks; i++) {
+        struct check_rt *rt = e->checks[i];
+        rt->active = c->owns(c->arg, sw_engine_shard_key(rt->conf));
+        e->n_active += rt->active;
+    }
+}
+
+size_t sw_engine_active_checks(struct sw_engine *e)
+{
+    size_t n;
+
+    pthread_mutex_lock(&e->mu);
+    n = e->n_active;
+    pthread_mutex_unlock(&e->mu);
+    return n;
+}
+
+/* Makes the derived checks those the store has in use (rows), when they differ from
+ * e->derived: another node discovered or retired some. 1 when the configuration changed. */
+static int derived_adopt(struct sw_engine *e, const struct sw_derived_row *rows, size_t n)
+{
+    struct sw_derived *next;
+    struct sw_config *cfg = NULL;
+    bool same = n == e->n_derived;
+
+    for (size_t i = 0; same && i < n; i++) {
+        struct sw_derived key = {.path = rows[i].path};
+        const struct sw_derived *d =
+            bsearch(&key, e->derived, e->n_derived, sizeof(*e->derived), derived_cmp);
+        same =
+            d && strcmp(d->parent, rows[i].parent) == 0 && d->freshness_ms == rows[i].freshness_ms;
+    }
+    if (same) {
+        return 0;
+    }
+    next = sw_xcalloc(n + 1, sizeof(*next));
+    for (size_t i = 0; i < n; i++) {
+        next[i].path = sw_xstrdup(rows[i].path);
+        next[i].parent = sw_xstrdup(rows[i].parent);
+        next[i].freshness_ms = rows[i].freshness_ms;
+    }
+    qsort(next, n, sizeof(*next), derived_cmp);
+    if (derive_logged(e->cfg, next, n, &cfg) < 0) {
+        sw_derived_release(next, n);
+        return 0;
+    }
+    sw_info("derived checks changed by another node: %zu in use (were %zu)", n, e->n_derived);
+    sw_derived_release(e->derived, e->n_derived);
+    e->derived = next;
+    e->n_derived = n;
+    sw_engine_reload(e, cfg);
+    sw_config_unref(cfg);
+    return 1;
+}
+
+void sw_engine_cluster_update(struct sw_engine *e, bool leader, struct sw_check_snapshot *snaps,
+                              size_t n, const struct sw_derived_row *derived, size_t n_derived)
+{
+    int64_t now = sw_now_ms();
+    struct sw_map index;
+    size_t started = 0, stopped = 0;
+
+    if (!e->cluster.owns || e->stopping || !e->started) {
+        return;
+    }
+    derived_adopt(e, derived, n_derived);
+    sw_map_init(&index);
+    for (size_t i = 0; i < n; i++) {
+        sw_map_put(&index, snaps[i].path, &snaps[i]);
+    }
+    for (size_t i = 0; i < e->n_checks; i++) {
+        struct check_rt *rt = e->checks[i];
+        struct sw_check_snapshot *snap = sw_map_get(&index, rt->st.path);
+        bool own = e->cluster.owns(e->cluster.arg, sw_engine_shard_key(rt->conf));
+
+        if (own && !rt->active) {
+            /* taken over: resume from what the previous node saved last */
+            pthread_mutex_lock(&e->mu);
+            if (snap && snap->last_check_ms >= rt->st.last_check_ms) {
+                take_snapshot(rt, snap);
+            }
+            rt->active = true;
+            e->n_active++;
+            rt->stale = false;
+            pthread_mutex_unlock(&e->mu);
+            rt->interval_open = false;
+            rt->saved_key = 0;
+            if (rt->conf->type == SW_CHECK_PASSIVE) {
+                start_freshness(rt, now);
+            } else if (!rt->running && !rt->waiting) {
+                schedule_at(rt, sw_schedule_next(now, rt->conf->interval_ms, rt->phase_ms), now);
+            }
+            started++;
+        } else if (!own && rt->active) {
+            /* given away: what it knows goes to the store for the next node */
+            if (rt->st.has_state) {
+                save_state(rt, true, now);
+            }
+            uv_timer_stop(&rt->timer);
+            pthread_mutex_lock(&e->mu);
+            rt->active = false;
+            e->n_active--;
+            pthread_mutex_unlock(&e->mu);
+            stopped++;
+        } else if (!own && snap &&
+                   (snap->last_check_ms != rt->st.last_check_ms ||
+                    state_key(snap) != state_key(&rt->st))) {
+            /* run elsewhere: mirror what that node saved */
+            pthread_mutex_lock(&e->mu);
+            take_snapshot(rt, snap);
+            pthread_mutex_unlock(&e->mu);
+        }
+    }
+    sw_map_release(&index);
+    if (leader != e->leader) {
+        e->leader = leader;
+        if (leader) {
+            /* continue the services' history: a no-op for an interval open in that state */
+            for (size_t i = 0; i < e->n_svcs; i++) {
+                e->svcs[i].interval_open = false;
+            }
+        }
+    }
+    for (size_t i = 0; i < e->n_svcs; i++) {
+        struct svc_rt *sv = &e->svcs[i];
+        int64_t t = sv->since;
+        /* the service changed when the latest of its checks did (the state mirrored here
+         * arrives a little later) */
+        for (size_t k = 0; k < sv->n_checks; k++) {
+            const struct check_rt *c = sv->checks[k];
+            if (c->st.has_state && c->st.since > t) {
+                t = c->st.since;
+            }
+        }
+        if (t > now / 1000 || t <= 0) {
+            t = now / 1000;
+        }
+        record_service(e, sv, t, false);
+    }
+    if (started || stopped) {
+        sw_info("cluster: %zu checks started here, %zu handed over; %zu of %zu run here", started,
+                stopped, e->n_active, e->n_checks);
+    }
+    drain_waiting(e);
+}
+
+int sw_engine_submit_inbox(struct sw_engine *e, const struct sw_passive *v, sw_engine_done_cb cb,
+                           void *arg)
+{
+    struct job *j = sw_xcalloc(1, sizeof(*j));
+    int r;
+
+    j->inbox = true;
+    j->v = sw_xcalloc(1, sizeof(*j->v));
+    j->n = 1;
+    j->cb = cb;
+    j->arg = arg;
+    j->v[0] = *v;
+    j->v[0].path = sw_xstrdup(v->path);
+    j->v[0].output = sw_xstrdup(v->output);
+    r = post(e, j);
+    if (r < 0) {
+        job_free(j);
     }
     return r;
 }

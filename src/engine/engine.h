@@ -138,6 +138,44 @@ int sw_engine_request_reload(struct sw_engine *e, sw_engine_done_cb cb, void *ar
 int sw_config_with_derived(struct sw_config *cfg, struct sw_store *store,
                            struct sw_config **ret_config);
 
+/* ---- one node of several (src/cluster/) ----
+ * With several nodes, each runs the checks of the shards it holds and mirrors the state of
+ * the others from the store; the leader alone writes the services' intervals and prunes.
+ * Without sw_engine_set_cluster() the engine runs everything, as one node. */
+
+struct sw_engine_cluster {
+    /* Whether this node runs the checks whose shard key (sw_engine_shard_key()) is key. */
+    bool (*owns)(void *arg, const char *key);
+    /* Hands passive results of checks other nodes run to them, durably; then calls
+     * cb(cb_arg, status, message) once, from any thread. keys[i] is v[i]'s shard key. Called
+     * on the loop thread: must not block. */
+    void (*forward)(void *arg, const struct sw_passive *v, const char *const *keys, size_t n,
+                    sw_engine_done_cb cb, void *cb_arg);
+    void *arg;
+    bool peers_alive; /* other nodes run now: the intervals open in the store are theirs */
+};
+/* Makes e one node of several. Before sw_engine_start(), which then schedules nothing:
+ * sw_engine_cluster_update() starts what this node holds. */
+void sw_engine_set_cluster(struct sw_engine *e, const struct sw_engine_cluster *c);
+/* The key that places check c in a shard: the path of the check that discovers it (so a
+ * discovery and its parts run on one node), else its own path. */
+const char *sw_engine_shard_key(const struct sw_check_conf *c);
+/* Loop thread, after the cluster's view changed and every few seconds: snaps are the check
+ * states the store holds now, derived the derived checks in use there (both as read on a
+ * worker thread; the snapshots' strings may be taken). Checks this node now holds start from
+ * the state their previous node saved; checks it no longer holds stop (their state saved);
+ * the others take the state from snaps, and the services follow. leader: this node writes
+ * the services' intervals (when it becomes leader, it continues the open ones). */
+void sw_engine_cluster_update(struct sw_engine *e, bool leader, struct sw_check_snapshot *snaps,
+                              size_t n, const struct sw_derived_row *derived, size_t n_derived);
+/* Thread-safe. A result taken from the cluster's inbox (another node received it): like
+ * sw_engine_submit() of one result, but a check not known yet (created by another node a
+ * moment ago) is looked for in the store first. */
+int sw_engine_submit_inbox(struct sw_engine *e, const struct sw_passive *v, sw_engine_done_cb cb,
+                           void *arg);
+/* Checks this node runs now (all of them without a cluster). Thread-safe. */
+size_t sw_engine_active_checks(struct sw_engine *e);
+
 /* A copy of the live state of everything. */
 struct sw_check_status {
     const struct sw_check_conf *conf; /* valid while the status holds its config */

@@ -272,6 +272,13 @@ static void deliver_group(struct sw_store *s, const struct sw_config *cfg, sw_in
         }
         r = fn(arg, &ch, &msg, &res);
     }
+    if (r == -ESTALE) {
+        /* fenced: this node may no longer send; the leader will, so nothing is recorded */
+        if (!st->status) {
+            st->status = -ESTALE;
+        }
+        goto out;
+    }
     if (r == 0 && res.ok) {
         status = SW_NOTIF_SENT;
         kind = "notified";
@@ -318,6 +325,7 @@ static void deliver_group(struct sw_store *s, const struct sw_config *cfg, sw_in
         }
     }
     free(text_line);
+out:
     msg_text_release(&text);
     sw_buf_release(&who);
     free(members);

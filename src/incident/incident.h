@@ -123,6 +123,11 @@ void sw_inc_manager_free(struct sw_inc_manager *m); /* stops its thread first; N
 
 /* Tests: deliver with fn instead of the real channels. Before the first pass. */
 void sw_inc_manager_set_deliver(struct sw_inc_manager *m, sw_inc_deliver_fn fn, void *arg);
+/* Several nodes: before each pass and each delivery, fence(arg) tells whether this node may
+ * still act (0) or not (< 0: another node leads now, or what this one knows is not fresh).
+ * A fenced pass does nothing; a fenced delivery is neither sent nor recorded: the
+ * notification stays due, for the leader. Before sw_inc_manager_start(). */
+void sw_inc_manager_set_fence(struct sw_inc_manager *m, int (*fence)(void *arg), void *arg);
 
 /* Swaps in a new configuration (a reference is taken). Thread-safe. */
 void sw_inc_manager_set_config(struct sw_inc_manager *m, struct sw_config *cfg);

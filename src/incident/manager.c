@@ -39,6 +39,8 @@ struct sw_inc_manager {
     struct sw_store *store;
     sw_inc_deliver_fn deliver;
     void *deliver_arg;
+    int (*fence)(void *arg); /* may this node still send? (several nodes: the leader's term) */
+    void *fence_arg;
     struct sw_config *(*cfg_get)(void *arg);
     void *cfg_arg;
 
@@ -84,6 +86,19 @@ static int real_deliver(void *arg, const struct sw_notify_channel *ch,
 {
     (void)arg;
     return sw_notify_deliver(ch, msg, ret);
+}
+
+/* Every delivery asks the fence first: a node that is no longer the leader sends nothing,
+ * and records nothing (the notification stays due for the leader). */
+static int fenced_deliver(void *arg, const struct sw_notify_channel *ch,
+                          const struct sw_notify_message *msg, struct sw_notify_result *ret)
+{
+    struct sw_inc_manager *m = arg;
+
+    if (m->fence && m->fence(m->fence_arg) < 0) {
+        return -ESTALE;
+    }
+    return m->deliver(m->deliver_arg, ch, msg, ret);
 }
 
 int sw_inc_manager_new(struct sw_store *store, struct sw_config *cfg, struct sw_inc_manager **ret)
@@ -145,6 +160,12 @@ void sw_inc_manager_set_deliver(struct sw_inc_manager *m, sw_inc_deliver_fn fn, 
 {
     m->deliver = fn ? fn : real_deliver;
     m->deliver_arg = arg;
+}
+
+void sw_inc_manager_set_fence(struct sw_inc_manager *m, int (*fence)(void *arg), void *arg)
+{
+    m->fence = fence;
+    m->fence_arg = arg;
 }
 
 void sw_inc_manager_set_config(struct sw_inc_manager *m, struct sw_config *cfg)
@@ -1004,10 +1025,12 @@ int sw_inc_manager_pass(struct sw_inc_manager *m, int64_t now, int64_t *ret_next
         size_t *group = sw_xcalloc(n_due, sizeof(*group));
         struct deliver_stats ds = {0};
         sw_inc_group(due, n_due, stormy, &p, group);
-        deliver_due(m->store, p.cfg, m->deliver, m->deliver_arg, due, n_due, group, now, &ds);
+        deliver_due(m->store, p.cfg, fenced_deliver, m, due, n_due, group, now, &ds);
         count(m, &m->stats.notifications_sent, ds.sent);
         count(m, &m->stats.notifications_failed, ds.failed);
-        if (ds.status < 0) {
+        if (ds.status == -ESTALE) {
+            sw_info("incidents: this node no longer leads: deliveries left to the leader");
+        } else if (ds.status < 0) {
             fail(&p, ds.status, "recording deliveries");
         }
         free(group);
@@ -1047,7 +1070,11 @@ static void *thread_main(void *arg)
         m->wake = false;
         pthread_mutex_unlock(&m->mu);
         now = sw_now_ms() / 1000;
-        sw_inc_manager_pass(m, now, &next);
+        /* with several nodes, a pass is the leader's alone, and only while what it knows is
+         * fresh: a leader paused past its lease must not decide on what it saw before */
+        if (!m->fence || m->fence(m->fence_arg) == 0) {
+            sw_inc_manager_pass(m, now, &next);
+        }
         pthread_mutex_lock(&m->mu);
         if (m->wake || m->stopping) {
             continue;

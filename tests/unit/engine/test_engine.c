@@ -220,6 +220,127 @@ static void test_restart_resumes(void **state)
     teardown_env(&v);
 }
 
+/* ---- one node of several: what it runs, what it forwards, what it mirrors ---- */
+
+struct fake_cluster {
+    const char *mine[4]; /* the keys this node runs */
+    char forwarded[4][64];
+    int64_t fwd_t[4];
+    size_t n_forwarded;
+};
+
+static bool fake_owns(void *arg, const char *key)
+{
+    struct fake_cluster *fc = arg;
+
+    for (size_t i = 0; i < 4 && fc->mine[i]; i++) {
+        if (strcmp(fc->mine[i], key) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void fake_forward(void *arg, const struct sw_passive *v, const char *const *keys, size_t n,
+                         sw_engine_done_cb cb, void *cb_arg)
+{
+    struct fake_cluster *fc = arg;
+
+    for (size_t i = 0; i < n && fc->n_forwarded < 4; i++) {
+        assert_string_equal(keys[i], v[i].path);
+        snprintf(fc->forwarded[fc->n_forwarded], 64, "%s", v[i].path);
+        fc->fwd_t[fc->n_forwarded++] = v[i].t_ms;
+    }
+    cb(cb_arg, 0, NULL);
+}
+
+static void test_cluster_node(void **state)
+{
+    struct env v = {0};
+    struct fake_cluster fc = {.mine = {"acme/d1/api/a"}};
+    struct sw_engine_cluster ec = {.owns = fake_owns, .forward = fake_forward, .arg = &fc};
+    struct sw_check_snapshot snap = {0};
+    struct sw_store_result *res = NULL;
+    struct sw_interval *iv = NULL;
+    struct sw_status *st = NULL;
+    size_t n = 0;
+    int64_t t0 = (sw_now() - 600) / 60 * 60;
+
+    (void)state;
+    assert_int_equal(setup_env(&v, two_checks), 0);
+    uv_loop_init(&v.loop);
+    assert_int_equal(sw_engine_new(&v.loop, v.cfg, v.store, &v.engine), 0);
+    sw_engine_set_cluster(v.engine, &ec);
+    assert_int_equal(sw_engine_start(v.engine), 0);
+    assert_int_equal(sw_engine_active_checks(v.engine), 1);
+
+    /* a result for a check another node runs is forwarded, not applied here */
+    assert_int_equal(submit(&v, "acme/d1/api/a", SW_OK, t0), 0);
+    assert_int_equal(submit(&v, "acme/d1/api/b", SW_CRITICAL, t0 + 1), 0);
+    assert_int_equal(fc.n_forwarded, 1);
+    assert_string_equal(fc.forwarded[0], "acme/d1/api/b");
+    assert_int_equal(fc.fwd_t[0], (t0 + 1) * 1000);
+    assert_int_equal(sw_store_flush(v.store), 0);
+    assert_int_equal(sw_store_results(v.store, "acme/d1/api/b", 0, INT64_MAX / 2, 10, &res, &n), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(sw_store_results(v.store, "acme/d1/api/a", 0, INT64_MAX / 2, 10, &res, &n), 0);
+    assert_int_equal(n, 1);
+    sw_store_results_free(res, n);
+
+    /* what the other node saved is mirrored; a follower writes no service history */
+    snap.path = sw_xstrdup("acme/d1/api/b");
+    snap.state = snap.hard_state = SW_CRITICAL;
+    snap.hard = snap.has_state = true;
+    snap.attempt = 1;
+    snap.since = t0 + 2;
+    snap.last_check_ms = snap.last_change_ms = (t0 + 2) * 1000;
+    snap.output = sw_xstrdup("from node b");
+    sw_engine_cluster_update(v.engine, false, &snap, 1, NULL, 0);
+    assert_int_equal(sw_engine_status(v.engine, &st), 0);
+    assert_int_equal(sw_status_find_check(st, "acme/d1/api/b")->st.hard_state, SW_CRITICAL);
+    assert_string_equal(sw_status_find_check(st, "acme/d1/api/b")->st.output, "from node b");
+    assert_int_equal(st->services[0].state, SW_CRITICAL);
+    sw_status_free(st);
+    assert_int_equal(sw_store_flush(v.store), 0);
+    assert_int_equal(
+        sw_store_history(v.store, SW_OBJ_SERVICE, "acme/d1/api", 0, INT64_MAX / 2, &iv, &n), 0);
+    assert_int_equal(n, 0);
+
+    /* as leader it continues the services' history, from when the check changed */
+    sw_engine_cluster_update(v.engine, true, &snap, 1, NULL, 0);
+    assert_int_equal(sw_store_flush(v.store), 0);
+    assert_int_equal(
+        sw_store_history(v.store, SW_OBJ_SERVICE, "acme/d1/api", 0, INT64_MAX / 2, &iv, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(iv[0].start, t0 + 2);
+    assert_int_equal(iv[0].end, 0);
+    assert_int_equal(iv[0].state, SW_CRITICAL);
+    free(iv);
+
+    /* the shard of b comes here: it runs from the state saved by its previous node */
+    fc.mine[1] = "acme/d1/api/b";
+    sw_engine_cluster_update(v.engine, true, &snap, 1, NULL, 0);
+    assert_int_equal(sw_engine_active_checks(v.engine), 2);
+    assert_int_equal(submit(&v, "acme/d1/api/b", SW_OK, t0 + 1), -ERANGE); /* before its last */
+    assert_int_equal(submit(&v, "acme/d1/api/b", SW_OK, t0 + 3), 0);
+    assert_int_equal(fc.n_forwarded, 1);
+    /* and a's goes away: stopped here, its state saved for the next node */
+    fc.mine[0] = "acme/d1/api/s";
+    sw_engine_cluster_update(v.engine, true, &snap, 1, NULL, 0);
+    assert_int_equal(sw_engine_active_checks(v.engine), 2);
+    sw_check_snapshot_release(&snap);
+    stop_engine(&v);
+    /* one node of several leaves its intervals open for the others */
+    assert_int_equal(
+        sw_store_history(v.store, SW_OBJ_CHECK, "acme/d1/api/b", 0, INT64_MAX / 2, &iv, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(iv[0].start, t0 + 3);
+    assert_int_equal(iv[0].end, 0);
+    assert_int_equal(iv[0].state, SW_OK);
+    free(iv);
+    teardown_env(&v);
+}
+
 static void stop_loop(uv_timer_t *t)
 {
     uv_stop(t->loop);
@@ -301,6 +422,7 @@ int main(void)
         cmocka_unit_test(test_intervals_exact),
         cmocka_unit_test(test_restart_resumes),
         cmocka_unit_test(test_deployment_limit),
+        cmocka_unit_test(test_cluster_node),
     };
     sw_log_set_level(SW_LOG_WARN);
     return cmocka_run_group_tests(tests, NULL, NULL);
