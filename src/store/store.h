@@ -65,12 +65,12 @@ struct sw_interval {
 
 struct sw_store;
 
-/* Opens the store named by uri: "sqlite:PATH", or a plain PATH (SQLite). Creates the file
- * and migrates the schema to the current version. Starts the writer thread.
- * Errors: -EINVAL for an unknown scheme or an empty path ("postgres://" and "postgresql://"
- * give "PostgreSQL backend not built" until that backend exists), -EIO when the database
- * cannot be opened or migrated, or is newer than this binary. A one-line message goes into
- * err (when not NULL) and to the debug log. */
+/* Opens the store named by uri: "sqlite:PATH" or a plain PATH (SQLite: the file is created),
+ * or "postgres://..." / "postgresql://..." (PostgreSQL, libpq's URI). Migrates the schema to
+ * the current version. Starts the writer thread.
+ * Errors: -EINVAL for an unknown scheme or an empty path, -EIO when the database cannot be
+ * opened or migrated, or is newer than this binary. A one-line message (never a password)
+ * goes into err (when not NULL) and to the debug log. */
 int sw_store_open(const char *uri, struct sw_buf *err, struct sw_store **ret_store);
 
 /* What sw_store_open_with() may be told beyond the URI. */
