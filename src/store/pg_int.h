@@ -56,9 +56,10 @@ void sw_pg_param_str(struct sw_pg_params *p, const char *s); /* NULL: SQL NULL *
 void sw_pg_param_i64_or_null(struct sw_pg_params *p, int64_t v);
 
 /* Runs sql with p (NULL: no parameters) on c. 0 with *ret (when not NULL) the result, to be
- * PQclear()ed; or -EEXIST for a unique violation (SQLSTATE 23505), -ESTALE for a
- * serialization failure or deadlock (40001, 40P01), -EIO for anything else (logged at debug
- * with the server's message). */
+ * PQclear()ed; or, as sqlite.c maps SQLite's errors: -EEXIST for a unique violation (SQLSTATE
+ * 23505), -ENOENT for a foreign key violation (23503), -EINVAL for a check or not-null
+ * violation (23514, 23502), -ESTALE for a serialization failure or deadlock (40001, 40P01),
+ * -EIO for anything else (logged at debug with the server's message). */
 int sw_pg_run(PGconn *c, const char *sql, const struct sw_pg_params *p, PGresult **ret);
 /* BEGIN, COMMIT, ROLLBACK on c: 0 or -EIO. ROLLBACK is NULL-safe and never fails loudly. */
 int sw_pg_begin(PGconn *c);

@@ -35,7 +35,9 @@ for _ in $(seq 100); do
     sleep 0.1
 done
 
-# 30 services of 10 checks; the first check of s00, s01 and s02 can be made to fail
+cp "$SW_SRC/tests/data/juju/openstack.json" "$T/status.json"
+# 30 services of 10 checks; the first check of s00, s01 and s02 can be made to fail; and a
+# discovery (juju) whose units become checks on the node that runs it, and on the others
 {
     cat <<YAML
 database: $SW_TEST_PG
@@ -53,6 +55,13 @@ contracts:
     objectives: [{services: ["*/*"], target: 99.0}]
     unknown: excluded
 customers:
+  - id: beta
+    deployments:
+      - id: lab
+        services:
+          - id: juju
+            checks:
+              - {id: status, type: juju, interval: 2s, command: [/bin/sh, -c, "cat $T/status.json"]}
   - id: acme
     name: ACME
     contract: gold
@@ -193,7 +202,7 @@ done
 assert_eq "notifications in the outbox: all sent once" "6|6|0" \
     "$(sql "SELECT count(*), count(*) FILTER (WHERE status = 1 AND attempts = 1),
       count(*) FILTER (WHERE status <> 1) FROM notifications")"
-assert_eq "incidents opened" 3 "$(sql "SELECT count(*) FROM incidents")"
+assert_eq "incidents opened" 3 "$(sql "SELECT count(*) FROM incidents WHERE customer = 'acme'")"
 
 # no gap in the history: each object's intervals follow each other, one is open
 assert_eq "holes between intervals" 0 \
@@ -213,6 +222,14 @@ TO=$(date -u -d "@$(($(date +%s) - 2))" +%Y-%m-%dT%H:%M:%SZ)
 assert_eq "services in the SLA" 30 "$(jq '[.. | objects | select(has("unknown_s"))] | length' "$T/sla.json")"
 assert_eq "unknown time in the SLA across the failovers" 0 \
     "$(jq '[.. | objects | select(has("unknown_s")) | .unknown_s] | add' "$T/sla.json")"
+
+# the units one node discovered are checks on every node
+for n in "${survivors[@]}"; do
+    wait_for "the discovered units on node $n" 20 \
+        curl -fs "http://127.0.0.1:${NPORT[$n]}/api/v1/checks/beta/lab/keystone/keystone-0"
+done
+assert_eq "units discovered once" 9 \
+    "$(sql "SELECT count(*) FROM derived_checks WHERE retired_s IS NULL")"
 
 # the API answers on every node, and the node that was the leader last is shown dead
 for n in "${survivors[@]}"; do
