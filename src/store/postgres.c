@@ -55,7 +55,6 @@
 #include "store/store_int.h"
 
 #define MIGRATE_LOCK "727001" /* pg_advisory_xact_lock() key held while migrating */
-#define IDCACHE_MAX 1000000   /* objects cached before the cache is emptied and refilled */
 #define COPY_CHUNK 65536      /* bytes handed to PQputCopyData() at a time */
 #define KEEP_MAX (1 << 20)    /* per-batch buffers bigger than this are freed after the batch */
 
@@ -523,91 +522,6 @@ static void bufs_release(struct sw_buf *v, size_t n)
 
 /* ---- (kind, path) -> id cache: open addressing, linear probing (as sqlite.c's) ---- */
 
-struct idcache_entry {
-    char *path; /* NULL: empty slot */
-    uint64_t hash;
-    int64_t id;
-    int kind;
-};
-
-struct idcache {
-    struct idcache_entry *v;
-    size_t cap; /* power of two, or 0 */
-    size_t n;
-};
-
-static uint64_t id_hash(int kind, const char *path)
-{
-    return sw_hash64(path, strlen(path), 14695981039346656037ULL + (uint64_t)kind * 31);
-}
-
-static void idcache_clear(struct idcache *c)
-{
-    for (size_t i = 0; i < c->cap; i++) {
-        free(c->v[i].path);
-    }
-    free(c->v);
-    c->v = NULL;
-    c->cap = c->n = 0;
-}
-
-static struct idcache_entry *idcache_slot(struct idcache *c, uint64_t h, int kind, const char *path)
-{
-    size_t i = h & (c->cap - 1);
-
-    while (c->v[i].path) {
-        if (c->v[i].hash == h && c->v[i].kind == kind && strcmp(c->v[i].path, path) == 0) {
-            break;
-        }
-        i = (i + 1) & (c->cap - 1);
-    }
-    return &c->v[i];
-}
-
-static bool idcache_get(struct idcache *c, int kind, const char *path, int64_t *ret_id)
-{
-    struct idcache_entry *e;
-
-    if (c->n == 0) {
-        return false;
-    }
-    e = idcache_slot(c, id_hash(kind, path), kind, path);
-    if (!e->path) {
-        return false;
-    }
-    *ret_id = e->id;
-    return true;
-}
-
-static void idcache_put(struct idcache *c, int kind, const char *path, int64_t id)
-{
-    struct idcache_entry *e;
-    uint64_t h = id_hash(kind, path);
-
-    if (c->n >= IDCACHE_MAX) {
-        idcache_clear(c);
-    }
-    if ((c->n + 1) * 10 > c->cap * 7) {
-        struct idcache old = *c;
-        c->cap = old.cap ? old.cap * 2 : 256;
-        c->v = sw_xcalloc(c->cap, sizeof(*c->v));
-        for (size_t i = 0; i < old.cap; i++) {
-            if (old.v[i].path) {
-                *idcache_slot(c, old.v[i].hash, old.v[i].kind, old.v[i].path) = old.v[i];
-            }
-        }
-        free(old.v);
-    }
-    e = idcache_slot(c, h, kind, path);
-    if (!e->path) {
-        e->path = sw_xstrdup(path);
-        e->hash = h;
-        e->kind = kind;
-        c->n++;
-    }
-    e->id = id;
-}
-
 /* ---- int64 (an object id, never 0) -> size_t map ---- */
 
 struct i64map {
@@ -791,11 +705,11 @@ struct snap {
 };
 
 struct writer {
-    struct idcache ids; /* committed objects */
-    bool prepared;      /* the statements exist on pg->writer */
+    struct sw_idcache ids; /* committed objects */
+    bool prepared;         /* the statements exist on pg->writer */
     /* one batch's */
-    struct idcache want; /* objects not in ids: WANT_* until read back, then their id */
-    struct sw_buf copy;  /* COPY rows not sent yet */
+    struct sw_idcache want; /* objects not in ids: WANT_* until read back, then their id */
+    struct sw_buf copy;     /* COPY rows not sent yet */
     size_t ncopy;
     struct iv *iv;
     size_t niv, civ;
@@ -850,8 +764,8 @@ static void writer_free(struct writer *w)
     if (!w) {
         return;
     }
-    idcache_clear(&w->ids);
-    idcache_clear(&w->want);
+    sw_idcache_clear(&w->ids);
+    sw_idcache_clear(&w->want);
     sw_buf_release(&w->copy);
     free(w->iv);
     free(w->cand);
@@ -896,7 +810,7 @@ static PGconn *writer_conn(struct sw_pg *pg, struct writer *w)
 /* Empties what one batch gathered; keeps the memory unless it grew large. */
 static void batch_reset(struct writer *w)
 {
-    idcache_clear(&w->want);
+    sw_idcache_clear(&w->want);
     if (w->copy.cap > KEEP_MAX) {
         sw_buf_release(&w->copy);
     } else {
@@ -942,10 +856,10 @@ static int64_t object_id(struct writer *w, int kind, const char *path)
 {
     int64_t id;
 
-    if (idcache_get(&w->ids, kind, path, &id)) {
+    if (sw_idcache_get(&w->ids, kind, path, &id)) {
         return id;
     }
-    if (idcache_get(&w->want, kind, path, &id) && id > 0) {
+    if (sw_idcache_get(&w->want, kind, path, &id) && id > 0) {
         return id;
     }
     return 0;
@@ -967,11 +881,11 @@ static int resolve_objects(PGconn *c, struct writer *w, struct sw_store_op *cons
         bool create;
         int kind;
 
-        if (!op_object(ops[i], &kind, &path, &create) || idcache_get(&w->ids, kind, path, &id)) {
+        if (!op_object(ops[i], &kind, &path, &create) || sw_idcache_get(&w->ids, kind, path, &id)) {
             continue;
         }
-        if (!idcache_get(&w->want, kind, path, &id) || (create && id == WANT_LOOKUP)) {
-            idcache_put(&w->want, kind, path, create ? WANT_CREATE : WANT_LOOKUP);
+        if (!sw_idcache_get(&w->want, kind, path, &id) || (create && id == WANT_LOOKUP)) {
+            sw_idcache_put(&w->want, kind, path, create ? WANT_CREATE : WANT_LOOKUP);
         }
     }
     if (w->want.n == 0) {
@@ -979,7 +893,7 @@ static int resolve_objects(PGconn *c, struct writer *w, struct sw_store_op *cons
     }
     slot = sw_xmalloc(w->want.n * sizeof(*slot));
     for (size_t i = 0; i < w->want.cap; i++) {
-        struct idcache_entry *e = &w->want.v[i];
+        struct sw_idcache_entry *e = &w->want.v[i];
         if (!e->path) {
             continue;
         }
@@ -1519,9 +1433,9 @@ static int pg_apply_batch(void *ctx, struct sw_store_op *const *ops, size_t n)
     if (r == 0) {
         /* the ids learnt exist now */
         for (size_t i = 0; i < w->want.cap; i++) {
-            const struct idcache_entry *e = &w->want.v[i];
+            const struct sw_idcache_entry *e = &w->want.v[i];
             if (e->path && e->id > 0) {
-                idcache_put(&w->ids, e->kind, e->path, e->id);
+                sw_idcache_put(&w->ids, e->kind, e->path, e->id);
             }
         }
     } else {

@@ -17,8 +17,7 @@
 #include "store/store_int.h"
 
 #define BUSY_TIMEOUT_MS 5000
-#define POOL_MAX 4          /* idle read connections kept */
-#define IDCACHE_MAX 1000000 /* objects cached before the cache is emptied and refilled */
+#define POOL_MAX 4 /* idle read connections kept */
 
 enum {
     S_BEGIN,
@@ -74,24 +73,11 @@ static const char *const stmt_sql[S_N] = {
     [S_ALL_CLOSE] = "UPDATE intervals SET end_s = ?1 WHERE end_s IS NULL",
 };
 
-struct idcache_entry {
-    char *path; /* NULL: empty slot */
-    uint64_t hash;
-    int64_t id;
-    int kind;
-};
-
-struct idcache {
-    struct idcache_entry *v;
-    size_t cap; /* power of two, or 0 */
-    size_t n;
-};
-
 struct sq {
     char *path;
     sqlite3 *db; /* the writer's: open(), then the writer thread, then close() */
     sqlite3_stmt *st[S_N];
-    struct idcache ids;
+    struct sw_idcache ids;
     pthread_mutex_t pool_lock;
     sqlite3 *pool[POOL_MAX];
     size_t npool;
@@ -100,80 +86,6 @@ struct sq {
     pthread_mutex_t direct_lock; /* guards direct and every use of it */
     sqlite3 *direct;
 };
-
-/* ---- (kind, path) -> id cache: open addressing, linear probing ---- */
-
-static uint64_t id_hash(int kind, const char *path)
-{
-    return sw_hash64(path, strlen(path), 14695981039346656037ULL + (uint64_t)kind * 31);
-}
-
-static void idcache_clear(struct idcache *c)
-{
-    for (size_t i = 0; i < c->cap; i++) {
-        free(c->v[i].path);
-    }
-    free(c->v);
-    c->v = NULL;
-    c->cap = c->n = 0;
-}
-
-static struct idcache_entry *idcache_slot(struct idcache *c, uint64_t h, int kind, const char *path)
-{
-    size_t i = h & (c->cap - 1);
-
-    while (c->v[i].path) {
-        if (c->v[i].hash == h && c->v[i].kind == kind && strcmp(c->v[i].path, path) == 0) {
-            break;
-        }
-        i = (i + 1) & (c->cap - 1);
-    }
-    return &c->v[i];
-}
-
-static bool idcache_get(struct idcache *c, int kind, const char *path, int64_t *ret_id)
-{
-    struct idcache_entry *e;
-
-    if (c->n == 0) {
-        return false;
-    }
-    e = idcache_slot(c, id_hash(kind, path), kind, path);
-    if (!e->path) {
-        return false;
-    }
-    *ret_id = e->id;
-    return true;
-}
-
-static void idcache_put(struct idcache *c, int kind, const char *path, int64_t id)
-{
-    struct idcache_entry *e;
-    uint64_t h = id_hash(kind, path);
-
-    if (c->n >= IDCACHE_MAX) {
-        idcache_clear(c);
-    }
-    if ((c->n + 1) * 10 > c->cap * 7) {
-        struct idcache old = *c;
-        c->cap = old.cap ? old.cap * 2 : 256;
-        c->v = sw_xcalloc(c->cap, sizeof(*c->v));
-        for (size_t i = 0; i < old.cap; i++) {
-            if (old.v[i].path) {
-                *idcache_slot(c, old.v[i].hash, old.v[i].kind, old.v[i].path) = old.v[i];
-            }
-        }
-        free(old.v);
-    }
-    e = idcache_slot(c, h, kind, path);
-    if (!e->path) {
-        e->path = sw_xstrdup(path);
-        e->hash = h;
-        e->kind = kind;
-        c->n++;
-    }
-    e->id = id;
-}
 
 /* ---- helpers ---- */
 
@@ -309,7 +221,7 @@ static void sq_close(void *ctx)
     }
     reader_close(q->direct);
     sqlite3_close(q->db);
-    idcache_clear(&q->ids);
+    sw_idcache_clear(&q->ids);
     pthread_mutex_destroy(&q->pool_lock);
     pthread_mutex_destroy(&q->direct_lock);
     free(q->path);
@@ -410,7 +322,7 @@ static int object_id(struct sq *q, int kind, const char *path, bool create, int6
     sqlite3_stmt *st = q->st[S_OBJ_GET];
     int rc, r;
 
-    if (idcache_get(&q->ids, kind, path, ret_id)) {
+    if (sw_idcache_get(&q->ids, kind, path, ret_id)) {
         return 0;
     }
     sqlite3_bind_int(st, 1, kind);
@@ -419,7 +331,7 @@ static int object_id(struct sq *q, int kind, const char *path, bool create, int6
     if (rc == SQLITE_ROW) {
         *ret_id = sqlite3_column_int64(st, 0);
         sqlite3_reset(st);
-        idcache_put(&q->ids, kind, path, *ret_id);
+        sw_idcache_put(&q->ids, kind, path, *ret_id);
         return 0;
     }
     sqlite3_reset(st);
@@ -437,7 +349,7 @@ static int object_id(struct sq *q, int kind, const char *path, bool create, int6
         return r;
     }
     *ret_id = sqlite3_last_insert_rowid(q->db);
-    idcache_put(&q->ids, kind, path, *ret_id);
+    sw_idcache_put(&q->ids, kind, path, *ret_id);
     return 0;
 }
 
@@ -620,7 +532,7 @@ out:
             run(q, S_ROLLBACK);
         }
         /* Ids handed out inside the rolled-back transaction do not exist. */
-        idcache_clear(&q->ids);
+        sw_idcache_clear(&q->ids);
     }
     return r;
 }

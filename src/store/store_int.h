@@ -129,6 +129,25 @@ const struct sw_store_migration *sw_store_sqlite_migrations(size_t *ret_n);
 int sw_store_open_backend(const struct sw_store_backend *be, const char *target,
                           const char *password, struct sw_buf *err, struct sw_store **ret_store);
 
+/* The backends' (kind, path) -> object id cache (idcache.c). Not thread-safe: each backend
+ * keeps it for its writer thread. */
+#define SW_IDCACHE_MAX 1000000 /* objects cached before the cache is emptied and refilled */
+struct sw_idcache_entry {
+    char *path; /* NULL: empty slot */
+    uint64_t hash;
+    int64_t id;
+    int kind;
+};
+struct sw_idcache {
+    struct sw_idcache_entry *v; /* cap slots */
+    size_t cap;                 /* power of two, or 0 */
+    size_t n;
+};
+void sw_idcache_clear(struct sw_idcache *c);
+bool sw_idcache_get(struct sw_idcache *c, int kind, const char *path, int64_t *ret_id);
+/* Sets path's id (a full cache is emptied first). */
+void sw_idcache_put(struct sw_idcache *c, int kind, const char *path, int64_t id);
+
 /* Frees what an op owns, then the op. NULL-safe. */
 void sw_store_op_free(struct sw_store_op *op);
 
