@@ -3540,6 +3540,16 @@ static void load_database_uri(struct ctx *c, cnode *v, const char *key)
     sep = strstr(s, "://");
     if (sep) {
         if (sw_str_has_prefix(s, "postgres://") || sw_str_has_prefix(s, "postgresql://")) {
+            const char *auth = sep + 3, *at = strchr(auth, '@'), *q = strchr(auth, '?');
+            size_t host_end = strcspn(auth, "/?");
+            if ((at && (size_t)(at - auth) < host_end && memchr(auth, ':', (size_t)(at - auth))) ||
+                (q && (strstr(q, "?password=") || strstr(q, "&password=")))) {
+                /* secrets are never inline: the file may be read by more than the daemon */
+                ERR(c, v,
+                    "the database URI holds a password: give it with 'password_file' or "
+                    "'password_env' (database: {uri: ..., password_file: ...})");
+                return;
+            }
             free(cfg->database);
             cfg->database = sw_xstrdup(s);
             return;
@@ -3719,17 +3729,25 @@ static void load_cluster(struct ctx *c, cnode *n)
     static const char *const names[] = {"lease", "renew"};
     cnode *k[2], *v[2];
     int64_t lease = 10000, renew = 2000;
+    bool ok = true;
 
     if (!take_keys(c, n, "'cluster'", "in 'cluster'", names, 2, k, v)) {
         return;
     }
-    if (v[0] && get_duration(c, "lease", v[0], false, &lease) && (lease < 2000 || lease > 600000)) {
-        ERR(c, v[0], "'lease' must be between 2s and 10m");
+    if (v[0] &&
+        (!get_duration(c, "lease", v[0], false, &lease) || lease < 2000 || lease > 600000)) {
+        if (lease < 2000 || lease > 600000) {
+            ERR(c, v[0], "'lease' must be between 2s and 10m");
+        }
+        ok = false;
     }
-    if (v[1] && get_duration(c, "renew", v[1], false, &renew) && (renew < 200 || renew > 60000)) {
-        ERR(c, v[1], "'renew' must be between 200ms and 1m");
+    if (v[1] && (!get_duration(c, "renew", v[1], false, &renew) || renew < 200 || renew > 60000)) {
+        if (renew < 200 || renew > 60000) {
+            ERR(c, v[1], "'renew' must be between 200ms and 1m");
+        }
+        ok = false;
     }
-    if (renew * 3 > lease) {
+    if (ok && renew * 3 > lease) {
         ERR(c, v[1] ? v[1] : n,
             "'renew' must be at most a third of 'lease' (a lease survives two "
             "missed renewals)");

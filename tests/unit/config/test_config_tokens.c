@@ -515,6 +515,54 @@ static void test_err_changes(void **state)
     check_errors("changes: 1h\n", "t.yaml:1:10: 'changes' must be a mapping, found '1h'\n");
 }
 
+/* `database:` as a mapping with its password from the environment, `cluster:` bounds, and a
+ * password written in the URI refused. */
+static void test_database_cluster(void **state)
+{
+    struct sw_config *c;
+
+    (void)state;
+    c = parse_ok("database: postgresql://stackward@db1:5432/sw\n");
+    assert_string_equal(c->database, "postgresql://stackward@db1:5432/sw");
+    assert_null(c->database_password);
+    assert_int_equal(c->database_buffer, 0);
+    assert_int_equal(c->cluster_lease_ms, 10000);
+    assert_int_equal(c->cluster_renew_ms, 2000);
+    sw_config_unref(c);
+
+    setenv("SW_TEST_DB_PW", "p@ss w:rd", 1);
+    c = parse_ok("database:\n"
+                 "  uri: postgres://stackward@db1/sw?sslmode=require\n"
+                 "  password_env: SW_TEST_DB_PW\n"
+                 "  buffer: 5000\n"
+                 "cluster: {lease: 30s, renew: 500ms}\n");
+    assert_string_equal(c->database, "postgres://stackward@db1/sw?sslmode=require");
+    assert_string_equal(c->database_password, "p@ss w:rd");
+    assert_int_equal(c->database_buffer, 5000);
+    assert_int_equal(c->cluster_lease_ms, 30000);
+    assert_int_equal(c->cluster_renew_ms, 500);
+    sw_config_unref(c);
+    unsetenv("SW_TEST_DB_PW");
+
+    check_errors("database: postgresql://u:secret@db/x\n",
+                 "t.yaml:1:11: the database URI holds a password: give it with 'password_file' "
+                 "or 'password_env' (database: {uri: ..., password_file: ...})\n");
+    check_errors("database: \"postgresql://u@db/x?sslmode=require&password=x\"\n",
+                 "t.yaml:1:11: the database URI holds a password: give it with 'password_file' "
+                 "or 'password_env' (database: {uri: ..., password_file: ...})\n");
+    check_errors("database: {password_env: HOME}\n", "t.yaml:1:11: missing required key 'uri'\n");
+    check_errors("database: {uri: /tmp/x.db, password_env: HOME}\n",
+                 "t.yaml:1:28: 'password_env' is for a PostgreSQL database (SQLite has no "
+                 "password)\n");
+    check_errors("database: {uri: postgresql://db/x, buffer: 10}\n",
+                 "t.yaml:1:44: 'buffer' must be between 1000 and 100000000, found '10'\n");
+    check_errors("cluster: {lease: 3s, renew: 2s}\n",
+                 "t.yaml:1:29: 'renew' must be at most a third of 'lease' (a lease survives "
+                 "two missed renewals)\n");
+    check_errors("cluster: {lease: 1s}\n", "t.yaml:1:18: 'lease' must be between 2s and 10m\n");
+    check_errors("cluster: {term: 1}\n", "t.yaml:1:11: unknown key 'term' in 'cluster'\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -526,6 +574,7 @@ int main(void)
         cmocka_unit_test(test_err_thresholds),
         cmocka_unit_test(test_err_changes),
         cmocka_unit_test(test_err_case_escalation),
+        cmocka_unit_test(test_database_cluster),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
