@@ -4,7 +4,7 @@ BUILD ?= build
 ASAN ?= build-asan
 CONFIG ?= examples/demo.yaml
 
-.PHONY: all deps run check format format-check bench bench-sla bench-web fuzz valgrind clean
+.PHONY: all deps run check format format-check bench bench-sla bench-web bench-cluster fuzz valgrind clean
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -35,6 +35,9 @@ bench-sla: deps all
 
 bench-web: deps all
 	sh bench/web.sh
+
+bench-cluster: deps all
+	sh bench/cluster.sh
 
 fuzz: deps
 	sh scripts/fuzz 300
