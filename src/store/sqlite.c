@@ -261,11 +261,24 @@ static int sq_open(const char *target, const char *password, struct sw_buf *err,
         goto out;
     }
     sqlite3_busy_timeout(q->db, BUSY_TIMEOUT_MS);
-    /* The first statement reads the file: a file that is no database fails here. */
-    if (sqlite3_prepare_v2(q->db, "PRAGMA journal_mode = WAL", -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_ROW) {
-        set_err(err, target, sqlite3_errmsg(q->db));
-        goto out;
+    /* The first statement reads the file: a file that is no database fails here. Two
+     * processes switching a new file to WAL at once can each hold what the other needs, and
+     * SQLite then answers BUSY at once rather than wait: try again for the busy timeout. */
+    for (int waited = 0;; waited += 20) {
+        int rc = sqlite3_prepare_v2(q->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
+        if (rc == SQLITE_OK) {
+            rc = sqlite3_step(st);
+        }
+        if (rc == SQLITE_ROW) {
+            break;
+        }
+        if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || waited >= BUSY_TIMEOUT_MS) {
+            set_err(err, target, sqlite3_errmsg(q->db));
+            goto out;
+        }
+        sqlite3_finalize(st);
+        st = NULL;
+        sqlite3_sleep(20);
     }
     mode = (const char *)sqlite3_column_text(st, 0);
     if (!mode || strcmp(mode, "wal") != 0) {
