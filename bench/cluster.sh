@@ -145,32 +145,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Prints the first port from $1 up on which nothing answers on 127.0.0.1.
-free_port() {
-    p=$1
-    while [ "$p" -lt 65000 ]; do
-        rc=0
-        curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$p/" 2>/dev/null || rc=$?
-        if [ "$rc" -eq 7 ]; then
-            echo "$p"
-            return 0
-        fi
-        p=$((p + 1))
-    done
-    die "no free port from $1"
-}
-
-# Waits up to $2 s until URL $1 answers 200; fails early when process $3 is gone.
-# (sh has no local variables: each function here has counters of its own names.)
-wait_up() {
-    wu_i=0
-    while ! curl -fs -o /dev/null --max-time 1 "$1" 2>/dev/null; do
-        kill -0 "$3" 2>/dev/null || return 1
-        wu_i=$((wu_i + 1))
-        [ "$wu_i" -lt $(($2 * 10)) ] || return 1
-        sleep 0.1
-    done
-}
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
 
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 t_begin=$(date +%s)
@@ -422,8 +398,6 @@ gen_passive() {
 }
 
 # ---- the HTTP target: nginx, as bench/http.sh runs it ----
-# shellcheck source=bench/nginx-target.sh
-. "$here/nginx-target.sh"
 start_nginx_target
 
 # ---- PostgreSQL ----

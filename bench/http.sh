@@ -74,31 +74,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Prints the first port from $1 up on which nothing answers on 127.0.0.1.
-free_port() {
-    p=$1
-    while [ "$p" -lt 65000 ]; do
-        rc=0
-        curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$p/" 2>/dev/null || rc=$?
-        if [ "$rc" -eq 7 ]; then
-            echo "$p"
-            return 0
-        fi
-        p=$((p + 1))
-    done
-    die "no free port from $1"
-}
-
-# Waits up to $2 s until URL $1 answers 200; fails early when process $3 is gone.
-wait_up() {
-    i=0
-    while ! curl -fs -o /dev/null --max-time 1 "$1" 2>/dev/null; do
-        kill -0 "$3" 2>/dev/null || return 1
-        i=$((i + 1))
-        [ "$i" -lt $(($2 * 10)) ] || return 1
-        sleep 0.1
-    done
-}
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
 
 uptime_s() {
     awk '{ print $1 }' /proc/uptime
@@ -147,8 +124,6 @@ quantile() {
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- the target ----
-# shellcheck source=bench/nginx-target.sh
-. "$here/nginx-target.sh"
 start_nginx_target
 
 # ---- one scenario: NAME N INTERVAL; appends a row to $tmp/rows ----
@@ -241,7 +216,7 @@ report="$tmp/report"
                    p50[i], p99[i], (cpu[i] < 0 ? "n/a" : sprintf("%.4f", cpu[i])), hwm[i], mem
         }
         print ""
-        print "targets (issue 2), per scenario with 1,000 or more checks:"
+        print "targets, per scenario with 1,000 or more checks:"
         for (i = 1; i <= NR; i++) {
             if (n[i] < 1000) continue
             printf "  %-4s cpu %.4f s/1000 checks (target <= 0.1): %s\n", name[i], cpu[i],

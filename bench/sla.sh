@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# sla.sh: the SLA benchmark (issue 3). Builds a customer with SERVICES services under contract
+# sla.sh: the SLA benchmark. Builds a customer with SERVICES services under contract
 # (bench/gen-sla-config.sh) and two databases of state history ending now, one of DAYS and
 # one of SHORT_DAYS days (bench/gen-history.sh: about 1,000 intervals per service per 400
 # days), then times `stackward sla` over the whole history and over a month, and `stackward
@@ -249,7 +249,7 @@ report="$tmp/report.txt"
     echo "  month; report: the month and each of the 11 months before it that has started, summed)."
     echo "wall_s, cpu_s, peak_RSS_KiB: GNU time (/usr/bin/time -f '%e %M %U %S'): elapsed seconds (median,"
     echo "  and min..max), user + system CPU seconds (median), maximum resident set size (highest)."
-    echo "time target: the median wall time under 1 s on the long history (issue 3: 1,000 services,"
+    echo "time target: the median wall time under 1 s on the long history (1,000 services,"
     echo "  400 days); the short history's rows are there for the memory comparison."
     echo "memory target: peak RSS may grow by at most 2,048 KiB from the short to the long history;"
     echo "  'all' is what holding every extra interval read (24 B each) would add at the least."

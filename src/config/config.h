@@ -247,7 +247,7 @@ struct sw_credit_tier_conf {
     uint32_t credit_ppm; /* 1 .. 1,000,000 (10 % = 100,000) */
 };
 
-/* A business calendar (issue 5): cal is valid (sw_cal_validate()). The built-in 24x7 calendar
+/* A business calendar: cal is valid (sw_cal_validate()). The built-in 24x7 calendar
  * is one too: id "24x7", cal.always, line 0. */
 struct sw_calendar_conf {
     char *id;

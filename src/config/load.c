@@ -1155,7 +1155,7 @@ static void load_credits(struct ctx *c, cnode *seq, struct sw_contract_conf *ct)
     }
 }
 
-/* ---- business calendars and support terms (issue 5) ---- */
+/* ---- business calendars and support terms ---- */
 
 #define MAX_CALENDARS 1000
 #define MAX_HOURS 64    /* windows in one calendar's 'hours' list */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* health.h: the team health indicators of the manager's view (issue 5, DOMAIN B7-B10) as pure
+/* health.h: the team health indicators of the manager's view (DOMAIN B7-B10) as pure
  * functions: MTTA/MTTR/TTM, interruptions and after-hours share, incidents per 12-hour shift,
  * on-call load and load balance, case compliance and backlog, delivery (DORA), and a
  * green/amber/red status with a trend per indicator. No clock, no store, no config: records,

@@ -1,5 +1,5 @@
 #!/bin/bash
-# t_oncall.sh: `stackward oncall` and `stackward oncall export` on the issue's rotation (weekly,
+# t_oncall.sh: `stackward oncall` and `stackward oncall export` on the documented rotation (weekly,
 # Monday 09:00 Europe/Berlin, from 2026-01-05 with alice, carol's Christmas override): who is
 # on call at chosen instants, across the March DST change, the JSON fields, the iCalendar
 # export (CRLF, one VEVENT per shift, UTC times), and exit 2 on bad input. The secrets the

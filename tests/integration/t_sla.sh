@@ -1,6 +1,6 @@
 #!/bin/bash
 # t_sla.sh: a month of history ingested, then `stackward sla` and the monthly report checked
-# against numbers computed by hand: the worked example (a 31-day month in UTC,
+# against numbers computed by hand: the documented worked example (a 31-day month in UTC,
 # outages of 20, 25 and 7 minutes, a 2-hour maintenance window holding the 25-minute one:
 # eligible 2,671,200 s, downtime 1,620 s, availability 0.99939353). Also run-time
 # maintenance, burn-rate alerts, and bad input.

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* test_cases.c: src/cases with exact numbers: the issue's Friday 17:30 example, holidays, both
+/* test_cases.c: src/cases with exact numbers: the documented Friday 17:30 example, holidays, both
  * 2026 DST changes in Europe/Berlin, DOMAIN B6's BIZ / WEEKDAY24 / 24x7 examples with a
  * customer-wait pause, a reopen, the update cadence, the warning instant, the parsers and
  * their errors, and bad event lists. Expected instants are written in UTC by hand. */
@@ -61,7 +61,7 @@ static int64_t seconds(const struct sw_calendar *cal, int64_t a, int64_t b)
 
 /* ---- calendars ---- */
 
-/* The issue: severity 3, 8 business hours, Mon-Fri 09:00-18:00 Berlin, opened Friday 17:30. */
+/* The example: severity 3, 8 business hours, Mon-Fri 09:00-18:00 Berlin, opened Friday 17:30. */
 static void test_issue_example(void **state)
 {
     struct sw_calendar cal;
@@ -105,7 +105,7 @@ static void test_holidays(void **state)
     /* Thursday and Friday are holidays, then the weekend: Monday 28th 16:30 CET */
     assert_int_equal(advance(&cal, open, 8 * H), utc("2026-12-28T15:30:00Z"));
     assert_int_equal(seconds(&cal, open, utc("2026-12-28T08:00:00Z")), H / 2);
-    /* a holiday on the issue example's Monday moves it to Tuesday */
+    /* a holiday on the example's Monday moves it to Tuesday */
     assert_int_equal(sw_cal_add_holiday_str(&cal, "2026-11-30", err, sizeof(err)), 0);
     assert_int_equal(advance(&cal, berlin(2026, 11, 27, 17, 30), 8 * H),
                      utc("2026-12-01T15:30:00Z"));

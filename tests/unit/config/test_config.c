@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* test_config.c: unit tests of src/config: the issue's example loads with exact values,
+/* test_config.c: unit tests of src/config: the documented example loads with exact values,
  * every class of error gives its exact "FILE:LINE:COL: message", relative paths, secrets,
- * fingerprints and lookups; contracts, customers' SLA keys and maintenance windows (issue 3);
- * engineers, channels, rotations and escalation policies (issue 4); business calendars and
- * contracts' support terms (issue 5). */
+ * fingerprints and lookups; contracts, customers' SLA keys and maintenance windows;
+ * engineers, channels, rotations and escalation policies; business calendars and
+ * contracts' support terms. */
 #include <errno.h>
 #include <limits.h>
 #include <setjmp.h>
@@ -886,9 +886,9 @@ static void test_lookups_and_refs(void **state)
     sw_buf_release(&yaml);
 }
 
-/* ---- contracts, customers' SLA keys and maintenance (issue 3) ---- */
+/* ---- contracts, customers' SLA keys and maintenance ---- */
 
-/* The issue's contract example, as written: lines 1-14. */
+/* The documented contract example, as written: lines 1-14. */
 #define ISSUE_CONTRACTS                                                                            \
     "contracts:\n"                                                                                 \
     "  - id: gold\n"                                                                               \
@@ -902,7 +902,7 @@ static void test_lookups_and_refs(void **state)
     "      - {below: 99.0,  credit: 25}\n"                                                         \
     "      - {below: 95.0,  credit: 100}\n"
 
-/* The issue's maintenance example, as written: 8 lines. */
+/* The documented maintenance example, as written: 8 lines. */
 #define ISSUE_MAINT                                                                                \
     "maintenance:\n"                                                                               \
     "  - scope: acme/fra1                 # customer, customer/deployment or .../service\n"        \
@@ -939,7 +939,7 @@ static void test_sla_issue_examples(void **state)
     const struct sw_customer_conf *cu;
 
     (void)state;
-    /* the contract example alone, exactly as the issue writes it */
+    /* the contract example alone, exactly as documented */
     c = parse_ok(ISSUE_CONTRACTS "customers:\n"
                                  "  - id: acme\n"
                                  "    contract: gold\n");
@@ -1489,9 +1489,9 @@ static void test_sla_fingerprint(void **state)
     sw_config_unref(b);
 }
 
-/* ---- on call (issue 4) ---- */
+/* ---- on call ---- */
 
-/* The issue's section 6 as written, with bob and carol defined (participants and overrides
+/* The on-call example as written, with bob and carol defined (participants and overrides
  * must name engineers) and the secret files in a temporary directory instead of
  * /etc/stackward. */
 static const char oncall_issue[] =
@@ -1958,7 +1958,7 @@ static void test_oncall_err_policies(void **state)
                  "t.yaml:14:13: 'steps' must be a list, found a mapping\n");
 }
 
-/* ---- calendars and support terms (issue 5) ---- */
+/* ---- calendars and support terms ---- */
 
 static const char cases_issue[] =
     "calendars:\n"

@@ -193,7 +193,7 @@ static void test_keystone(void **state)
 
     (void)state;
     tmpdir_make(&t);
-    /* the example, the password file in a temporary folder */
+    /* the documented example, the password file in a temporary folder */
     yaml = sw_xasprintf(HEAD "              - id: keystone\n"
                              "                type: keystone\n"
                              "                auth_url: http://127.0.0.1:5000/v3\n"

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* test_ops.c: src/ops with exact numbers: the issue's weekly rotation (Monday 09:00
+/* test_ops.c: src/ops with exact numbers: the documented weekly rotation (Monday 09:00
  * Europe/Berlin) across both 2026 DST changes and its Christmas override, daily and
  * every-N-days rotations across DST (handoffs inside the gap and the repeated hour), a short
- * first weekly shift, overlapping overrides, validation messages, the issue's escalation policy
+ * first weekly shift, overlapping overrides, validation messages, the documented escalation policy
  * (no ack, ack, resolve, horizon, step by step with an injected clock, late sends), rotation
  * targets, and the iCalendar text with its structure checked line by line. */
 #include <errno.h>
@@ -22,7 +22,7 @@
 #define DAY 86400
 
 /* 2026 instants (Unix s) used below, checked against Python's zoneinfo */
-#define JAN05_0900_CET 1767600000LL /* first shift of the issue's rotation */
+#define JAN05_0900_CET 1767600000LL /* first shift of the documented rotation */
 #define JAN12_0900_CET 1768204800LL
 #define MAR23_0900_CET 1774252800LL  /* shift 11 (bob) starts */
 #define MAR30_0900_CEST 1774854000LL /* shift 12 (alice) starts: 167 h later */
@@ -35,11 +35,11 @@
 #define DEC28_0900_CET 1798444800LL /* shift 51 (bob) */
 #define JAN04_2027_0900 1799049600LL
 
-static const char *const issue_people[] = {"alice", "bob"};
-static const struct sw_override issue_override[] = {
+static const char *const example_people[] = {"alice", "bob"};
+static const struct sw_override example_override[] = {
     {.engineer = "carol", .from = DEC24_0000_CET, .to = DEC27_0000_CET}};
 
-static struct sw_rotation issue_rotation(void)
+static struct sw_rotation example_rotation(void)
 {
     return (struct sw_rotation){.id = "primary",
                                 .tz = "Europe/Berlin",
@@ -49,9 +49,9 @@ static struct sw_rotation issue_rotation(void)
                                 .start_y = 2026,
                                 .start_mon = 1,
                                 .start_day = 5,
-                                .participants = issue_people,
+                                .participants = example_people,
                                 .n_participants = 2,
-                                .overrides = issue_override,
+                                .overrides = example_override,
                                 .n_overrides = 1};
 }
 
@@ -80,12 +80,12 @@ static void check_shift_at(const struct sw_rotation *r, int64_t t, int64_t start
     check_shift(&s, start, end, who, index, override);
 }
 
-/* ---- the issue's rotation ---- */
+/* ---- the documented rotation ---- */
 
-static void test_issue_oncall(void **state)
+static void test_example_oncall(void **state)
 {
     (void)state;
-    struct sw_rotation r = issue_rotation();
+    struct sw_rotation r = example_rotation();
     struct sw_shift s;
     int64_t first;
 
@@ -133,10 +133,10 @@ static void test_issue_oncall(void **state)
     check_shift_at(&r, 1906700400, 1906700400, 1906700400 + 168 * H, "alice", 230, -1);
 }
 
-static void test_issue_shift_list(void **state)
+static void test_example_shift_list(void **state)
 {
     (void)state;
-    struct sw_rotation r = issue_rotation();
+    struct sw_rotation r = example_rotation();
     struct sw_shift_list l;
 
     sw_shift_list_init(&l);
@@ -253,7 +253,7 @@ static void test_every_three_days(void **state)
 static void test_weekly_short_first(void **state)
 {
     (void)state;
-    struct sw_rotation r = issue_rotation();
+    struct sw_rotation r = example_rotation();
 
     r.start_day = 7; /* a Wednesday: alice until Monday, then bob for a whole week */
     r.n_overrides = 0;
@@ -349,21 +349,21 @@ static void expect_invalid(const struct sw_rotation *r, const char *msg)
 static void test_rotation_invalid(void **state)
 {
     (void)state;
-    struct sw_rotation r = issue_rotation();
+    struct sw_rotation r = example_rotation();
     struct sw_shift_list l;
 
     r.n_participants = 0;
     expect_invalid(&r, "rotation primary has no participants");
-    r = issue_rotation();
+    r = example_rotation();
     r.tz = "Europe/Atlantis";
     expect_invalid(&r, "rotation primary: unknown time zone \"Europe/Atlantis\"");
-    r = issue_rotation();
+    r = example_rotation();
     r.period = SW_ROT_DAYS;
     r.days = 0;
     expect_invalid(&r, "rotation primary: period of 0 days is not 1 .. 366");
     r.days = -3;
     expect_invalid(&r, "rotation primary: period of -3 days is not 1 .. 366");
-    r = issue_rotation();
+    r = example_rotation();
     struct sw_override back[] = {
         {.engineer = "carol", .from = DEC27_0000_CET, .to = DEC24_0000_CET}};
     r.overrides = back;
@@ -372,27 +372,27 @@ static void test_rotation_invalid(void **state)
     back[0].to = back[0].from;
     expect_invalid(&r, "rotation primary: override 1 (carol) must end after it starts, not from "
                        "2026-12-26T23:00:00Z to 2026-12-26T23:00:00Z");
-    r = issue_rotation();
+    r = example_rotation();
     r.handoff_wday = 7;
     expect_invalid(&r, "rotation primary: handoff weekday 7 is not 0 (Sunday) .. 6");
-    r = issue_rotation();
+    r = example_rotation();
     r.handoff_s = 86400;
     expect_invalid(&r, "rotation primary: handoff time 86400 s is not within a day");
-    r = issue_rotation();
+    r = example_rotation();
     r.start_mon = 2;
     r.start_day = 29;
     expect_invalid(&r, "rotation primary: start 2026-02-29 is not a date in 1970 .. 9000");
-    r = issue_rotation();
+    r = example_rotation();
     static const char *const holes[] = {"alice", ""};
     r.participants = holes;
     expect_invalid(&r, "rotation primary: participant 2 has no engineer id");
-    r = issue_rotation();
+    r = example_rotation();
     r.id = NULL;
     expect_invalid(&r, "rotation without an id");
     assert_int_equal(sw_rotation_validate(NULL, NULL, 0), -EINVAL);
 
     /* bad ranges */
-    r = issue_rotation();
+    r = example_rotation();
     sw_shift_list_init(&l);
     assert_int_equal(sw_rotation_shifts(&r, JAN12_0900_CET, JAN12_0900_CET, &l), -EINVAL);
     assert_int_equal(sw_rotation_shifts(&r, 0, SW_ROT_SPAN_MAX + 1, &l), -EINVAL);
@@ -405,7 +405,7 @@ static void test_rotation_invalid(void **state)
 static void test_long_range(void **state)
 {
     (void)state;
-    struct sw_rotation r = issue_rotation();
+    struct sw_rotation r = example_rotation();
     struct sw_shift_list l;
 
     /* a daily rotation over ten years: one shift a day, each following the last */
@@ -452,12 +452,12 @@ static void test_parsers(void **state)
 
 #define T0 1773136800LL /* 2026-03-10T10:00:00Z: bob's week */
 
-static const struct sw_esc_step issue_steps[] = {
+static const struct sw_esc_step example_steps[] = {
     {.target = {.kind = SW_TARGET_ROTATION, .id = "primary"}, .wait_s = 15 * 60},
     {.target = {.kind = SW_TARGET_ENGINEER, .id = "carol"}, .wait_s = 15 * 60},
 };
-static const struct sw_esc_policy issue_policy = {
-    .id = "default", .steps = issue_steps, .n_steps = 2, .repeat = 2};
+static const struct sw_esc_policy example_policy = {
+    .id = "default", .steps = example_steps, .n_steps = 2, .repeat = 2};
 
 struct want {
     int round;
@@ -471,13 +471,13 @@ static void expect_events(int64_t ack, int64_t resolve, int64_t horizon, const s
     struct sw_esc_event ev[8];
     size_t got = 99;
 
-    assert_int_equal(sw_esc_events(&issue_policy, T0, ack, resolve, horizon, ev, 8, &got), 0);
+    assert_int_equal(sw_esc_events(&example_policy, T0, ack, resolve, horizon, ev, 8, &got), 0);
     assert_int_equal(got, n);
     for (size_t i = 0; i < n; i++) {
         assert_int_equal(ev[i].round, w[i].round);
         assert_int_equal(ev[i].step, w[i].step);
         assert_int_equal(ev[i].t, w[i].t);
-        assert_ptr_equal(ev[i].target, &issue_steps[w[i].step].target);
+        assert_ptr_equal(ev[i].target, &example_steps[w[i].step].target);
     }
 }
 
@@ -492,8 +492,8 @@ static void test_escalation_list(void **state)
     };
     char err[200] = "";
 
-    assert_int_equal(sw_esc_policy_validate(&issue_policy, err, sizeof(err)), 0);
-    assert_int_equal(sw_esc_events_max(&issue_policy), 6);
+    assert_int_equal(sw_esc_policy_validate(&example_policy, err, sizeof(err)), 0);
+    assert_int_equal(sw_esc_events_max(&example_policy), 6);
     expect_events(N, N, N, all, 6);
     /* acknowledged a minute after the first page: nothing more */
     expect_events(T0 + 60, N, N, all, 1);
@@ -513,11 +513,11 @@ static void test_escalation_list(void **state)
 
     struct sw_esc_event small[5];
     size_t n;
-    assert_int_equal(sw_esc_events(&issue_policy, T0, N, N, N, small, 5, &n), -E2BIG);
-    assert_int_equal(sw_esc_events(&issue_policy, -1, N, N, N, small, 5, &n), -EINVAL);
+    assert_int_equal(sw_esc_events(&example_policy, T0, N, N, N, small, 5, &n), -E2BIG);
+    assert_int_equal(sw_esc_events(&example_policy, -1, N, N, N, small, 5, &n), -EINVAL);
 
     /* no repeat: one round */
-    struct sw_esc_policy once = issue_policy;
+    struct sw_esc_policy once = example_policy;
     once.repeat = 0;
     assert_int_equal(sw_esc_events(&once, T0, N, N, N, small, 5, &n), 0);
     assert_int_equal(n, 2);
@@ -536,11 +536,11 @@ static void test_escalation_step_by_step(void **state)
 
     /* an injected clock ticking every 60 s: the daemon sends what is due, keeps a cursor with
      * the due time, and ends with exactly the list */
-    assert_int_equal(sw_esc_events(&issue_policy, T0, N, N, N, list, 8, &n), 0);
+    assert_int_equal(sw_esc_events(&example_policy, T0, N, N, N, list, 8, &n), 0);
     bool have = false;
     for (now = T0; now <= T0 + 3 * H; now += 60) {
         int r;
-        while ((r = sw_esc_next(&issue_policy, T0, have ? &cur : NULL, N, N, &ev)) == 0 &&
+        while ((r = sw_esc_next(&example_policy, T0, have ? &cur : NULL, N, N, &ev)) == 0 &&
                ev.t <= now) {
             assert_int_equal(ev.t, now); /* never late, never early on a 60 s tick */
             assert_int_equal(ev.t, list[sent].t);
@@ -560,11 +560,11 @@ static void test_escalation_step_by_step(void **state)
 
     /* acknowledged at T0 + 10 min: the cursor after the first page leads nowhere */
     cur = (struct sw_esc_cursor){.round = 0, .step = 0, .t = T0};
-    assert_int_equal(sw_esc_next(&issue_policy, T0, &cur, T0 + 600, N, &ev), -ENOENT);
-    assert_int_equal(sw_esc_next(&issue_policy, T0, &cur, N, T0 + 600, &ev), -ENOENT);
-    assert_int_equal(sw_esc_next(&issue_policy, T0, NULL, T0, N, &ev), -ENOENT);
+    assert_int_equal(sw_esc_next(&example_policy, T0, &cur, T0 + 600, N, &ev), -ENOENT);
+    assert_int_equal(sw_esc_next(&example_policy, T0, &cur, N, T0 + 600, &ev), -ENOENT);
+    assert_int_equal(sw_esc_next(&example_policy, T0, NULL, T0, N, &ev), -ENOENT);
     /* not yet acknowledged: carol next, at T0 + 15 min */
-    assert_int_equal(sw_esc_next(&issue_policy, T0, &cur, N, N, &ev), 0);
+    assert_int_equal(sw_esc_next(&example_policy, T0, &cur, N, N, &ev), 0);
     assert_int_equal(ev.round, 0);
     assert_int_equal(ev.step, 1);
     assert_int_equal(ev.t, T0 + 900);
@@ -573,32 +573,32 @@ static void test_escalation_step_by_step(void **state)
 
     /* after a restart carol's page went out 20 min late: the next wait is kept whole */
     cur = (struct sw_esc_cursor){.round = 0, .step = 1, .t = T0 + 900 + 1200};
-    assert_int_equal(sw_esc_next(&issue_policy, T0, &cur, N, N, &ev), 0);
+    assert_int_equal(sw_esc_next(&example_policy, T0, &cur, N, N, &ev), 0);
     assert_int_equal(ev.round, 1);
     assert_int_equal(ev.step, 0);
     assert_int_equal(ev.t, T0 + 3000);
     /* the last step of the last round: done */
     cur = (struct sw_esc_cursor){.round = 2, .step = 1, .t = T0 + 4500};
-    assert_int_equal(sw_esc_next(&issue_policy, T0, &cur, N, N, &ev), -ENOENT);
+    assert_int_equal(sw_esc_next(&example_policy, T0, &cur, N, N, &ev), -ENOENT);
     /* cursors outside the policy */
     cur = (struct sw_esc_cursor){.round = 3, .step = 0, .t = T0};
-    assert_int_equal(sw_esc_next(&issue_policy, T0, &cur, N, N, &ev), -EINVAL);
+    assert_int_equal(sw_esc_next(&example_policy, T0, &cur, N, N, &ev), -EINVAL);
     cur = (struct sw_esc_cursor){.round = 0, .step = 2, .t = T0};
-    assert_int_equal(sw_esc_next(&issue_policy, T0, &cur, N, N, &ev), -EINVAL);
+    assert_int_equal(sw_esc_next(&example_policy, T0, &cur, N, N, &ev), -EINVAL);
     cur = (struct sw_esc_cursor){.round = 0, .step = 0, .t = T0 - 1};
-    assert_int_equal(sw_esc_next(&issue_policy, T0, &cur, N, N, &ev), -EINVAL);
+    assert_int_equal(sw_esc_next(&example_policy, T0, &cur, N, N, &ev), -EINVAL);
 }
 
 static void test_escalation_targets(void **state)
 {
     (void)state;
-    struct sw_rotation rots[1] = {issue_rotation()};
+    struct sw_rotation rots[1] = {example_rotation()};
     struct sw_target out;
     struct sw_esc_event ev[8];
     size_t n;
 
     assert_int_equal(
-        sw_esc_events(&issue_policy, T0, SW_OPS_NEVER, SW_OPS_NEVER, SW_OPS_NEVER, ev, 8, &n), 0);
+        sw_esc_events(&example_policy, T0, SW_OPS_NEVER, SW_OPS_NEVER, SW_OPS_NEVER, ev, 8, &n), 0);
     /* 2026-03-10 is in shift 9: bob */
     assert_int_equal(sw_esc_target_resolve(ev[0].target, rots, 1, ev[0].t, &out), 0);
     assert_int_equal(out.kind, SW_TARGET_ENGINEER);
@@ -609,7 +609,7 @@ static void test_escalation_targets(void **state)
     /* an incident at 08:50 on the handoff Monday: bob at first, alice from round 1 */
     int64_t t = MAR30_0900_CEST - 600;
     assert_int_equal(
-        sw_esc_events(&issue_policy, t, SW_OPS_NEVER, SW_OPS_NEVER, SW_OPS_NEVER, ev, 8, &n), 0);
+        sw_esc_events(&example_policy, t, SW_OPS_NEVER, SW_OPS_NEVER, SW_OPS_NEVER, ev, 8, &n), 0);
     assert_int_equal(sw_esc_target_resolve(ev[0].target, rots, 1, ev[0].t, &out), 0);
     assert_string_equal(out.id, "bob");
     assert_int_equal(sw_esc_target_resolve(ev[2].target, rots, 1, ev[2].t, &out), 0);
@@ -634,7 +634,7 @@ static void test_escalation_invalid(void **state)
 {
     (void)state;
     char err[200] = "";
-    struct sw_esc_step steps[2] = {issue_steps[0], issue_steps[1]};
+    struct sw_esc_step steps[2] = {example_steps[0], example_steps[1]};
     struct sw_esc_policy p = {.id = "default", .steps = steps, .n_steps = 2, .repeat = 2};
 
     p.n_steps = 0;
@@ -701,7 +701,7 @@ static int check_ics(const char *s, size_t len)
 static void test_ics_export(void **state)
 {
     (void)state;
-    struct sw_rotation rots[1] = {issue_rotation()};
+    struct sw_rotation rots[1] = {example_rotation()};
     struct sw_buf b;
     const int64_t stamp = 1767225600; /* 2026-01-01T00:00:00Z */
     const char *want = "BEGIN:VCALENDAR\r\n"
@@ -765,7 +765,7 @@ static void test_ics_export(void **state)
 
     /* two rotations, interleaved by start */
     static const char *const solo[] = {"dana"};
-    struct sw_rotation two[2] = {issue_rotation(), issue_rotation()};
+    struct sw_rotation two[2] = {example_rotation(), example_rotation()};
     two[1].id = "db";
     two[1].period = SW_ROT_DAILY;
     two[1].handoff_s = 0;
@@ -856,8 +856,8 @@ static void test_ics_line(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_issue_oncall),
-        cmocka_unit_test(test_issue_shift_list),
+        cmocka_unit_test(test_example_oncall),
+        cmocka_unit_test(test_example_shift_list),
         cmocka_unit_test(test_daily),
         cmocka_unit_test(test_every_three_days),
         cmocka_unit_test(test_weekly_short_first),

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* test_sla.c: src/sla with exact numbers: the issue's worked example, DOMAIN B2/B3/B4/B5/B11
+/* test_sla.c: src/sla with exact numbers: the documented worked example, DOMAIN B2/B3/B4/B5/B11
  * vectors, DST months, overlapping and weekly maintenance, boundaries, unknown time under each
  * policy, WARNING both ways, empty history, creation mid-month, an open interval, min_outage_s,
  * credits, burn-rate thresholds and bad input. */
@@ -62,7 +62,7 @@ static struct sw_sla_result run(const struct sw_sla_input *in, struct sw_sla_det
     return r;
 }
 
-/* ---- the worked example ---- */
+/* ---- the documented worked example ---- */
 
 static void test_worked_example(void **unused)
 {
