@@ -666,7 +666,8 @@ static const char *const wsql[W_N] = {
         "last_check_ms = excluded.last_check_ms, last_change_ms = excluded.last_change_ms, "
         "output = excluded.output, perfdata = excluded.perfdata, flapping = excluded.flapping, "
         "flap_history = excluded.flap_history, flap_count = excluded.flap_count, "
-        "flap_last = excluded.flap_last",
+        "flap_last = excluded.flap_last "
+        "WHERE excluded.last_check_ms >= check_state.last_check_ms",
     [W_ALIVE] = "INSERT INTO meta (key, value) VALUES ('last_alive', $1) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     [W_PRUNE] = "DELETE FROM results WHERE t_ms < $1",

@@ -58,7 +58,8 @@ static const char *const stmt_sql[S_N] = {
         "last_check_ms = excluded.last_check_ms, last_change_ms = excluded.last_change_ms, "
         "output = excluded.output, perfdata = excluded.perfdata, flapping = excluded.flapping, "
         "flap_history = excluded.flap_history, flap_count = excluded.flap_count, "
-        "flap_last = excluded.flap_last",
+        "flap_last = excluded.flap_last "
+        "WHERE excluded.last_check_ms >= check_state.last_check_ms",
     [S_IV_OPEN] = "SELECT id, start_s, state FROM intervals WHERE object_id = ?1 AND end_s IS NULL",
     [S_IV_PREV] = "SELECT id, state FROM intervals WHERE object_id = ?1 AND end_s = ?2",
     [S_IV_CLOSE] = "UPDATE intervals SET end_s = ?2 WHERE id = ?1",

@@ -103,6 +103,8 @@ void sw_store_free(struct sw_store *s);
 
 /* Each takes copies of the strings; none blocks on disk. */
 void sw_store_add_result(struct sw_store *s, const struct sw_store_result *r);
+/* A snapshot older than the one stored (last_check_ms before its) is not written: with
+ * several nodes, the node giving a check up may save it after the node taking it did. */
 void sw_store_save_state(struct sw_store *s, const struct sw_check_snapshot *snap);
 /* The state of object path changed at t (s): the open interval, if any, is closed at t, and
  * a new one opened with state. Nothing happens when the open interval already has state. An

@@ -418,6 +418,25 @@ static void test_check_state(void **state)
     snap_equal(&v[1], &b);
     sw_check_snapshots_free(v, n);
     assert_int_equal(testdb_int(&f->db, "SELECT count(*) FROM check_state"), 2);
+
+    /* an older snapshot (a node handing the check over, saving late) does not replace a
+     * newer one; an equal time does (a save of the same result with its latest output) */
+    {
+        struct sw_check_snapshot old;
+        snap_fill(&old, "acme/a", 0); /* last_check_ms 3 ms before the stored a's */
+        sw_store_save_state(f->s, &old);
+        assert_int_equal(sw_store_flush(f->s), 0);
+        assert_int_equal(sw_store_load_states(f->s, &v, &n), 0);
+        assert_int_equal(n, 2);
+        snap_equal(&v[0], &a);
+        sw_check_snapshots_free(v, n);
+        a.attempt = 9;
+        sw_store_save_state(f->s, &a); /* the same last_check_ms as stored */
+        assert_int_equal(sw_store_flush(f->s), 0);
+        assert_int_equal(sw_store_load_states(f->s, &v, &n), 0);
+        assert_int_equal(v[0].attempt, 9);
+        sw_check_snapshots_free(v, n);
+    }
 }
 
 static void test_last_alive(void **state)
