@@ -103,12 +103,18 @@ static PGconn *connect_db(const char *uri, const char *password, struct sw_buf *
     return c;
 }
 
+/* Closes *cp (for the lock's connection: lets go of the lock). */
+static void drop(PGconn **cp)
+{
+    PQfinish(*cp);
+    *cp = NULL;
+}
+
 /* The connection *cp, opened again when it is gone or broken. */
 static PGconn *ensure(struct sw_cluster *c, PGconn **cp)
 {
     if (*cp && PQstatus(*cp) != CONNECTION_OK) {
-        PQfinish(*cp);
-        *cp = NULL;
+        drop(cp);
     }
     if (!*cp) {
         *cp = connect_db(c->uri, c->password, NULL);
@@ -294,8 +300,7 @@ static int64_t leadership(struct sw_cluster *c, int64_t term)
         PQclear(r);
         /* someone else leads now, or the session died (a database restart ends it, and the
          * lock with it): let go, and seek the lock afresh at once, on a new session */
-        PQfinish(c->lock_conn);
-        c->lock_conn = NULL;
+        drop(&c->lock_conn);
     }
     if (!ensure(c, &c->lock_conn)) {
         return 0;
@@ -314,8 +319,7 @@ static int64_t leadership(struct sw_cluster *c, int64_t term)
             return term;
         }
         PQclear(r);
-        PQfinish(c->lock_conn); /* let go of the lock: no term, no leading */
-        c->lock_conn = NULL;
+        drop(&c->lock_conn); /* let go of the lock: no term, no leading */
         return 0;
     }
     PQclear(r);
@@ -349,8 +353,7 @@ static void round_once(struct sw_cluster *c)
     if (!ok && c->conn && PQstatus(c->conn) != CONNECTION_OK) {
         /* the connection died since the last round (a restart of the database): a new one
          * now rather than a round later */
-        PQfinish(c->conn);
-        c->conn = NULL;
+        drop(&c->conn);
         ok = ensure(c, &c->conn) && heartbeat(c, &live);
     }
     ok = ok && leases(c, live, &shards);
@@ -364,10 +367,7 @@ static void round_once(struct sw_cluster *c)
         live = v.live;
         term = v.leader && now - c->leader_ok_ms < c->lease_ms ? v.term : 0;
         if (v.leader && !term) {
-            if (c->lock_conn) {
-                PQfinish(c->lock_conn);
-                c->lock_conn = NULL;
-            }
+            drop(&c->lock_conn);
         }
     }
     pthread_mutex_lock(&c->mu);
@@ -580,17 +580,6 @@ int sw_cluster_inbox_put(struct sw_cluster *c, const char *const *paths, const c
 
 /* ---- the thread ---- */
 
-static void deadline_after(struct timespec *ts, int64_t ms)
-{
-    clock_gettime(CLOCK_MONOTONIC, ts);
-    ts->tv_sec += ms / 1000;
-    ts->tv_nsec += (ms % 1000) * 1000000;
-    if (ts->tv_nsec >= 1000000000) {
-        ts->tv_sec++;
-        ts->tv_nsec -= 1000000000;
-    }
-}
-
 static void *thread_main(void *arg)
 {
     struct sw_cluster *c = arg;
@@ -612,7 +601,7 @@ static void *thread_main(void *arg)
         }
         pthread_mutex_lock(&c->mu);
         if (!c->stop && wait > 0 && !(c->n_inflight && c->n_done >= c->n_inflight)) {
-            deadline_after(&ts, wait);
+            sw_deadline_after(&ts, wait);
             pthread_cond_timedwait(&c->wake, &c->mu, &ts);
         }
         stop = c->stop;
@@ -668,8 +657,7 @@ int sw_cluster_start(const struct sw_cluster_options *o, const struct sw_cluster
     struct sw_cluster *c = sw_xcalloc(1, sizeof(*c));
     pthread_condattr_t ca;
     sigset_t all, old;
-    unsigned live = 0;
-    char lease[24];
+    char lease[24], shards[24];
     PGresult *r;
     int rc;
 
@@ -699,6 +687,7 @@ int sw_cluster_start(const struct sw_cluster_options *o, const struct sw_cluster
         goto fail;
     }
     fmt_i64(lease, c->lease_ms);
+    fmt_i64(shards, SW_CLUSTER_SHARDS);
     r = run(c->conn,
             "SELECT count(*) FROM cluster_nodes WHERE name <> $1 AND seen_ms > " NOW_SQL " - $2", 2,
             (const char *const[]){c->node, lease});
@@ -707,12 +696,11 @@ int sw_cluster_start(const struct sw_cluster_options *o, const struct sw_cluster
     if (!r || !run_ok(c->conn,
                       "INSERT INTO cluster_shards (shard) SELECT generate_series(0, $1::int - 1) "
                       "ON CONFLICT DO NOTHING",
-                      1, (const char *const[]){SW_CLUSTER_SHARDS == 64 ? "64" : "0"})) {
+                      1, (const char *const[]){shards})) {
         sw_buf_puts(err, "cannot prepare the cluster's tables");
         rc = -EIO;
         goto fail;
     }
-    (void)live;
     c->view.connected = true; /* no "answers again" at the first round */
     round_once(c);
     if (!c->view.connected) {

@@ -74,6 +74,10 @@ int64_t sw_now(void);     /* wall clock, s */
 int64_t sw_now_ms(void);  /* wall clock, ms */
 int64_t sw_mono_ms(void); /* monotonic, ms */
 int64_t sw_mono_ns(void); /* monotonic, ns */
+struct timespec;
+/* The CLOCK_MONOTONIC time ms from now, for pthread_cond_timedwait() on a condition variable
+ * whose clock is CLOCK_MONOTONIC. */
+void sw_deadline_after(struct timespec *ts, int64_t ms);
 
 /* Parses ISO 8601 / RFC 3339: "2026-10-05T10:15:00Z", "...+01:00", fractional seconds
  * (dropped), "2026-10-05 10:15:00Z", and a bare date "2026-10-05" (00:00 UTC). A time

@@ -356,17 +356,6 @@ void sw_store_stats(struct sw_store *s, struct sw_store_stats *ret)
 
 /* ---- the writer thread ---- */
 
-static void deadline_after(struct timespec *ts, int64_t ms)
-{
-    clock_gettime(CLOCK_MONOTONIC, ts);
-    ts->tv_sec += ms / 1000;
-    ts->tv_nsec += (ms % 1000) * 1000000L;
-    if (ts->tv_nsec >= 1000000000L) {
-        ts->tv_sec++;
-        ts->tv_nsec -= 1000000000L;
-    }
-}
-
 /* Takes up to BATCH_MAX data ops (and every sync marker among them) off the queue. Called
  * with the lock held. */
 static struct sw_store_op *take_batch(struct sw_store *s)
@@ -520,7 +509,7 @@ static void commit_batch(struct sw_store *s, struct sw_store_op *batch)
         {
             struct timespec ts;
             int rc = 0;
-            deadline_after(&ts, backoff);
+            sw_deadline_after(&ts, backoff);
             pthread_mutex_lock(&s->lock);
             while (!s->stop && rc != ETIMEDOUT) {
                 rc = pthread_cond_timedwait(&s->wake, &s->lock, &ts);
@@ -559,7 +548,7 @@ static void *writer_main(void *arg)
             if (left <= 0) {
                 break;
             }
-            deadline_after(&ts, left);
+            sw_deadline_after(&ts, left);
             pthread_cond_timedwait(&s->wake, &s->lock, &ts);
         }
         batch = take_batch(s);
